@@ -1,0 +1,35 @@
+# ratecheck: the README's two commands are `make report` and `make test`.
+# Both create .venv, install the package (only when pyproject.toml changed) and ensure TeX.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ratecheck-installed
+
+.PHONY: report test test-slow tex bench verify clean
+
+$(STAMP): pyproject.toml
+	@bash .ci/ensure-venv "$(PYTHON)" "$(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+tex:
+	@bash .ci/ensure-tex
+
+report: $(STAMP) tex
+	$(BIN)/ratecheck report
+
+test: $(STAMP) tex
+	$(BIN)/python -m pytest
+
+test-slow: $(STAMP) tex
+	$(BIN)/python -m pytest -m slow
+
+verify: $(STAMP)
+	$(BIN)/ratecheck verify
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --write BENCHMARKS.md
+
+clean:
+	rm -rf reports/build .pytest_cache

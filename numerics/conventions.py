@@ -1,0 +1,1 @@
+"""Other writings of momentum (velocity, EMA, Sutskever, PyTorch, seed 003); see numerics.methods."""

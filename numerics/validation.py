@@ -1,0 +1,95 @@
+"""Input validation shared by numerics/: every bad value raises :class:`ParameterError`.
+
+The message names the parameter, its valid range and the value received, e.g.
+``mu must be a finite number > 0 (got -1.0)``; the CLI prints it as one line and exits 2.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = ["ParameterError", "finite", "positive", "in_range", "eigenvalue_array", "check_memory"]
+
+
+class ParameterError(ValueError):
+    """A parameter is outside its valid range."""
+
+    def __init__(self, name: str, valid: str, got: Any):
+        self.name = name
+        self.valid = valid
+        self.got = got
+        super().__init__(f"{name} must be {valid} (got {got!r})")
+
+
+def finite(name: str, value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(name, "a finite number", value) from None
+    if not math.isfinite(v):
+        raise ParameterError(name, "a finite number", value)
+    return v
+
+
+def positive(name: str, value: Any) -> float:
+    v = finite(name, value)
+    if v <= 0:
+        raise ParameterError(name, "a finite number > 0", value)
+    return v
+
+
+def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
+    """``value`` in the interval lo..hi (open ends as flagged)."""
+    v = finite(name, value)
+    bad = v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi)
+    if bad:
+        interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+        raise ParameterError(name, f"a number in {interval}", value)
+    return v
+
+
+def integer(name: str, value: Any, minimum: int = 1) -> int:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(name, f"an integer >= {minimum}", value) from None
+    if not math.isfinite(f) or f != int(f) or int(f) < minimum:
+        raise ParameterError(name, f"an integer >= {minimum}", value)
+    return int(f)
+
+
+def eigenvalue_array(values: Sequence[float] | np.ndarray, name: str = "eigenvalues") -> np.ndarray:
+    """A float64 array of finite, strictly positive eigenvalues (non-empty)."""
+    arr = np.asarray(values, dtype=np.float64).ravel() if not isinstance(values, np.ndarray) else values.astype(np.float64, copy=False).ravel()
+    if arr.size == 0:
+        raise ParameterError(name, "a non-empty list of numbers > 0", list(values))
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        bad = arr[~(np.isfinite(arr) & (arr > 0))][0]
+        raise ParameterError(name, "a non-empty list of finite numbers > 0", float(bad))
+    return arr
+
+
+def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: float = 0.8) -> None:
+    """Raise before allocating if ``arrays`` arrays of ``dim`` items would not fit in available memory."""
+    need = dim * arrays * itemsize
+    available = _available_bytes()
+    if available is not None and need > fraction * available:
+        raise ParameterError(
+            name,
+            f"at most {int(fraction * available / (arrays * itemsize)):,} here ({arrays} arrays of {itemsize} bytes each "
+            f"need {need / 2**30:.1f} GiB, {available / 2**30:.1f} GiB available)",
+            dim,
+        )
+
+
+def _available_bytes() -> int | None:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover - non-Linux
+        return None
+    return None  # pragma: no cover

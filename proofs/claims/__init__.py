@@ -1,0 +1,1 @@
+"""Claim modules, one per topic; see proofs.registry."""

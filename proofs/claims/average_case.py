@@ -1,0 +1,4 @@
+"""Claims for topic 'average-case'."""
+from __future__ import annotations
+
+CLAIMS: list = []

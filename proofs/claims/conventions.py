@@ -1,0 +1,4 @@
+"""Claims for topic 'conventions'."""
+from __future__ import annotations
+
+CLAIMS: list = []

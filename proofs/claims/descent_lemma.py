@@ -1,0 +1,4 @@
+"""Claims for topic 'descent-lemma'."""
+from __future__ import annotations
+
+CLAIMS: list = []

@@ -1,0 +1,4 @@
+"""Claims for topic 'effective-lr'."""
+from __future__ import annotations
+
+CLAIMS: list = []

@@ -1,0 +1,4 @@
+"""Claims for topic 'gd'."""
+from __future__ import annotations
+
+CLAIMS: list = []

@@ -1,0 +1,4 @@
+"""Claims for topic 'heavy-ball'."""
+from __future__ import annotations
+
+CLAIMS: list = []

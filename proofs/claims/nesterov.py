@@ -1,0 +1,4 @@
+"""Claims for topic 'nesterov'."""
+from __future__ import annotations
+
+CLAIMS: list = []

@@ -1,0 +1,4 @@
+"""Claims for topic 'sweep'."""
+from __future__ import annotations
+
+CLAIMS: list = []

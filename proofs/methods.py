@@ -1,0 +1,77 @@
+r"""The join between theory/ and numerics/ for each (method, form).
+
+A :class:`FormSpec` says, for one way of writing one method, how to get
+
+* ``rate(params, mu, L)`` — the theoretical spectral radius over eig(A) ⊂ [mu, L], from the
+  closed forms derived in theory/ and evaluated in 50-digit arithmetic;
+* ``tuned(tuning, mu, L)`` — that form's parameters under a named tuning
+  (``"optimal"``, ``"standard"``), from the derived formulas.
+
+The numeric side is :func:`numerics.rule` with the same ``(method, form, params)``.
+Specs register themselves in the modules under :mod:`proofs.specs`.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from numerics.validation import ParameterError
+
+__all__ = ["FormSpec", "register", "spec", "specs", "SPEC_MODULES"]
+
+SPEC_MODULES = ("gd", "momentum", "conventions")
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    method: str
+    form: str
+    params: tuple[str, ...]
+    rate: Callable[[Mapping[str, float], float, float], float]
+    tunings: Mapping[str, Callable[[float, float], dict[str, float]]] = field(default_factory=dict)
+    equivalent_to: str | None = None  # canonical form name when the form is the same method
+    note: str = ""
+
+    def tuned(self, tuning: str, mu: float, L: float) -> dict[str, float]:
+        if tuning not in self.tunings:
+            valid = ", ".join(self.tunings) or "none"
+            raise ParameterError("tuning", f"one of {valid} for {self.method} form {self.form!r}", tuning)
+        return self.tunings[tuning](mu, L)
+
+
+_SPECS: dict[tuple[str, str], FormSpec] = {}
+_loaded = False
+
+
+def register(s: FormSpec) -> FormSpec:
+    key = (s.method, s.form)
+    if key in _SPECS:
+        raise ValueError(f"form spec {key} registered twice")
+    _SPECS[key] = s
+    return s
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for m in SPEC_MODULES:
+            importlib.import_module(f"proofs.specs.{m}")
+
+
+def specs(method: str | None = None) -> list[FormSpec]:
+    _load()
+    return [s for (m, _), s in _SPECS.items() if method is None or m == method]
+
+
+def spec(method: str, form: str) -> FormSpec:
+    _load()
+    try:
+        return _SPECS[(method, form)]
+    except KeyError:
+        known = sorted({m for m, _ in _SPECS})
+        if method not in known:
+            raise ParameterError("method", f"one of {', '.join(known)}", method) from None
+        valid = ", ".join(f for m, f in _SPECS if m == method)
+        raise ParameterError("form", f"one of {valid} for {method}", form) from None

@@ -1,0 +1,106 @@
+r"""Measure a method's rate: derived spectral radius vs simulated (fitted) rate, as one record.
+
+This is what ``ratecheck rate`` prints and what :func:`proofs.testing.assert_rate_agrees` checks.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import numerics
+from numerics import spectra, validation as v
+from numerics.problems import isotropic_initial_error
+
+from .methods import spec
+
+__all__ = ["measure_rate", "default_steps"]
+
+
+def default_steps(rho: float) -> int:
+    """Steps for a rate measurement: about 20 e-foldings of a converging run (100..20000);
+    for a divergent run, enough to pass the divergence threshold."""
+    if rho < 1:
+        return int(min(max(math.ceil(20.0 / max(1.0 - rho, 1e-12)), 100), 20_000))
+    if rho > 1:
+        return int(min(math.ceil(60 * math.log(10) / math.log(rho)) + 10, 20_000))
+    return 400
+
+
+def measure_rate(
+    method: str,
+    *,
+    mu: float | None = None,
+    L: float | None = None,
+    eigenvalues=None,
+    form: str | None = None,
+    params: Mapping[str, float] | None = None,
+    tuning: str | None = None,
+    dim: int | None = 100_000,
+    steps: int | None = None,
+    seed: int = 0,
+    backend: str = "numpy",
+) -> dict[str, Any]:
+    """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
+
+    The spectrum is ``dim`` equally spaced eigenvalues on [mu, L] (both ends included), or
+    the explicit ``eigenvalues``.  Without ``params`` the method uses ``tuning`` (default
+    ``"optimal"``).  e0 is isotropic with ``seed``.
+    """
+    if eigenvalues is not None:
+        if mu is not None or L is not None:
+            raise v.ParameterError("eigenvalues", "given without mu and L", "both")
+        lam = spectra.explicit(eigenvalues)
+        mu, L = float(lam[0]), float(lam[-1])
+    else:
+        if mu is None or L is None:
+            raise v.ParameterError("mu", "given together with L (or use eigenvalues)", mu)
+        mu, L = v.positive("mu", mu), v.positive("L", L)
+        if L < mu:
+            raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
+        dim = v.integer("dim", dim if dim is not None else 100_000, 2)
+        lam = spectra.uniform(mu, L, dim)
+    form = form or numerics.form(method).name
+    fs = spec(method, form)
+    if params:
+        tuning_used = "given"
+        params = dict(params)
+    else:
+        tuning_used = tuning or "optimal"
+        params = fs.tuned(tuning_used, mu, L)
+    rule = numerics.rule(method, params, form)
+    rho = fs.rate(params, mu, L)
+    steps = default_steps(rho) if steps is None else v.integer("steps", steps, 1)
+    e0 = isotropic_initial_error(lam.size, seed)
+    traj = _simulate(rule, lam, e0, steps, backend)
+    fit = traj.rate()
+    converges = (not traj.diverged) and fit.rate < 1 - 1e-6
+    out: dict[str, Any] = {
+        "method": method,
+        "form": form,
+        "mu": mu,
+        "L": L,
+        "kappa": L / mu,
+        "params": {k: float(x) for k, x in rule.params.items()},
+        "tuning": tuning_used,
+        "rate_theory": rho,
+        "converges_theory": rho < 1,
+        "converges": converges,
+        "rate_simulated": fit.rate,
+        "relative_error": abs(fit.rate - rho) / rho if rho > 0 else abs(fit.rate),
+        "dim": int(lam.size),
+        "steps": int(traj.steps_run),
+        "diverged": traj.diverged,
+        "growth_factor": fit.rate if traj.diverged else None,
+        "fit_window": list(fit.window),
+        "backend": backend,
+    }
+    return out
+
+
+def _simulate(rule, lam, e0, steps, backend):
+    """Run on the diagonal quadratic with the chosen backend (NumPy reference here)."""
+    from numerics.problems import DiagonalQuadratic
+
+    if backend != "numpy":
+        raise v.ParameterError("backend", "numpy (fused backends are not available yet)", backend)
+    return numerics.simulate(rule, DiagonalQuadratic(lam), e0, steps)

@@ -1,0 +1,54 @@
+"""The registry of all claims: one module per topic under :mod:`proofs.claims`, each with ``CLAIMS``.
+
+A new topic is one new module listed in :data:`TOPICS`.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from .claim import Claim
+
+__all__ = ["TOPICS", "all_claims", "claims_for", "get", "TOPIC_TITLES"]
+
+#: topic id -> module under proofs.claims (order = order in the report and in `verify`)
+TOPICS: dict[str, str] = {
+    "gd": "gd",
+    "heavy-ball": "heavy_ball",
+    "nesterov": "nesterov",
+    "conventions": "conventions",
+    "effective-lr": "effective_lr",
+    "descent-lemma": "descent_lemma",
+    "average-case": "average_case",
+    "sweep": "sweep",
+}
+
+
+@cache
+def claims_for(topic: str) -> tuple[Claim, ...]:
+    if topic not in TOPICS:
+        raise KeyError(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}")
+    module = importlib.import_module(f"proofs.claims.{TOPICS[topic]}")
+    claims = tuple(module.CLAIMS)
+    for c in claims:
+        if c.topic != topic:
+            raise ValueError(f"claim {c.id!r} in module for topic {topic!r} says topic {c.topic!r}")
+    return claims
+
+
+def all_claims() -> tuple[Claim, ...]:
+    out: list[Claim] = []
+    for topic in TOPICS:
+        out.extend(claims_for(topic))
+    ids = [c.id for c in out]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise ValueError(f"duplicate claim ids: {sorted(dup)}")
+    return tuple(out)
+
+
+def get(claim_id: str) -> Claim:
+    for c in all_claims():
+        if c.id == claim_id:
+            return c
+    raise KeyError(f"no claim with id {claim_id!r}")

@@ -1,0 +1,1 @@
+"""FormSpec modules; see proofs.methods."""

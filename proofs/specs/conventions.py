@@ -1,0 +1,1 @@
+"""FormSpecs for 'conventions'; see proofs.methods."""

@@ -1,0 +1,1 @@
+"""FormSpecs for 'gd'; see proofs.methods."""

@@ -1,0 +1,1 @@
+"""FormSpecs for 'momentum'; see proofs.methods."""

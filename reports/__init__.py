@@ -1,0 +1,1 @@
+"""reports/: LaTeX/PDF reports, figures and the ratecheck CLI."""
