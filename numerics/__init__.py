@@ -8,8 +8,10 @@ from .problems import DiagonalQuadratic, DenseQuadratic, isotropic_initial_error
 from .simulate import Trajectory, simulate
 from .rates import RateFit, fitted_rate
 from . import spectra
+from .backends import simulate_diagonal
 
 __all__ = [
     "ParameterError", "Form", "Rule", "form", "forms", "rule", "DiagonalQuadratic", "DenseQuadratic",
     "isotropic_initial_error", "Trajectory", "simulate", "RateFit", "fitted_rate", "spectra",
+    "simulate_diagonal",
 ]

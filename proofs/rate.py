@@ -38,7 +38,7 @@ def measure_rate(
     dim: int | None = 100_000,
     steps: int | None = None,
     seed: int = 0,
-    backend: str = "numpy",
+    backend: str = "auto",
 ) -> dict[str, Any]:
     """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
@@ -98,9 +98,7 @@ def measure_rate(
 
 
 def _simulate(rule, lam, e0, steps, backend):
-    """Run on the diagonal quadratic with the chosen backend (NumPy reference here)."""
-    from numerics.problems import DiagonalQuadratic
+    """Run on the diagonal quadratic with ``backend``: numpy (reference), numba, cupy or auto (cupy with a GPU, else numba)."""
+    from numerics.backends import simulate_diagonal
 
-    if backend != "numpy":
-        raise v.ParameterError("backend", "numpy (fused backends are not available yet)", backend)
-    return numerics.simulate(rule, DiagonalQuadratic(lam), e0, steps)
+    return simulate_diagonal(rule, lam, e0, steps, backend=backend)

@@ -1,14 +1,146 @@
-"""simulate: not built yet (see the issue that adds it)."""
+"""Simulate a method on a large diagonal quadratic with a chosen spectrum; print the loss curve.
+
+Runs the method as written (fused kernel: numba on the CPU, CuPy on a GPU; or the NumPy
+reference path) from an isotropic x0 - x* with E||x0 - x*||^2 = R^2, and prints per step
+||e_t||/||e_0|| and f(x_t) - f*, the fitted and theoretical rates, the average-case
+prediction for Marchenko-Pastur spectra, and the elapsed time and throughput.
+
+Examples:
+  ratecheck simulate gd --spectrum marchenko-pastur:ratio=0.5 --dim 1000000 --steps 10 --eta 0.3431457505 --json -
+  ratecheck simulate heavy-ball --spectrum uniform:mu=1,L=100 --dim 10000000 --steps 200 --tuning optimal
+  ratecheck simulate nesterov --spectrum geometric:mu=1,L=1e4 --dim 100000 --steps 500 --alpha 1e-4 --beta 0.98
+
+SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
+      two-clusters:mu=1,L=100[,fraction=0.5,width=0.1] | power-law:[L=1,exponent=1] |
+      marchenko-pastur:ratio=0.5[,sampling=quantile|random|matrix] | eigenvalues:2,20
+"""
 from __future__ import annotations
 
-HELP = "(not built yet)"
+import json
+import sys
+import time
+
+import numpy as np
+
+from . import args as a
+
+HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
+PARAMS = ("eta", "alpha", "beta", "gamma")
 
 
 def add_arguments(p) -> None:
-    pass
+    p.add_argument("method", help="gd, heavy-ball or nesterov")
+    p.add_argument("--spectrum", required=True, metavar="SPEC", help="spectrum, e.g. marchenko-pastur:ratio=0.5")
+    p.add_argument("--dim", type=a.count, help="number of eigenvalues (not needed for eigenvalues:...)")
+    p.add_argument("--steps", type=a.count, required=True, help="iterations T")
+    for name in PARAMS:
+        p.add_argument(f"--{name}", type=a.finite, help=f"method parameter {name}")
+    p.add_argument("--tuning", choices=["optimal", "standard"], help="parameter tuning from mu, L = min/max eigenvalue")
+    p.add_argument("--form", help="how the method is written (default: the method's default form)")
+    p.add_argument("--backend", default="auto", choices=["auto", "numpy", "numba", "cupy"],
+                   help="auto (default): cupy with a GPU, else numba")
+    p.add_argument("--precision", default="float64", choices=["float64", "float32"], help="state precision")
+    p.add_argument("--seed", type=int, default=0, help="seed of x0 - x* (random spectra use SEED + 1); default 0")
+    p.add_argument("--radius", type=a.positive, default=1.0, help="R with E||x0 - x*||^2 = R^2 (default 1)")
+    p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
 
 
 def run(args) -> int:
+    import numerics
+    from numerics import spectra, validation as v
+    from numerics.backends import resolve_backend, simulate_diagonal, warm_up
+    from numerics.problems import isotropic_initial_error
+
     from .args import UsageError
 
-    raise UsageError("'simulate' is not built yet")
+    params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
+    if params and args.tuning:
+        raise UsageError("give either --tuning or the method's parameters, not both")
+    spec_ = spectra.parse(args.spectrum)
+    form = numerics.form(args.method, args.form)
+    backend = resolve_backend(args.backend)
+    if spec_.kind != "eigenvalues" and args.dim is None:
+        raise UsageError("give --dim for this spectrum")
+    v.check_memory("dim", args.dim or 1, 4 if backend != "numpy" else 6)
+    lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
+    mu, L = float(lam[0]), float(lam[-1])
+    fspec = _form_spec(args.method, form.name)
+    if not params:
+        if fspec is None:
+            raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
+        params = fspec.tuned(args.tuning or "optimal", mu, L)
+    rule = numerics.rule(args.method, params, form.name)
+    e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
+    warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
+    t0 = time.perf_counter()
+    traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision)
+    seconds = time.perf_counter() - t0
+    rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
+    fit = traj.rate()
+    predicted = _prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
+    ratio = traj.error_ratio
+    rows = [{"t": t, "error_ratio": float(ratio[t]), "loss": float(traj.loss[t]),
+             "loss_predicted": None if predicted is None else float(predicted[t])} for t in range(ratio.size)]
+    out = {
+        "method": args.method, "form": form.name, "spectrum": str(spec_), "dim": int(lam.size), "steps": int(args.steps),
+        "steps_run": int(traj.steps_run), "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
+        "backend": backend, "precision": args.precision, "seed": args.seed, "radius": args.radius,
+        "diverged": traj.diverged, "rate_theory": rate_theory, "rate_fitted": float(fit.rate),
+        "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
+        "trajectory": rows,
+    }
+    if args.json is not None:
+        text = json.dumps(out, indent=2) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+            return 0
+        with open(args.json, "w") as fh:
+            fh.write(text)
+    _print_table(out, predicted is not None)
+    return 0
+
+
+def _form_spec(method: str, form: str):
+    """The proofs/ FormSpec when one is registered (None while a form has no derived rate yet)."""
+    from numerics.validation import ParameterError
+    from proofs.methods import spec
+
+    try:
+        return spec(method, form)
+    except ParameterError:
+        return None
+
+
+def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius: float):
+    if not spec_.is_marchenko_pastur:
+        return None
+    from proofs.average_case import METHODS, predicted_loss
+
+    if METHODS.get(method) != form:
+        return None
+    return predicted_loss(method, params, spec_.params["ratio"], steps, radius)
+
+
+def _print_table(out: dict, has_prediction: bool) -> None:
+    ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
+    print(f"{out['method']} ({out['form']} form): {ps}")
+    print(f"spectrum {out['spectrum']}, d = {out['dim']:,}, eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; "
+          f"backend {out['backend']}, {out['precision']}")
+    rows = out["trajectory"]
+    n = len(rows)
+    keep = sorted(set(np.unique(np.linspace(0, n - 1, min(n, 21)).round().astype(int)).tolist()))
+    head = f"{'t':>7}  {'|e_t|/|e_0|':>14}  {'f(x_t) - f*':>14}"
+    if has_prediction:
+        head += f"  {'predicted E[f]':>14}  {'sim/pred - 1':>12}"
+    print(head)
+    for i in keep:
+        r = rows[i]
+        line = f"{r['t']:>7}  {r['error_ratio']:>14.8g}  {r['loss']:>14.8g}"
+        if has_prediction:
+            dev = r["loss"] / r["loss_predicted"] - 1 if r["loss_predicted"] else float("nan")
+            line += f"  {r['loss_predicted']:>14.8g}  {dev:>12.3e}"
+        print(line)
+    rt = "n/a (no FormSpec registered)" if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
+    status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
+    print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}")
+    print(f"time: {out['seconds']:.3f} s, {out['elem_steps_per_s']:.3e} element-steps/s")

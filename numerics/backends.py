@@ -1,0 +1,161 @@
+r"""One entry point for every simulation backend on a diagonal quadratic.
+
+:func:`simulate_diagonal` runs a :class:`~numerics.methods.Rule` on
+``f(x) = ½ Σ λ_i x_i²`` (x* = 0, so e = x) from ``e0`` and returns the same
+:class:`~numerics.simulate.Trajectory` as the NumPy reference path
+(:func:`numerics.simulate.simulate`), with the same semantics:
+
+* divergence: the run stops at the first t with ‖e_t‖ > 1e60·‖e_0‖ (``diverged=True``,
+  that step included);
+* ``tolerance``: the run stops at the first t with ‖e_t‖/‖e_0‖ <= tolerance
+  (``reached_tolerance=True``, that step included).
+
+Backends: ``"numpy"`` (reference, one NumPy expression per operation per step),
+``"numba"`` (fused CPU kernel), ``"cupy"`` (fused GPU kernel; needs CuPy and a CUDA
+device, otherwise ParameterError) and ``"auto"`` (cupy when a GPU is present, else numba).
+The fused kernels run the steps in segments (all steps at once without a tolerance;
+doubling segments from 16 steps with one) and truncate at the stopping step, so a few
+extra steps may run inside the kernel past it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import validation as v
+from .methods import Rule
+from .problems import DiagonalQuadratic
+from .simulate import DIVERGENCE_THRESHOLD, Trajectory, simulate
+
+__all__ = ["simulate_diagonal", "BACKENDS", "PRECISIONS", "resolve_backend", "warm_up"]
+
+BACKENDS = ("auto", "numpy", "numba", "cupy")
+PRECISIONS = ("float64", "float32")
+
+_FIRST_SEGMENT = 16
+
+
+def resolve_backend(backend: str) -> str:
+    """``auto`` -> ``cupy`` when CuPy and a GPU are present, else ``numba``; checks the name."""
+    from .kernels.cuda import gpu_available
+
+    if backend not in BACKENDS:
+        raise v.ParameterError("backend", f"one of {', '.join(BACKENDS)}", backend)
+    if backend == "auto":
+        return "cupy" if gpu_available() else "numba"
+    if backend == "cupy" and not gpu_available():
+        raise v.ParameterError("backend", "auto, numpy or numba here (cupy needs CuPy and a CUDA GPU, none found)",
+                               backend)
+    return backend
+
+
+def warm_up(rule: Rule, backend: str = "auto", precision: str = "float64") -> str:
+    """Compile (or load from the cache) the kernel ``rule`` needs, so that a timed run excludes it; returns the backend."""
+    backend = resolve_backend(backend)
+    if backend != "numpy":
+        lam = np.linspace(1.0, 2.0, 8)
+        simulate_diagonal(rule, lam, np.ones(8), 2, backend=backend, precision=precision)
+    return backend
+
+
+def simulate_diagonal(
+    rule: Rule,
+    eigenvalues: np.ndarray,
+    e0: np.ndarray,
+    steps: int,
+    *,
+    backend: str = "auto",
+    precision: str = "float64",
+    tolerance: float | None = None,
+    block: int | None = None,
+) -> Trajectory:
+    r"""Run ``rule`` for ``steps`` steps on the diagonal quadratic with ``eigenvalues`` from ``e0``.
+
+    Records ‖e_t‖ and f(x_t) − f* = ½ Σ λ_i x_i² for t = 0..steps_run.  ``precision``
+    ``"float32"`` keeps the state (λ, x, s) in float32 and accumulates the sums in
+    float64 (fused backends only).  Memory is O(d): the fused kernels hold two state
+    arrays beside λ and e0; a dimension that cannot fit raises ParameterError first.
+    """
+    backend = resolve_backend(backend)
+    if precision not in PRECISIONS:
+        raise v.ParameterError("precision", f"one of {', '.join(PRECISIONS)}", precision)
+    steps = v.integer("steps", steps, 1)
+    if tolerance is not None:
+        tolerance = v.positive("tolerance", tolerance)
+    lam = np.asarray(eigenvalues)
+    e0 = np.asarray(e0)
+    if lam.ndim != 1 or lam.size == 0:
+        raise v.ParameterError("eigenvalues", "a non-empty 1-d array", lam.shape)
+    if e0.shape != lam.shape:
+        raise v.ParameterError("e0", f"an array of shape ({lam.size},)", e0.shape)
+    if backend == "numpy":
+        if precision != "float64":
+            raise v.ParameterError("precision", "float64 with the numpy backend", precision)
+        return simulate(rule, DiagonalQuadratic(lam), e0, steps, tolerance=tolerance)
+
+    itemsize = 8 if precision == "float64" else 4
+    extra_arrays = 2 if precision == "float64" else 3  # x, s (and a float32 copy of λ)
+    v.check_memory("dim", lam.size, extra_arrays, itemsize)
+    e0 = e0.astype(np.float64, copy=False)
+    err0 = float(np.linalg.norm(e0))
+    if err0 == 0:
+        raise v.ParameterError("x0", "different from the minimizer (zero initial error)", "x0 = x*")
+    loss0 = 0.5 * float(np.dot(lam, e0 * e0))
+    limit = DIVERGENCE_THRESHOLD * err0
+    limit2 = min(limit * limit, 1e300)  # float64 sums of squares stay finite
+    dtype = np.float64 if precision == "float64" else np.float32
+
+    if backend == "numba":
+        from .kernels import cpu
+
+        blk = cpu.DEFAULT_BLOCK if block is None else v.integer("block", block, 1)
+        lam_k = np.ascontiguousarray(lam, dtype=dtype)
+        x = e0.astype(dtype)  # a copy: the kernel updates it in place
+        s = x.copy() if rule.form.aux_init == "copy" else np.zeros_like(x)
+        nblocks = (lam.size + blk - 1) // blk
+        state = (np.zeros(nblocks, dtype=np.uint8), np.zeros(nblocks), np.zeros(nblocks))
+        p = tuple(dtype(c) for c in rule.p) if precision == "float32" else tuple(float(c) for c in rule.p)
+
+        def advance(n):
+            return cpu.run_segment(rule.form, lam_k, x, s, p, n, limit2, state, block=blk)
+    else:  # pragma: no cover - GPU only
+        from .kernels import cuda
+
+        gstate = cuda.GpuState(lam, e0, rule.form.aux_init == "copy", precision)
+
+        def advance(n):
+            return cuda.run_segment_gpu(rule.form, gstate, rule.p, n, limit2, precision)
+
+    errors = [np.array([err0])]
+    losses = [np.array([loss0])]
+    done = 0
+    diverged = reached = False
+    segment = steps if tolerance is None else _FIRST_SEGMENT
+    while done < steps:
+        n = min(segment, steps - done)
+        err2, loss = advance(n)
+        err = np.sqrt(err2)
+        loss = 0.5 * loss
+        stop = n
+        over = np.flatnonzero(err > limit)
+        if over.size:
+            stop, diverged = int(over[0]) + 1, True
+        if tolerance is not None:
+            hit = np.flatnonzero(err[:stop] <= tolerance * err0)
+            if hit.size:
+                stop, reached, diverged = int(hit[0]) + 1, True, False
+        errors.append(err[:stop])
+        losses.append(loss[:stop])
+        done += n
+        if diverged or reached:
+            break
+        segment *= 2
+    return Trajectory(
+        error_norm=np.concatenate(errors),
+        loss=np.concatenate(losses),
+        steps=steps,
+        diverged=diverged,
+        reached_tolerance=reached,
+        params=rule.params,
+        method=rule.method,
+        form=rule.form.name,
+    )

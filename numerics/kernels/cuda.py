@@ -1,0 +1,173 @@
+r"""Fused GPU kernels (CuPy ``RawKernel``): the whole segment of T steps inside one kernel.
+
+**Not run on a GPU in this repository's development session** (none was available); the
+code generation is tested on the CPU (the traced expressions are evaluated in Python
+against the Form), the kernel itself only where CuPy and a GPU are present
+(tests marked ``gpu``).
+
+The per-element update is generated from the Form itself (:mod:`numerics.kernels.trace`):
+the form's ``lookahead`` and ``update`` are traced on placeholders into C expressions, so a
+new method joins by registering its Form.  Per thread, ``ELEMS`` eigen-components stay in
+registers (λ, x, s read once); per step each thread evaluates the gradient ``g = λ·y`` at
+the traced look-ahead point ``y`` and applies the traced update.  The per-step sums
+‖e_t‖² and Σλx² are reduced in the block (warp shuffles, then one shared-memory pass) and
+written with **one** ``atomicAdd`` per block per step.  A block whose own ‖e‖² exceeds the
+global threshold freezes (stops updating, keeps reporting its last sums), exactly as in
+the CPU kernel, so nothing overflows.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .trace import trace_form
+
+__all__ = ["cuda_source", "gpu_available", "run_segment_gpu", "THREADS", "ELEMS"]
+
+THREADS = 256  # threads per block (8 warps)
+ELEMS = 4  # eigen-components per thread (independent chains for ILP)
+
+_CUDA_TEMPLATE = r'''
+extern "C" __global__ void run_steps(
+    const REAL* __restrict__ lam, REAL* __restrict__ xs, REAL* __restrict__ ss,
+    const double* __restrict__ params, const long long n, const int nsteps, const double limit2,
+    double* __restrict__ err2, double* __restrict__ loss,
+    int* __restrict__ frozen, double* __restrict__ frozen_err2, double* __restrict__ frozen_loss)
+{
+    __shared__ double red_e[THREADS / 32];
+    __shared__ double red_l[THREADS / 32];
+    __shared__ int stop;
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const long long base = (long long)blockIdx.x * (THREADS * ELEMS) + threadIdx.x;
+PARAM_DECLS
+    REAL xv[ELEMS], sv[ELEMS], lv[ELEMS];
+    bool on[ELEMS];
+#pragma unroll
+    for (int k = 0; k < ELEMS; ++k) {
+        const long long i = base + (long long)k * THREADS;
+        on[k] = i < n;
+        xv[k] = on[k] ? xs[i] : (REAL)0;
+        sv[k] = on[k] ? ss[i] : (REAL)0;
+        lv[k] = on[k] ? lam[i] : (REAL)0;
+    }
+    if (threadIdx.x == 0) stop = frozen[blockIdx.x];
+    __syncthreads();
+    int fz = stop;
+    for (int t = 0; t < nsteps; ++t) {
+        if (fz) {
+            if (threadIdx.x == 0) {
+                atomicAdd(&err2[t], frozen_err2[blockIdx.x]);
+                atomicAdd(&loss[t], frozen_loss[blockIdx.x]);
+            }
+            continue;
+        }
+        double e = 0.0, l = 0.0;
+#pragma unroll
+        for (int k = 0; k < ELEMS; ++k) {
+            const REAL x = xv[k], s = sv[k];
+            const REAL y = (REAL)(LOOKAHEAD);
+            const REAL g = lv[k] * y;
+            const REAL xn = (REAL)(X_NEW);
+            const REAL sn = (REAL)(S_NEW);
+            if (on[k]) { xv[k] = xn; sv[k] = sn; }
+            const double xd = on[k] ? (double)xn : 0.0;
+            e += xd * xd;
+            l += (double)lv[k] * xd * xd;
+        }
+#pragma unroll
+        for (int off = 16; off > 0; off >>= 1) {
+            e += __shfl_down_sync(0xffffffffu, e, off);
+            l += __shfl_down_sync(0xffffffffu, l, off);
+        }
+        if (lane == 0) { red_e[warp] = e; red_l[warp] = l; }
+        __syncthreads();
+        if (warp == 0) {
+            e = lane < THREADS / 32 ? red_e[lane] : 0.0;
+            l = lane < THREADS / 32 ? red_l[lane] : 0.0;
+#pragma unroll
+            for (int off = 16; off > 0; off >>= 1) {
+                e += __shfl_down_sync(0xffffffffu, e, off);
+                l += __shfl_down_sync(0xffffffffu, l, off);
+            }
+            if (lane == 0) {
+                atomicAdd(&err2[t], e);
+                atomicAdd(&loss[t], l);
+                if (e > limit2) { stop = 1; frozen_err2[blockIdx.x] = e; frozen_loss[blockIdx.x] = l; }
+            }
+        }
+        __syncthreads();
+        fz = stop;
+    }
+#pragma unroll
+    for (int k = 0; k < ELEMS; ++k) {
+        const long long i = base + (long long)k * THREADS;
+        if (on[k]) { xs[i] = xv[k]; ss[i] = sv[k]; }
+    }
+    if (threadIdx.x == 0) frozen[blockIdx.x] = fz;
+}
+'''
+
+
+def cuda_source(form, precision: str = "float64") -> str:
+    """The CUDA C source of ``form``'s fused kernel (``REAL`` = double or float)."""
+    ex = trace_form(form)
+    real = "double" if precision == "float64" else "float"
+    decls = "\n".join(f"    const REAL p{k} = (REAL)params[{k}];" for k in range(ex.n_params))
+    body = (_CUDA_TEMPLATE.replace("PARAM_DECLS", decls).replace("LOOKAHEAD", ex.lookahead)
+            .replace("X_NEW", ex.x_new).replace("S_NEW", ex.s_new))
+    return f"#define REAL {real}\n#define THREADS {THREADS}\n#define ELEMS {ELEMS}\n" + body
+
+
+def gpu_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA device."""
+    try:
+        import cupy
+    except Exception:  # noqa: BLE001 - any import failure means no GPU path
+        return False
+    try:
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001 - no driver / no device
+        return False
+
+
+_COMPILED: dict = {}
+
+
+def _compiled(form, precision: str):  # pragma: no cover - GPU only
+    import cupy
+
+    key = (form.method, form.name, form.lookahead, form.update, precision)
+    if key not in _COMPILED:
+        _COMPILED[key] = cupy.RawKernel(cuda_source(form, precision), "run_steps", options=("-std=c++14",))
+    return _COMPILED[key]
+
+
+class GpuState:  # pragma: no cover - GPU only
+    """Device arrays of one run: λ, x, s and the per-block freeze flags."""
+
+    def __init__(self, lam, x0, aux_copy: bool, precision: str):
+        import cupy
+
+        dtype = np.float64 if precision == "float64" else np.float32
+        self.lam = cupy.asarray(lam, dtype=dtype)
+        self.x = cupy.asarray(x0, dtype=dtype)
+        self.s = self.x.copy() if aux_copy else cupy.zeros_like(self.x)
+        n = lam.size
+        self.nblocks = (n + THREADS * ELEMS - 1) // (THREADS * ELEMS)
+        self.frozen = cupy.zeros(self.nblocks, dtype=np.int32)
+        self.frozen_err2 = cupy.zeros(self.nblocks)
+        self.frozen_loss = cupy.zeros(self.nblocks)
+
+
+def run_segment_gpu(form, state: "GpuState", p, nsteps: int, limit2: float, precision: str):  # pragma: no cover
+    """Advance the device state by ``nsteps``; return host float64 arrays (‖e‖², Σλx²) per step."""
+    import cupy
+
+    kernel = _compiled(form, precision)
+    err2 = cupy.zeros(nsteps)
+    loss = cupy.zeros(nsteps)
+    params = cupy.asarray(np.asarray(p, dtype=np.float64) if p else np.zeros(1))
+    kernel((state.nblocks,), (THREADS,),
+           (state.lam, state.x, state.s, params, np.int64(state.lam.size), np.int32(nsteps), np.float64(limit2),
+            err2, loss, state.frozen, state.frozen_err2, state.frozen_loss))
+    return cupy.asnumpy(err2), cupy.asnumpy(loss)
