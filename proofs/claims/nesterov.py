@@ -1,4 +1,116 @@
-"""Claims for topic 'nesterov'."""
+r"""Claims for topic 'nesterov': NAG in the form :math:`y = x + \beta(x - x_-)`, :math:`x^+ = y - \alpha\nabla f(y)`.
+
+Each claim joins a derivation in :mod:`theory.nesterov` with a simulation of the independent
+array update rule ``numerics.rule("nesterov", ..., "lessard")``.
+"""
 from __future__ import annotations
 
-CLAIMS: list = []
+import math
+
+import numpy as np
+
+from numerics import spectra
+from theory import nesterov as nag
+from theory.evaluate import to_float
+
+from ..claim import Claim, Comparison, Guarantee, Reference
+from ..specs.momentum import nesterov_rate, nesterov_tuning
+from .heavy_ball import KAPPAS, claim_steps, one_step_claim, rate_comparison, simulated_fit, tuned_rate_claim
+
+TOPIC = "nesterov"
+
+
+def _lessard_reference(mu: float, L: float) -> dict[str, float]:
+    """Lessard, Recht & Packard (2016), Table 1 / Prop. 1, as published (kappa = L/mu)."""
+    k = L / mu
+    s = math.sqrt(3 * k + 1)
+    return {"alpha": 4 / (3 * L + mu), "beta": (s - 2) / (s + 2), "rate": 1 - 2 / s}
+
+
+def _lessard_reference_check() -> Comparison:
+    res = nag.optimal_tuning_derivation().results
+    worst = 0.0
+    for k in KAPPAS:
+        ref = _lessard_reference(1.0, float(k))
+        for name in ("alpha", "beta", "rate"):
+            sym = to_float(res[name], {"mu": 1, "L": k})
+            worst = max(worst, abs(sym - ref[name]) / ref[name])
+    return Comparison(worst, 0.0, 1e-14, Guarantee.TIGHT, "max relative difference from Lessard et al.'s formulas",
+                      "alpha, beta, rho at kappa = 10, 100, 1e4")
+
+
+def _local_optimality() -> Comparison:
+    r"""Simulated rate at the rate-minimising tuning vs 8 neighbours (alpha, beta scaled by 0.9/1/1.1)."""
+    kappa, dim = 100.0, 10_000
+    lam = spectra.uniform(1.0, kappa, dim)
+    best = nesterov_tuning("optimal", 1.0, kappa)
+    steps = claim_steps(nesterov_rate(best, 1.0, kappa), 20)
+    at_best, _ = simulated_fit("nesterov", best, lam, steps)
+    ratios = []
+    for fa in (0.9, 1.0, 1.1):
+        for fb in (0.9, 1.0, 1.1):
+            if (fa, fb) != (1.0, 1.0):
+                p = {"alpha": best["alpha"] * fa, "beta": best["beta"] * fb}
+                ratios.append(simulated_fit("nesterov", p, lam, steps)[0] / at_best)
+    return Comparison(min(ratios), 1.0, 0.0, Guarantee.LOWER, "min simulated rate of neighbours / at tuning",
+                      f"kappa = 100, d = {dim}; neighbours alpha(0.9|1|1.1), beta(0.9|1|1.1)")
+
+
+def _complex_modulus() -> Comparison:
+    beta, alpha, lam0 = 0.5, 1.0, 0.5  # complex band: ((1-beta)/(1+beta))^2 = 1/9 < alpha*lambda < 1
+    res = nag.regimes_derivation().results
+    lo = to_float(res["band_low"], {"beta": beta})
+    assert lo < alpha * lam0 < 1
+    expected = to_float(res["complex_modulus"], {"beta": beta, "alpha": alpha, "lambda": lam0})
+    return rate_comparison("nesterov", {"alpha": alpha, "beta": beta}, np.full(1000, lam0), expected, "rate (|root|)",
+                           e_foldings=140)  # a pure rotation: the fit window must span many periods
+
+
+def _region(side: float):
+    def confirm() -> Comparison:
+        beta, mu, L = 0.5, 1.0, 100.0
+        alpha = side * to_float(nag.region_derivation().results["alpha_max"], {"beta": beta, "L": L})
+        p = {"alpha": alpha, "beta": beta}
+        c = rate_comparison("nesterov", p, spectra.uniform(mu, L, 10_000), nesterov_rate(p, mu, L),
+                            "rate" if side < 1 else "growth factor")
+        return Comparison(c.computed, c.expected, c.tolerance, c.guarantee, c.quantity,
+                          c.detail + f"; alpha = {side:g} x 2(1+beta)/((1+2beta)L) = {alpha:.6g}")
+    return confirm
+
+
+CLAIMS: list[Claim] = [
+    one_step_claim("nag-iteration-matrix", TOPIC, "nesterov", "lessard", nag.matrix_derivation,
+                   r"One step of NAG in error coordinates is $(e_{t+1}, e_t) = M (e_t, e_{t-1})$ with "
+                   r"$M = \begin{pmatrix}(1+\beta)(1-\alpha\lambda) & -\beta(1-\alpha\lambda)\\ 1 & 0\end{pmatrix}$ "
+                   r"(SymPy matrix vs the array update rule on random inputs)."),
+    Claim("nag-complex-modulus", TOPIC,
+          r"For $0 < 1-\alpha\lambda < 4\beta/(1+\beta)^2$ the roots are complex with $|z| = \sqrt{\beta(1-\alpha\lambda)}$: "
+          r"at $\beta = 0.5$, $\alpha = 1$, $\lambda = 0.5$ the simulated rate is $0.5$.",
+          nag.regimes_derivation, _complex_modulus),
+    Claim("nag-region-inside", TOPIC,
+          r"NAG converges for $0 < \alpha\lambda < 2(1+\beta)/(1+2\beta)$: at $0.98$ times that step "
+          r"($\beta = 0.5$, $[\mu, L] = [1, 100]$) the simulated rate matches $\rho(\alpha,\beta) < 1$.",
+          nag.region_derivation, _region(0.98)),
+    Claim("nag-region-outside", TOPIC,
+          r"At $1.02$ times the largest step NAG diverges with growth factor $\rho(\alpha,\beta) > 1$.",
+          nag.region_derivation, _region(1.02)),
+    *[tuned_rate_claim(f"nag-standard-rate-kappa-{k}", TOPIC, "nesterov", "standard", k, nesterov_rate,
+                       nesterov_tuning, nag.standard_tuning_derivation,
+                       rf"With $\alpha = 1/L$, $\beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ and $\kappa = {k}$, NAG converges "
+                       r"at $1 - 1/\sqrt\kappa$ (double root at $\lambda = \mu$; $d = 10^5$).")
+      for k in KAPPAS],
+    Claim("nag-optimal-tuning", TOPIC,
+          r"The rate-minimising NAG tuning on quadratics (double root at $\mu$, equal modulus at $L$) is "
+          r"$\alpha = 4/(3L+\mu)$, $\beta = (\sqrt{3\kappa+1}-2)/(\sqrt{3\kappa+1}+2)$, $\rho = 1-2/\sqrt{3\kappa+1}$; "
+          r"scaling $\alpha$ or $\beta$ by $0.9$ or $1.1$ makes the simulated rate worse ($\kappa = 100$).",
+          nag.optimal_tuning_derivation, _local_optimality,
+          reference=Reference("L. Lessard, B. Recht, A. Packard, SIAM J. Optim. 26(1):57-95, 2016", 4 / 301,
+                              "alpha = 4/(3L + mu) (value at mu = 1, L = 100), "
+                              "beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2), rho = 1 - 2/sqrt(3 kappa + 1)"),
+          reference_check=_lessard_reference_check),
+    *[tuned_rate_claim(f"nag-optimal-rate-kappa-{k}", TOPIC, "nesterov", "optimal", k, nesterov_rate,
+                       nesterov_tuning, nag.optimal_tuning_derivation,
+                       rf"At the rate-minimising tuning and $\kappa = {k}$, NAG converges at $1-2/\sqrt{{3\kappa+1}}$ "
+                       r"($d = 10^5$).")
+      for k in KAPPAS],
+]
