@@ -1,1 +1,179 @@
-"""Other writings of momentum (velocity, EMA, Sutskever, PyTorch, seed 003); see numerics.methods."""
+r"""Other writings of momentum, each in its own variables (see :mod:`numerics.methods`).
+
+Every form here keeps the iterate ``x`` and a buffer ``s`` started at 0 (``aux_init="zero"``);
+PyTorch initialises its buffer to the first gradient, which is ``beta*0 + g``, the same thing.
+
+Heavy ball (gradient at the iterate):
+
+* ``velocity``  (eta, beta):  v+ = beta v + g(x),  x+ = x - eta v+           (seeds 000, 003; PyTorch SGD)
+* ``ema``       (alpha, beta): m+ = beta m + (1-beta) g(x), x+ = x - alpha m+  (seeds 001, 002)
+* ``sutskever`` (gamma, eta): m+ = gamma m - eta g(x),  x+ = x + m+          (seed 004, Keras SGD)
+
+Nesterov (gradient at a look-ahead point):
+
+* ``velocity-lookahead`` (eta, beta): v+ = beta v + g(x - eta beta v), x+ = x - eta v+   (seed 000)
+* ``pytorch`` (eta, beta): v+ = beta v + g(x), x+ = x - eta (g(x) + beta v+)  (PyTorch nesterov=True)
+* ``ema-lookahead`` (alpha, beta): m+ = beta m + (1-beta) g(x - alpha beta m), x+ = x - alpha m+ (seed 001)
+* ``seed-003`` (eta, beta): v+ = beta v + g(x - beta v), x+ = x - eta v+     (seed 003 as written)
+
+This module never imports theory/: these are independent array implementations.  It also
+holds the small runners the conventions and effective-LR claims use: the full iterate path of
+a rule (:func:`iterate_path`), a run under a constant gradient (:func:`constant_gradient_run`)
+and Adam's first moment with its bias correction (:func:`adam_first_moment`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import validation as v
+from .methods import Form, Rule, register
+
+__all__ = [
+    "VELOCITY", "EMA", "SUTSKEVER", "VELOCITY_LOOKAHEAD", "PYTORCH", "EMA_LOOKAHEAD", "SEED_003",
+    "IteratePath", "iterate_path", "constant_gradient_run", "adam_first_moment",
+]
+
+_POS = (0.0, float("inf"), True, True)
+_MOMENTUM = (0.0, 1.0, False, True)
+
+
+# ----------------------------------------------------------------------------- look-ahead points
+def _at_iterate(x, s, p):
+    return x
+
+
+def _velocity_lookahead_point(x, s, p):  # p = (eta, beta)
+    return x - p[0] * p[1] * s
+
+
+def _ema_lookahead_point(x, s, p):  # p = (alpha, beta)
+    return x - p[0] * p[1] * s
+
+
+def _seed003_lookahead_point(x, s, p):  # p = (eta, beta): x - beta v, no eta
+    return x - p[1] * s
+
+
+# ----------------------------------------------------------------------------- updates
+def _velocity_update(x, s, g, p):  # p = (eta, beta)
+    v_new = p[1] * s + g
+    return x - p[0] * v_new, v_new
+
+
+def _ema_update(x, s, g, p):  # p = (alpha, beta)
+    m_new = p[1] * s + (1.0 - p[1]) * g
+    return x - p[0] * m_new, m_new
+
+
+def _sutskever_update(x, s, g, p):  # p = (gamma, eta)
+    m_new = p[0] * s - p[1] * g
+    return x + m_new, m_new
+
+
+def _pytorch_nesterov_update(x, s, g, p):  # p = (eta, beta); torch: buf = beta buf + g; g += beta buf; x -= lr g
+    v_new = p[1] * s + g
+    return x - p[0] * (g + p[1] * v_new), v_new
+
+
+VELOCITY = register(Form(
+    method="heavy-ball", name="velocity", params=("eta", "beta"), lookahead=_at_iterate, update=_velocity_update,
+    ranges={"eta": _POS, "beta": _MOMENTUM},
+    formula=r"v_{t+1} = \beta v_t + \nabla f(x_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
+    source="seeds 000, 003; PyTorch torch.optim.SGD(momentum=beta, dampening=0)",
+))
+EMA = register(Form(
+    method="heavy-ball", name="ema", params=("alpha", "beta"), lookahead=_at_iterate, update=_ema_update,
+    ranges={"alpha": _POS, "beta": _MOMENTUM},
+    formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
+    source="seeds 001, 002",
+))
+SUTSKEVER = register(Form(
+    method="heavy-ball", name="sutskever", params=("gamma", "eta"), lookahead=_at_iterate, update=_sutskever_update,
+    ranges={"gamma": _MOMENTUM, "eta": _POS},
+    formula=r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\quad x_{t+1} = x_t + m_{t+1}",
+    source="seed 004; Keras SGD(momentum=gamma); Sutskever, Martens, Dahl & Hinton (2013)",
+))
+VELOCITY_LOOKAHEAD = register(Form(
+    method="nesterov", name="velocity-lookahead", params=("eta", "beta"), lookahead=_velocity_lookahead_point,
+    update=_velocity_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+    formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
+    source="seed 000",
+))
+PYTORCH = register(Form(
+    method="nesterov", name="pytorch", params=("eta", "beta"), lookahead=_at_iterate,
+    update=_pytorch_nesterov_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+    formula=r"v_{t+1} = \beta v_t + \nabla f(x_t),\quad x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
+    source="PyTorch torch.optim.SGD(momentum=beta, nesterov=True, dampening=0)",
+))
+EMA_LOOKAHEAD = register(Form(
+    method="nesterov", name="ema-lookahead", params=("alpha", "beta"), lookahead=_ema_lookahead_point,
+    update=_ema_update, ranges={"alpha": _POS, "beta": _MOMENTUM},
+    formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
+    source="seed 001 (eq. 6.12)",
+))
+SEED_003 = register(Form(
+    method="nesterov", name="seed-003", params=("eta", "beta"), lookahead=_seed003_lookahead_point,
+    update=_velocity_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+    formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
+    source="seed 003, Sec. 3.2 (look-ahead point as written there: no eta)",
+))
+
+
+# ----------------------------------------------------------------------------- runners
+@dataclass(frozen=True)
+class IteratePath:
+    """Iterates ``x[t]`` and auxiliary arrays ``s[t]`` for t = 0..steps (rows)."""
+
+    x: np.ndarray
+    s: np.ndarray
+
+
+def iterate_path(rule: Rule, grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, steps: int) -> IteratePath:
+    r"""Run ``rule`` from ``x0`` for ``steps`` steps with gradient oracle ``grad``; keep every iterate.
+
+    Floating-point overflow raises (``np.errstate(over="raise")``) instead of warning.
+    """
+    steps = v.integer("steps", steps, 1)
+    x0 = np.asarray(x0, dtype=np.float64)
+    xs = np.empty((steps + 1,) + x0.shape)
+    ss = np.empty_like(xs)
+    x, s = rule.init(x0)
+    xs[0], ss[0] = x, s
+    with np.errstate(over="raise", invalid="raise", under="ignore"):
+        for t in range(1, steps + 1):
+            x, s = rule.step(x, s, grad)
+            xs[t], ss[t] = x, s
+    return IteratePath(xs, ss)
+
+
+def constant_gradient_run(rule: Rule, gradient: np.ndarray, steps: int) -> IteratePath:
+    r"""Run ``rule`` on the linear function :math:`f(x) = g^\top x` (gradient ``g`` everywhere) from x0 = 0.
+
+    The per-step displacement ``x[t] - x[t-1]`` is what the effective-learning-rate claims
+    measure: for the ``velocity`` form it tends to :math:`-\eta g/(1-\beta)`.
+    """
+    g = np.asarray(gradient, dtype=np.float64)
+    return iterate_path(rule, lambda y: g, np.zeros_like(g), steps)
+
+
+def adam_first_moment(gradient: np.ndarray, beta1: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Adam's first moment under a constant gradient, as Adam computes it (Kingma & Ba 2015, Alg. 1).
+
+    :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g`, :math:`m_0 = 0`, and the bias-corrected
+    :math:`\hat m_t = m_t / (1 - \beta_1^t)` (PyTorch: ``bias_correction1 = 1 - beta1 ** step``).
+    Returns ``(m, m_hat)`` with rows t = 1..steps.
+    """
+    beta1 = v.in_range("beta1", beta1, 0.0, 1.0, hi_open=True)
+    steps = v.integer("steps", steps, 1)
+    g = np.asarray(gradient, dtype=np.float64)
+    m = np.zeros_like(g)
+    ms = np.empty((steps,) + g.shape)
+    mh = np.empty_like(ms)
+    for t in range(1, steps + 1):
+        m = beta1 * m + (1.0 - beta1) * g
+        ms[t - 1] = m
+        mh[t - 1] = m / (1.0 - beta1**t)
+    return ms, mh

@@ -1,0 +1,199 @@
+"""Momentum conventions: every claim, metamorphic iterate tests, seed 003's form, the CLI."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+import numerics
+from numerics.validation import ParameterError
+from proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, max_relative_difference,
+                                       pytorch_vs_lessard, random_quadratic)
+from proofs.methods import spec
+from proofs.registry import claims_for
+from proofs.testing import assert_claim
+from numerics.conventions import iterate_path
+from reports.cli import main
+from theory import conventions as conv
+from theory.derivation import CheckStatus
+
+TOL = 1e-12
+
+
+@pytest.mark.parametrize("claim_id", [c.id for c in claims_for("conventions")])
+def test_claim(claim_id):
+    assert_claim(claim_id)
+
+
+def test_derivations_check_and_only_jury_is_assumed():
+    for d in conv.conventions_derivations():
+        d.check()
+        assumed = [o.step.label for o in d.outcomes() if o.status is CheckStatus.ASSUMED]
+        assert assumed == (["Jury's triangle"] if d.title.endswith("iteration matrix and rate") else []), (d.title, assumed)
+
+
+@pytest.mark.parametrize("method,form,alpha,beta,gamma", [
+    # expected maps written from the issue / by hand, not taken from the code under test
+    ("heavy-ball", "velocity", "eta", "beta", "0"),
+    ("heavy-ball", "ema", "alpha*(1 - beta)", "beta", "0"),
+    ("heavy-ball", "sutskever", "eta", "gamma", "0"),
+    ("nesterov", "velocity-lookahead", "eta", "beta", "beta"),
+    ("nesterov", "ema-lookahead", "alpha*(1 - beta)", "beta", "beta"),
+    ("nesterov", "seed-003", "eta", "beta", "beta/eta"),
+    ("nesterov", "pytorch", "eta", "beta", "beta"),
+])
+def test_parameter_map(method, form, alpha, beta, gamma):
+    pm = conv.parameter_map(method, form)
+    names = {"alpha": conv.alpha, "beta": conv.beta, "eta": conv.eta, "gamma": conv.gamma}
+    for key, text in (("alpha", alpha), ("beta", beta), ("gamma", gamma)):
+        assert sp.simplify(pm[key] - sp.sympify(text, locals=names)) == 0, (form, key, pm[key])
+
+
+# ----------------------------------------------------------------------------- metamorphic: same iterates
+@st.composite
+def problem_and_params(draw):
+    seed = draw(st.integers(0, 10_000))
+    kappa = draw(st.floats(2.0, 1000.0))
+    alpha_c = draw(st.floats(0.05, 1.0)) / kappa  # L = kappa, mu = 1
+    beta_c = draw(st.floats(0.0, 0.95))
+    return seed, kappa, alpha_c, beta_c
+
+
+def _form_params(method, form, alpha_c, beta_c):
+    inv = conv.inverse_map(method, form)
+    return {p: float(e.subs({conv.alpha_c: alpha_c, conv.beta_c: beta_c})) for p, e in inv.items()}
+
+
+@pytest.mark.parametrize("method,form", EQUIVALENT_FORMS)
+@settings(max_examples=15, deadline=None)
+@given(case=problem_and_params())
+def test_equivalent_form_same_iterates(method, form, case):
+    seed, kappa, alpha_c, beta_c = case
+    prob = random_quadratic(12, seed, 1.0, kappa)
+    x0 = np.random.default_rng(seed).standard_normal(12)
+    params = _form_params(method, form, alpha_c, beta_c)
+    assert form_vs_canonical(method, form, params, prob, x0, 150) <= TOL
+
+
+@settings(max_examples=20, deadline=None)
+@given(case=problem_and_params())
+def test_pytorch_iterates_are_nag_lookahead_points(case):
+    seed, kappa, alpha_c, beta_c = case
+    prob = random_quadratic(12, seed, 1.0, kappa)
+    x0 = np.random.default_rng(seed).standard_normal(12)
+    d_y, d_x = pytorch_vs_lessard({"eta": alpha_c, "beta": beta_c}, prob, x0, 150)
+    assert d_y <= TOL and d_x <= TOL
+
+
+def test_pytorch_iterates_are_not_nag_iterates():
+    """The identification is p_t = y_t, not p_t = x_t: the latter differs."""
+    prob = random_quadratic(12, 1, 1.0, 50.0)
+    x0 = np.ones(12)
+    p = {"eta": 0.01, "beta": 0.8}
+    a = iterate_path(numerics.rule("nesterov", p, "pytorch"), prob.grad, x0, 50).x
+    b = iterate_path(numerics.rule("nesterov", {"alpha": 0.01, "beta": 0.8}, "lessard"), prob.grad, x0, 50).x
+    assert max_relative_difference(a, b) > 1e-3
+
+
+# ----------------------------------------------------------------------------- seed 003
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), eta=st.one_of(st.floats(0.05, 0.9), st.floats(1.1, 2.0)),
+       beta=st.floats(0.1, 0.9))
+def test_seed003_differs_from_nag_when_eta_is_not_1(seed, eta, beta):
+    prob = random_quadratic(10, seed, 0.01, 0.3)
+    x0 = np.random.default_rng(seed).standard_normal(10)
+    a = iterate_path(numerics.rule("nesterov", {"eta": eta, "beta": beta}, "seed-003"), prob.grad, x0, 30).x
+    b = iterate_path(numerics.rule("nesterov", {"alpha": eta, "beta": beta}, "lessard"), prob.grad, x0, 30).x
+    assert max_relative_difference(a, b) > 1e-6
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), beta=st.floats(0.0, 0.95))
+def test_seed003_is_nag_at_eta_1(seed, beta):
+    prob = random_quadratic(10, seed, 0.01, 1.0)
+    x0 = np.random.default_rng(seed).standard_normal(10)
+    a = iterate_path(numerics.rule("nesterov", {"eta": 1.0, "beta": beta}, "seed-003"), prob.grad, x0, 100).x
+    b = iterate_path(numerics.rule("nesterov", {"alpha": 1.0, "beta": beta}, "lessard"), prob.grad, x0, 100).x
+    assert max_relative_difference(a, b) <= TOL
+
+
+def test_seed003_kappa100_closed_form_against_numpy_roots():
+    # independent: roots of z^2 - b z + c with b = 1 + beta - eta L - beta L, c = beta (1 - L), by numpy
+    eta, beta, L = 0.01, 9 / 11, 100.0
+    b, c = 1 + beta - eta * L - beta * L, beta * (1 - L)
+    rho_np = max(abs(np.roots([1.0, -b, c])))
+    rho = float(conv.seed003_rate_derivation().results["rate_kappa100"].evalf(30))
+    assert rho == pytest.approx(rho_np, rel=1e-12)
+    assert rho == pytest.approx(81.98795005785, rel=1e-11)
+    assert spec("nesterov", "seed-003").rate({"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)
+
+
+def test_seed003_rate_is_max_over_spectrum():
+    """The endpoint formula equals a dense scan of the spectral radius over [mu, L] (numpy roots, no double roots)."""
+    p = {"eta": 0.3, "beta": 0.6}
+    lam = np.linspace(0.05, 1.5, 3001)
+    scan = max(max(abs(np.roots([1.0, -(1 + 0.6 - 0.3 * l - 0.6 * l), 0.6 * (1 - l)]))) for l in lam)
+    assert spec("nesterov", "seed-003").rate(p, 0.05, 1.5) == pytest.approx(scan, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- CLI
+def _rate_json(capsys, *argv):
+    assert main(["rate", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_velocity_lookahead_example(capsys):
+    r = _rate_json(capsys, "nesterov", "--eigenvalues", "0.01,1", "--form", "velocity-lookahead",
+                   "--eta", "1", "--beta", "0.8")
+    assert r["form"] == "velocity-lookahead" and r["params"] == {"eta": 1.0, "beta": 0.8}
+    # independent: NAG's companion matrix at both eigenvalues, numpy roots (simple roots here)
+    expected = max(max(abs(np.roots([1.0, -1.8 * (1 - l), 0.8 * (1 - l)]))) for l in (0.01, 1.0))
+    assert r["rate_theory"] == pytest.approx(expected, rel=1e-12)
+    assert r["rate_simulated"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_cli_tuning_through_inverse_map(capsys):
+    r = _rate_json(capsys, "heavy-ball", "--mu", "1", "--L", "100", "--dim", "200", "--form", "ema", "--tuning", "optimal")
+    # Polyak: alpha* = 4/(sqrt L + sqrt mu)^2 = 4/121, beta* = (9/11)^2; ema: alpha = alpha*/(1 - beta*) = 0.1
+    assert r["params"]["alpha"] == pytest.approx(0.1, rel=1e-14)
+    assert r["params"]["beta"] == pytest.approx(81 / 121, rel=1e-14)
+    assert r["rate_theory"] == pytest.approx(9 / 11, rel=1e-12)
+    r = _rate_json(capsys, "heavy-ball", "--mu", "1", "--L", "100", "--dim", "200", "--form", "sutskever",
+                   "--tuning", "optimal")
+    assert r["params"] == pytest.approx({"gamma": 81 / 121, "eta": 4 / 121}, rel=1e-14)
+
+
+def test_cli_seed003_diverges_at_nag_standard_tuning(capsys):
+    r = _rate_json(capsys, "nesterov", "--eigenvalues", "1,100", "--form", "seed-003", "--tuning", "standard")
+    assert r["params"] == pytest.approx({"eta": 0.01, "beta": 9 / 11}, rel=1e-14)
+    assert r["diverged"] and r["rate_theory"] == pytest.approx((81 + 9 * 85**0.5) / 2, rel=1e-12)
+    assert r["growth_factor"] == pytest.approx(r["rate_theory"], rel=1e-6)
+
+
+@pytest.mark.parametrize("argv,name", [
+    (["--form", "velocity", "--alpha", "0.1", "--beta", "0.5"], "eta"),
+    (["--form", "sutskever", "--eta", "0.1", "--beta", "0.5"], "gamma"),
+    (["--form", "ema", "--alpha", "0.1", "--beta", "1.5"], "beta"),
+    (["--form", "velocity", "--eta", "-1", "--beta", "0.5"], "eta"),
+    (["--form", "nope", "--eta", "1", "--beta", "0.5"], "form"),
+])
+def test_cli_bad_parameters(capsys, argv, name):
+    assert main(["rate", "heavy-ball", "--mu", "1", "--L", "10", "--dim", "10", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and name in err
+
+
+def test_forms_use_the_issue_parameter_names():
+    for f in numerics.forms():
+        assert set(f.params) <= {"alpha", "beta", "eta", "gamma"}
+    for (method, name), sf in conv.FORMS.items():
+        assert numerics.form(method, name).params == sf.params
+        assert spec(method, name).params == sf.params
+
+
+def test_bad_params_raise_parameter_error():
+    with pytest.raises(ParameterError, match="beta"):
+        numerics.rule("nesterov", {"eta": 0.1, "beta": 1.0}, "pytorch")
