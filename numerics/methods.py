@@ -45,6 +45,11 @@ class Form:
     source: str = ""
 
     def validate(self, values: Mapping[str, float]) -> tuple[float, ...]:
+        unknown = [k for k in values if k not in self.params]
+        if unknown:
+            raise v.ParameterError(
+                unknown[0], f"left out: {self.method} form {self.name!r} takes only {', '.join(self.params)}",
+                values[unknown[0]])
         missing = [p for p in self.params if p not in values]
         if missing:
             raise v.ParameterError(missing[0], f"given for {self.method} form {self.name!r}", None)

@@ -56,7 +56,10 @@ def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int |
     hi = T if stop is None else min(stop, T)
     t = np.arange(lo, hi + 1, dtype=np.float64)
     y = s[lo - 1 : hi]
-    keep = np.isfinite(y) & (y > _TINY)
+    if np.any(np.isinf(y)) or np.any(np.isnan(y)):
+        # a run that overflowed is divergent: never read a non-finite window as "the error vanished"
+        return RateFit(float("inf"), 0.0, (lo, hi), 0)
+    keep = y > _TINY
     t, y = t[keep], y[keep]
     if t.size == 0:
         return RateFit(0.0, 0.0, (lo, hi), 0)  # the error vanished exactly: rate 0

@@ -69,9 +69,16 @@ def measure_rate(
         params = fs.tuned(tuning_used, mu, L)
     rule = numerics.rule(method, params, form)
     rho = fs.rate(params, mu, L)
+    if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
+        name = next(iter(params), "params")
+        raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
+                               params.get(name))
     steps = default_steps(rho) if steps is None else v.integer("steps", steps, 1)
     e0 = isotropic_initial_error(lam.size, seed)
-    traj = _simulate(rule, lam, e0, steps, backend)
+    from numerics.backends import resolve_backend, simulate_diagonal
+
+    backend = resolve_backend(backend)
+    traj = simulate_diagonal(rule, lam, e0, steps, backend=backend)
     fit = traj.rate()
     converges = (not traj.diverged) and fit.rate < 1 - 1e-6
     out: dict[str, Any] = {
@@ -96,9 +103,3 @@ def measure_rate(
     }
     return out
 
-
-def _simulate(rule, lam, e0, steps, backend):
-    """Run on the diagonal quadratic with ``backend``: numpy (reference), numba, cupy or auto (cupy with a GPU, else numba)."""
-    from numerics.backends import simulate_diagonal
-
-    return simulate_diagonal(rule, lam, e0, steps, backend=backend)

@@ -16,6 +16,8 @@ from .commands.args import UsageError
 
 __all__ = ["main", "UsageError", "COMMANDS"]
 
+_POSITIONAL = {"method", "topic", "x0"}  # parameter names that are not --flags on the command line
+
 COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep")
 
 
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             code = args._run(args)
     except (ParameterError, UsageError) as exc:
         msg = str(exc)
-        if isinstance(exc, ParameterError):
+        if isinstance(exc, ParameterError) and exc.name not in _POSITIONAL:
             msg = f"--{exc.name.replace('_', '-')}" + msg[len(exc.name):]
         sys.stderr.write(f"ratecheck: error: {msg}\n")
         return 2

@@ -28,6 +28,7 @@ class TexMissing(RuntimeError):
 _ESC = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
 }
 
 
@@ -47,12 +48,23 @@ def num(x: object, digits: int = 6) -> str:
     try:
         f = float(x)
     except (TypeError, ValueError):
-        return escape(x)
+        return r"\text{" + escape(x) + "}"  # usable inside $...$ and in text
     s = f"{f:.{digits}g}"
     if "e" in s:
         m, e = s.split("e")
         return f"{m}\\times10^{{{int(e)}}}"
     return s
+
+
+def cell(x: object, digits: int = 6) -> str:
+    """A table cell: numbers as ``$...$`` (via :func:`num`), anything else as escaped, wrappable text."""
+    if x is None or isinstance(x, bool):
+        return num(x, digits)
+    try:
+        float(x)
+    except (TypeError, ValueError):
+        return escape(x)
+    return "$" + num(x, digits) + "$"
 
 
 @cache
@@ -75,6 +87,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["e"] = escape
     env.filters["num"] = num
+    env.filters["cell"] = cell
     return env
 
 

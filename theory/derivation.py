@@ -282,7 +282,10 @@ class Step:
         """
 
         def run() -> tuple[bool, Any]:
-            found = sp.solve_univariate_inequality(relation, symbol, relational=False)
+            try:
+                found = sp.solve_univariate_inequality(relation, symbol, relational=False)
+            except (NotImplementedError, TypeError, ValueError) as exc:
+                return False, f"SymPy could not solve the inequality: {exc}"
             if found == expected:
                 return True, sp.S.EmptySet
             difference = sp.Union(sp.Complement(found, expected), sp.Complement(expected, found))
