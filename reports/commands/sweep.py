@@ -1,14 +1,361 @@
-"""sweep: not built yet (see the issue that adds it)."""
+"""Condition-number sweep: predicted vs simulated iterations to a tolerance for gd / heavy-ball / nesterov.
+
+For every method and every kappa in KMIN..KMAX (spectrum [1/kappa, 1]) the sweep prints the
+tuned parameters, the theoretical rate, the iterations predicted by the exact closed form of
+the extreme modes (first t with |e_t|/|e_0| <= tol), the simulated iterations (fused kernels)
+and their relative difference; then, per method, the fitted exponent p of iterations ~ C kappa^p
+(theory: 1 for gd, 1/2 for heavy ball and Nesterov) with its standard error.
+
+--init extreme (default) puts e0 on the eigenvectors of mu and L; only that 2-element support is
+simulated (the other DIM-2 components of a diagonal problem stay exactly 0), so --dim and
+--spectrum matter only for --init random (isotropic e0 over DIM eigenvalues: the typical case,
+whose count must not exceed the worst-case prediction).
+
+Examples:
+  ratecheck sweep --methods gd,heavy-ball,nesterov --kappa 10:1e4 --points 7 --json -
+  ratecheck sweep --kappa 10:1e4 --points 7 --dim 100000 --init random --csv out/sweep.csv
+  ratecheck sweep --config sweep.toml --points 9 --plot out/sweep.pdf --executor process
+
+--config FILE reads the same options from TOML (keys as the long flags, '-' or '_'); flags given on
+the command line override it.  Output files are written to temporary names and renamed at the end;
+the resolved configuration is written next to them as STEM.config.toml.
+"""
 from __future__ import annotations
 
-HELP = "(not built yet)"
+import csv
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from numerics.validation import ParameterError
+from proofs.sweep import SweepConfig, SweepResult, open_executor, parse_executor, run_sweep
+
+from .args import UsageError
+
+HELP = "condition-number sweep: predicted vs simulated iterations and fitted exponents"
+
+#: option -> default (the sweep's defaults plus the I/O options)
+_DEFAULTS: dict[str, Any] = {
+    "methods": "gd,heavy-ball,nesterov",
+    "kappa": "10:1e6",
+    "points": 25,
+    "spacing": "log",
+    "spectrum": "uniform",
+    "dim": 1_000_000,
+    "tol": 1e-8,
+    "tuning": "optimal",
+    "init": "extreme",
+    "backend": "auto",
+    "seed": 0,
+    "max_steps": 20_000_000,
+    "json": None,
+    "csv": None,
+    "plot": None,
+    "no_progress": False,
+    "executor": "local",
+    "workers": None,
+}
+
+CSV_COLUMNS = ("method", "form", "kappa", "init", "params", "rate_theory", "iters_theory", "iters_simulated",
+               "relative_difference", "converged", "speedup", "step_cap")
 
 
 def add_arguments(p) -> None:
-    pass
+    p.add_argument("--methods", help="comma-separated: gd, heavy-ball, nesterov (default: all three)")
+    p.add_argument("--kappa", help="condition-number range KMIN:KMAX, 1 < KMIN < KMAX (default 10:1e6)")
+    p.add_argument("--points", help="number of kappa values (>= 2, default 25)")
+    p.add_argument("--spacing", help="log (default) or linear spacing of the kappa values")
+    p.add_argument("--spectrum", help="uniform (default), geometric or random-uniform (for --init random)")
+    p.add_argument("--dim", help="number of eigenvalues for --init random (default 1000000)")
+    p.add_argument("--tol", help="tolerance on |e_t|/|e_0|, in (0, 1) (default 1e-8)")
+    p.add_argument("--tuning", help="optimal (default) or standard parameters")
+    p.add_argument("--init", help="extreme (default: e0 on the eigenvectors of mu and L) or random (isotropic)")
+    p.add_argument("--backend", help="auto (default), numpy, numba or cupy")
+    p.add_argument("--seed", help="seed of the random spectrum and initial error (default 0)")
+    p.add_argument("--max-steps", dest="max_steps", help="hard cap on simulated steps per point (default 2e7)")
+    p.add_argument("--json", metavar="FILE|-", help="write one JSON object to FILE (or stdout with -)")
+    p.add_argument("--csv", metavar="FILE", help="write one CSV row per point")
+    p.add_argument("--plot", metavar="FILE.pdf", help="write the figure (iterations and rate vs kappa) as PDF")
+    p.add_argument("--no-progress", dest="no_progress", action="store_const", const=True, default=None,
+                   help="no progress bar (it is shown only on a terminal anyway)")
+    p.add_argument("--config", metavar="FILE.toml", help="read these options from a TOML file; flags override")
+    p.add_argument("--executor", help="local (default), process, or dask://HOST:PORT of a running Dask scheduler")
+    p.add_argument("--workers", help="worker processes for --executor process (default: CPU count)")
 
 
+# ----------------------------------------------------------------------------- configuration
+def read_config(path: str) -> dict[str, Any]:
+    """Options from a TOML file (top level or a [sweep] table); UsageError naming what is wrong."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise UsageError(f"--config: cannot read {path}: no such file") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise UsageError(f"--config: cannot read {path}: {reason}") from None
+    if isinstance(data.get("sweep"), dict):
+        data = data["sweep"]
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name == "progress":  # progress = false is the same as no_progress = true
+            name, value = "no_progress", (not value) if isinstance(value, bool) else value
+        if name not in _DEFAULTS:
+            raise UsageError(f"--config: {path}: unknown key {key!r} (known: {', '.join(sorted(_DEFAULTS))})")
+        out[name] = value
+    return out
+
+
+def resolve(args) -> dict[str, Any]:
+    """Defaults, overridden by --config, overridden by flags given on the command line."""
+    options = dict(_DEFAULTS)
+    if getattr(args, "config", None):
+        options.update(read_config(args.config))
+    for name in _DEFAULTS:
+        value = getattr(args, name, None)
+        if value is not None:
+            options[name] = value
+    return options
+
+
+def _methods(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return tuple(str(m).strip() for m in items if str(m).strip())
+
+
+def _kappa(value: Any) -> tuple[float, float]:
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        lo, hi = value
+    else:
+        lo, sep, hi = str(value).partition(":")
+        if not sep:
+            raise ParameterError("kappa", "a range KMIN:KMAX such as 10:1e6", value)
+    try:
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        raise ParameterError("kappa", "a range KMIN:KMAX of two numbers such as 10:1e6", value) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ParameterError("kappa", "a range KMIN:KMAX of finite numbers", value)
+    return lo, hi
+
+
+def _bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ParameterError(name, "true or false", value)
+
+
+def sweep_config(options: dict[str, Any]) -> SweepConfig:
+    """The validated :class:`SweepConfig` of resolved ``options`` (ParameterError names the bad one)."""
+    kmin, kmax = _kappa(options["kappa"])
+    return SweepConfig(
+        methods=_methods(options["methods"]), kappa_min=kmin, kappa_max=kmax, points=options["points"],
+        spacing=str(options["spacing"]), spectrum=str(options["spectrum"]), dim=options["dim"], tol=options["tol"],
+        tuning=str(options["tuning"]), init=str(options["init"]), backend=str(options["backend"]),
+        seed=options["seed"], max_steps=options["max_steps"],
+    ).validated()
+
+
+def config_toml(options: dict[str, Any], config: SweepConfig) -> str:
+    """The resolved options as TOML that ``--config`` reads back."""
+    values = {
+        "methods": list(config.methods), "kappa": f"{config.kappa_min!r}:{config.kappa_max!r}",
+        "points": config.points, "spacing": config.spacing, "spectrum": config.spectrum, "dim": config.dim,
+        "tol": config.tol, "tuning": config.tuning, "init": config.init, "backend": config.backend,
+        "seed": config.seed, "max_steps": config.max_steps, "executor": str(options["executor"]),
+    }
+    if options.get("workers") is not None:
+        values["workers"] = int(options["workers"])
+    for k in ("json", "csv", "plot"):
+        if options.get(k) is not None:
+            values[k] = str(options[k])
+    lines = ["# ratecheck sweep: resolved configuration (defaults < --config < command-line flags)",
+             f"# simulated_dim = {config.simulated_dim} ({'the support of the extreme e0' if config.init == 'extreme' else 'the whole spectrum'})"]
+    for k, val in values.items():
+        if isinstance(val, bool):
+            text = "true" if val else "false"
+        elif isinstance(val, (int, float)):
+            text = repr(val)
+        elif isinstance(val, list):
+            text = "[" + ", ".join(json.dumps(x) for x in val) + "]"
+        else:
+            text = json.dumps(val)
+        lines.append(f"{k} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- outputs
+def csv_text(result: SweepResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for p in result.points:
+        row = []
+        for col in CSV_COLUMNS:
+            x = p.get(col)
+            if col == "params":
+                x = ";".join(f"{k}={val!r}" for k, val in x.items())
+            elif x is None:
+                x = ""
+            elif isinstance(x, float):
+                x = repr(x)
+            row.append(x)
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def _check_output_path(flag: str, path: str | None, suffix: str | None = None) -> Path | None:
+    if path is None or (flag == "json" and path == "-"):
+        return None
+    p = Path(path)
+    if suffix and p.suffix.lower() != suffix:
+        raise ParameterError(flag, f"a file name ending in {suffix}", path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ParameterError(flag, "a file in an existing directory", path)
+    if p.is_dir():
+        raise ParameterError(flag, "a file name, not a directory", path)
+    return p
+
+
+class _StagedFiles:
+    """Files written under temporary names in their final directories, renamed only by :meth:`commit`."""
+
+    def __init__(self):
+        self.staged: list[tuple[Path, Path]] = []
+
+    def add(self, final: Path) -> Path:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent or ".")
+        os.close(fd)
+        self.staged.append((Path(tmp), final))
+        return Path(tmp)
+
+    def write_text(self, final: Path, text: str) -> None:
+        self.add(final).write_text(text)
+
+    def commit(self) -> None:
+        for tmp, final in self.staged:
+            os.replace(tmp, final)
+        self.staged = []
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged = []
+
+
+# ----------------------------------------------------------------------------- human output
+def _fmt_int(x) -> str:
+    return "—" if x is None else f"{x:,}"
+
+
+def print_tables(result: SweepResult, stream) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False, soft_wrap=False, width=max(120, Console(file=stream).width))
+    cfg = result.config
+    t = Table(title=f"ratecheck sweep: {cfg.init} init, tol {cfg.tol:g}, {cfg.tuning} tuning, "
+                    f"simulated dim {cfg.simulated_dim:,}")
+    for col, just in (("method", "left"), ("kappa", "right"), ("parameters", "left"), ("rate (theory)", "right"),
+                      ("iters (theory)", "right"), ("iters (sim.)", "right"), ("rel. diff.", "right"),
+                      ("status", "left")):
+        t.add_column(col, justify=just)
+    for p in result.points:
+        params = ", ".join(f"{k}={val:.6g}" for k, val in p["params"].items())
+        rel = "—" if p["relative_difference"] is None else f"{p['relative_difference']:+.2%}"
+        if p["converged"]:
+            status = "ok" if cfg.init == "extreme" else f"{p['speedup']:.2f}x faster"
+        elif p["diverged"]:
+            status = "DIVERGED"
+        else:
+            status = f"not converged in {p['step_cap']:,} steps"
+        t.add_row(p["method"], f"{p['kappa']:.4g}", params, f"{p['rate_theory']:.10f}", _fmt_int(p["iters_theory"]),
+                  _fmt_int(p["iters_simulated"]), rel, status)
+    console.print(t)
+    f = Table(title="iterations ~ C kappa^p (least squares on log-log, simulated counts)")
+    for col in ("method", "exponent p", "std. error", "theory p", "constant C", "points", "not converged"):
+        f.add_column(col, justify="left" if col == "method" else "right")
+    for fit in result.fits:
+        e = "—" if fit["exponent"] is None else f"{fit['exponent']:.4f}"
+        se = "—" if fit["exponent_stderr"] is None else f"{fit['exponent_stderr']:.4f}"
+        c = "—" if fit["constant"] is None else f"{fit['constant']:.4g}"
+        f.add_row(fit["method"], e, se, f"{fit['exponent_expected']:g}", c, str(fit["points"]),
+                  str(fit["not_converged"]))
+    console.print(f)
+    console.print(f"{len(result.points)} points in {result.seconds:.1f} s "
+                  f"(backend {cfg.backend}; kappa spectrum [1/kappa, 1])")
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), transient=True)
+            self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def advance(self, point: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"{point['method']} kappa={point['kappa']:.3g}")
+
+
+# ----------------------------------------------------------------------------- run
 def run(args) -> int:
-    from .args import UsageError
+    options = resolve(args)
+    config = sweep_config(options)
+    parse_executor(options["executor"])
+    no_progress = _bool("no_progress", options["no_progress"])
+    json_path = _check_output_path("json", options["json"])
+    csv_path = _check_output_path("csv", options["csv"])
+    plot_path = _check_output_path("plot", options["plot"], ".pdf")
+    show_progress = (not no_progress) and sys.stderr.isatty()
 
-    raise UsageError("'sweep' is not built yet")
+    total = len(config.methods) * config.points
+    with open_executor(options["executor"], options["workers"]) as executor, _Progress(total, show_progress) as bar:
+        result = run_sweep(config, executor, on_point=bar.advance)
+
+    staged = _StagedFiles()
+    try:
+        if json_path is not None:
+            staged.write_text(json_path, json.dumps(result.to_dict(), indent=2) + "\n")
+        if csv_path is not None:
+            staged.write_text(csv_path, csv_text(result))
+        if plot_path is not None:
+            from ..sections.sweep import sweep_figure
+
+            sweep_figure(result, staged.add(plot_path))
+        files = [p for p in (json_path, csv_path, plot_path) if p is not None]
+        for stem_path in dict.fromkeys(p.with_name(p.stem + ".config.toml") for p in files):
+            staged.write_text(stem_path, config_toml(options, config))
+        staged.commit()
+    finally:
+        staged.discard()
+
+    if options["json"] == "-":
+        json.dump(result.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        print_tables(result, sys.stderr)
+    else:
+        print_tables(result, sys.stdout)
+    return 0

@@ -1,0 +1,274 @@
+r"""Closed-form solution of one eigen-mode of a first- or second-order method, and iteration counts.
+
+On one eigenvalue :math:`\lambda` of :math:`A` the error of gradient descent, heavy ball and
+Nesterov's method obeys a linear recurrence with constant coefficients
+
+.. math::  e_{t+1} = b\,e_t - c\,e_{t-1}, \qquad e_0,\ e_1 \text{ given}
+
+(the convention of :mod:`theory.two_step`; gradient descent has :math:`c = 0`).  Its
+characteristic polynomial is :math:`z^2 - b z + c`, and
+
+* distinct roots :math:`z_1 \ne z_2`: :math:`e_t = c_1 z_1^t + c_2 z_2^t` with
+  :math:`c_1 = (e_1 - z_2 e_0)/(z_1 - z_2)`, :math:`c_2 = (z_1 e_0 - e_1)/(z_1 - z_2)`;
+* a double root :math:`z` (:math:`b = 2z`, :math:`c = z^2`): :math:`e_t = (A + B t) z^t` with
+  :math:`A = e_0`, :math:`B = e_1/z - e_0`;
+* both are the *divided-difference form* :math:`e_t = e_1 s_t - c\,e_0 s_{t-1}` with
+  :math:`s_t = (z_1^t - z_2^t)/(z_1 - z_2)` (:math:`= t z^{t-1}` at a double root,
+  :math:`= r^{t-1}\sin(t\theta)/\sin\theta` for a complex pair :math:`r e^{\pm i\theta}`), which
+  is what proofs.sweep evaluates in floating point without cancellation near a double root.
+
+Each closed form is checked by substituting it into the recurrence (the residual is 0 for a
+symbolic :math:`t`) and into the initial conditions; nothing is solved with ``rsolve``.
+
+The mode recurrences themselves are computed by SymPy from each method's update rule:
+
+* gradient descent :math:`x_{t+1} = x_t - \eta\nabla f(x_t)`: :math:`b = 1-\eta\lambda`, :math:`c = 0`;
+* heavy ball, Polyak form :math:`x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})`;
+* Nesterov, Lessard form :math:`y_t = x_t + \beta(x_t - x_{t-1})`, :math:`x_{t+1} = y_t - \alpha\nabla f(y_t)`;
+
+with :math:`x_{-1} = x_0` (no momentum in the first step), so :math:`e_1 = (1 - \alpha\lambda) e_0`.
+
+Finally :func:`exponent_derivations` derives the growth of the iteration count with
+:math:`\kappa`: at the optimal tunings (gradient descent :math:`\eta = 2/(\mu+L)`; Polyak's heavy
+ball; Nesterov with Lessard, Recht & Packard's :math:`\alpha = 4/(3L+\mu)`) the slowest mode contracts by :math:`\rho(\kappa)` with
+:math:`\lim_{\kappa\to\infty} (1-\rho)\kappa^{p}` finite and positive, :math:`p = 1` for gradient
+descent and :math:`p = \tfrac12` for heavy ball and Nesterov, so
+:math:`T(\varepsilon) \approx \ln(1/\varepsilon)/(1-\rho) \propto \kappa^{p}`.
+
+Sources: the method of characteristic roots for linear recurrences (e.g. Elaydi, *An
+Introduction to Difference Equations*, 3rd ed., Sec. 2.3); Polyak (1964); Nesterov,
+*Lectures on Convex Optimization* (2018), Sec. 2.2; Lessard, Recht & Packard (2016), Sec. 2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import sympy as sp
+
+from .derivation import Derivation, Step
+
+__all__ = [
+    "SYMBOLS",
+    "ModeRecurrence",
+    "closed_form_derivation",
+    "mode_recurrence",
+    "mode_recurrence_derivations",
+    "exponent_derivations",
+    "iterations_derivations",
+    "EXPECTED_EXPONENT",
+    "MODE_METHODS",
+]
+
+TOPIC = "sweep"
+SOURCE = "Elaydi, An Introduction to Difference Equations (2005), Sec. 2.3"
+
+t = sp.Symbol("t", integer=True, nonnegative=True)
+b, c = sp.symbols("b c", real=True)
+z, z1, z2 = sp.symbols("z z_1 z_2", nonzero=True)
+e0, e1 = sp.symbols("e_0 e_1", real=True)
+c1, c2, A, B = sp.symbols("c_1 c_2 A B")
+r, theta = sp.symbols("r theta", positive=True)
+lam, eta, alpha, beta, mu, L, kappa = sp.symbols("lambda eta alpha beta mu L kappa", positive=True)
+SYMBOLS = {"t": t, "b": b, "c": c, "z": z, "z_1": z1, "z_2": z2, "e_0": e0, "e_1": e1,
+           "lambda": lam, "eta": eta, "alpha": alpha, "beta": beta, "mu": mu, "L": L, "kappa": kappa}
+
+#: methods whose mode recurrence is derived here (canonical forms of numerics.methods)
+MODE_METHODS = ("gd", "heavy-ball", "nesterov")
+
+
+def _recurrence_residual(sequence, bb, cc):
+    """``e_{t+1} - b e_t + c e_{t-1}`` for ``e_k = sequence(k)`` (unexpanded; the identity check expands powers)."""
+    return sequence(t + 1) - bb * sequence(t) + cc * sequence(t - 1)
+
+
+@cache
+def closed_form_derivation() -> Derivation:
+    r"""Closed form of :math:`e_{t+1} = b e_t - c e_{t-1}`: distinct roots, double root, divided differences."""
+    d = Derivation(TOPIC, "Closed-form solution of one mode: e_{t+1} = b e_t - c e_{t-1}", source=SOURCE,
+                   symbols={k: SYMBOLS[k] for k in ("t", "b", "c", "z", "z_1", "z_2", "e_0", "e_1")})
+    # characteristic equation: z^t solves the recurrence iff z^2 - b z + c = 0
+    d.add(Step.identity("characteristic equation",
+                        sp.expand(z ** (t + 1) - b * z**t + c * z ** (t - 1), power_exp=True),
+                        z ** (t - 1) * (z**2 - b * z + c),
+                        "substitute e_t = z^t: the recurrence holds for all t iff z^2 - b z + c = 0"))
+    d.add(Step.identity("Vieta", sp.expand((z - z1) * (z - z2)), z**2 - (z1 + z2) * z + z1 * z2,
+                        "with roots z_1, z_2 of z^2 - b z + c: b = z_1 + z_2 and c = z_1 z_2"))
+    bb, cc = z1 + z2, z1 * z2
+    # distinct roots: constants from the initial conditions
+    C1 = (e1 - z2 * e0) / (z1 - z2)
+    C2 = (z1 * e0 - e1) / (z1 - z2)
+
+    def solve_constants() -> tuple[bool, object]:
+        sol = sp.solve([sp.Eq(c1 + c2, e0), sp.Eq(c1 * z1 + c2 * z2, e1)], [c1, c2], dict=True)
+        if len(sol) != 1:
+            return False, sol
+        res = [sp.cancel(sol[0][c1] - C1), sp.cancel(sol[0][c2] - C2)]
+        return all(x == 0 for x in res), res
+
+    d.add(Step.custom("constants from e_0, e_1 (distinct roots)",
+                      sp.Eq(sp.Matrix([c1, c2]), sp.Matrix([C1, C2]), evaluate=False),
+                      "solve c_1 + c_2 = e_0, c_1 z_1 + c_2 z_2 = e_1 (z_1 != z_2)",
+                      solve_constants, "solve", "sympy.solve of the 2x2 linear system"))
+    distinct = lambda k: C1 * z1**k + C2 * z2**k  # noqa: E731
+    d.add(Step.identity("distinct roots solve the recurrence",
+                        _recurrence_residual(distinct, bb, cc), 0,
+                        "substitute e_t = c_1 z_1^t + c_2 z_2^t into e_{t+1} - b e_t + c e_{t-1}"))
+    d.add(Step.identity("distinct roots: initial conditions",
+                        sp.Matrix([distinct(0), distinct(1)]), sp.Matrix([e0, e1]),
+                        "t = 0 and t = 1 of the closed form"))
+    # double root: b = 2z, c = z^2
+    Aval, Bval = e0, e1 / z - e0
+    double = lambda k: (Aval + Bval * k) * z**k  # noqa: E731
+    d.add(Step.identity("double root solves the recurrence",
+                        _recurrence_residual(double, 2 * z, z**2), 0,
+                        "b = 2z, c = z^2 (zero discriminant): substitute e_t = (A + B t) z^t"))
+    d.add(Step.identity("double root: initial conditions",
+                        sp.Matrix([double(0), double(1)]), sp.Matrix([e0, e1]),
+                        "t = 0 and t = 1 give A = e_0 and (A + B) z = e_1"))
+    # divided-difference form, used for evaluation in floating point
+    s = lambda k: (z1**k - z2**k) / (z1 - z2)  # noqa: E731
+    d.add(Step.identity("divided-difference form (distinct roots)",
+                        sp.expand(e1 * s(t) - cc * e0 * s(t - 1), power_exp=True),
+                        sp.expand(distinct(t), power_exp=True),
+                        "e_t = e_1 s_t - c e_0 s_{t-1} with s_t = (z_1^t - z_2^t)/(z_1 - z_2)"))
+    d.add(Step.identity("divided-difference form (double root)",
+                        sp.expand(e1 * t * z ** (t - 1) - z**2 * e0 * (t - 1) * z ** (t - 2), power_exp=True),
+                        sp.expand(double(t), power_exp=True),
+                        "s_t -> t z^{t-1} as z_2 -> z_1 = z"))
+    za, zb = r * sp.exp(sp.I * theta), r * sp.exp(-sp.I * theta)
+    sc = (za**t - zb**t) / (za - zb)
+    polar = r ** (t - 1) * sp.sin(t * theta) / sp.sin(theta)
+    d.add(Step.identity("divided differences for a complex pair", sc, polar,
+                        "z_{1,2} = r e^{+-i theta}: s_t = r^{t-1} sin(t theta)/sin(theta) (real, no cancellation)",
+                        simplifier=lambda e: sp.simplify(sp.expand(e.rewrite(sp.exp), power_exp=True))))
+    d.results.update({
+        "c_1": C1, "c_2": C2, "distinct": distinct(t),
+        "A": Aval, "B": Bval, "double": double(t),
+        "divided_difference": e1 * s(t) - c * e0 * s(t - 1),
+        "complex_divided_difference": polar,
+    })
+    return d
+
+
+@dataclass(frozen=True)
+class ModeRecurrence:
+    r"""One method's mode recurrence :math:`e_{t+1} = b e_t - c e_{t-1}` and first step :math:`e_1 = g\,e_0`.
+
+    ``b``, ``c``, ``first`` (= g) are SymPy expressions in :math:`\lambda` and the method's
+    parameters (``params``: names as in the numerics form).
+    """
+
+    method: str
+    form: str
+    params: tuple[str, ...]
+    b: sp.Expr
+    c: sp.Expr
+    first: sp.Expr
+    derivation: Derivation
+
+
+def _scalar_rule(method: str):
+    r"""The method's update on one eigen-direction, written symbolically from its update rule.
+
+    Returns ``(form, params, update(x, x_prev) -> x_next)`` for ``f = lambda x^2 / 2`` (x* = 0).
+    """
+    grad = lambda x: lam * x  # noqa: E731
+    if method == "gd":
+        return "gd", ("eta",), lambda x, xm: x - eta * grad(x)
+    if method == "heavy-ball":
+        return "polyak", ("alpha", "beta"), lambda x, xm: x - alpha * grad(x) + beta * (x - xm)
+    if method == "nesterov":
+        def nag(x, xm):
+            y = x + beta * (x - xm)
+            return y - alpha * grad(y)
+        return "lessard", ("alpha", "beta"), nag
+    raise KeyError(method)
+
+
+@cache
+def mode_recurrence(method: str) -> ModeRecurrence:
+    r"""The mode recurrence of ``method`` (gd, heavy-ball, nesterov), computed from its update rule."""
+    form, params, update = _scalar_rule(method)
+    e, em, e_init = sp.symbols("e_t e_{t-1} e_0", real=True)
+    nxt = sp.expand(update(e, em))
+    bb = sp.factor(nxt.coeff(e))
+    cc = sp.factor(-nxt.coeff(em))
+    first = sp.factor(sp.expand(update(e_init, e_init)) / e_init)
+    d = Derivation(TOPIC, f"Mode recurrence of {method} ({form} form)", source=SOURCE,
+                   symbols={"lambda": lam, **{p: SYMBOLS[p] for p in params}})
+    d.add(Step.identity("linear homogeneous", nxt - bb * e + cc * em, 0,
+                        "the update on f = lambda x^2/2 (x* = 0, error = iterate) is b e_t - c e_{t-1}; "
+                        "b and c are its coefficients, read off by SymPy"))
+    d.add(Step.identity("first step", sp.expand(update(e_init, e_init)), first * e_init,
+                        "x_{-1} = x_0: the first step has no momentum, e_1 = g e_0"))
+    d.results.update({"b": bb, "c": cc, "first": first})
+    return ModeRecurrence(method, form, params, bb, cc, first, d)
+
+
+def mode_recurrence_derivations() -> list[Derivation]:
+    return [mode_recurrence(m).derivation for m in MODE_METHODS]
+
+
+#: theoretical exponent p in T(eps) ~ kappa^p at the optimal tunings (derived in exponent_derivations)
+EXPECTED_EXPONENT = {"gd": sp.Integer(1), "heavy-ball": sp.Rational(1, 2), "nesterov": sp.Rational(1, 2)}
+
+
+def _optimal_tuning(method: str) -> tuple[dict, str]:
+    """Optimal tuned parameters (as in proofs.specs) in terms of mu = 1, L = kappa (scale-free), and the source."""
+    q = sp.sqrt(kappa)
+    if method == "gd":
+        return {eta: 2 / (1 + kappa)}, "eta = 2/(mu + L) (Nesterov 2018, Thm 2.1.15)"
+    if method == "heavy-ball":
+        return ({alpha: 4 / (1 + q) ** 2, beta: ((q - 1) / (q + 1)) ** 2},
+                "alpha = 4/(sqrt(L) + sqrt(mu))^2, beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 (Polyak 1964)")
+    w = sp.sqrt(3 * kappa + 1)
+    return ({alpha: 4 / (3 * kappa + 1), beta: (w - 2) / (w + 2)},
+            "alpha = 4/(3L + mu), beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2) "
+            "(Lessard, Recht & Packard 2016, Prop. 12)")
+
+
+#: lim (1 - rho) kappa^p at the tuning: 2 for gd (1 - rho = 2/(kappa + 1)), 2 for heavy ball
+#: (2/(sqrt(kappa) + 1)), 2/sqrt(3) for Nesterov (2/sqrt(3 kappa + 1)); typed here, checked by sympy.limit
+_GAP_CONSTANT = {"gd": sp.Integer(2), "heavy-ball": sp.Integer(2), "nesterov": 2 / sp.sqrt(3)}
+
+
+@cache
+def exponent_derivation(method: str) -> Derivation:
+    r""":math:`T(\varepsilon) \propto \kappa^p`: the slowest mode's root at :math:`\lambda = \mu` and its gap to 1."""
+    m = mode_recurrence(method)
+    tuning, source = _optimal_tuning(method)
+    p = EXPECTED_EXPONENT[method]
+    d = Derivation(TOPIC, f"Iteration count of {method} grows like kappa^{sp.sstr(p)}", source=source,
+                   symbols={"kappa": kappa})
+    d.add(Step.assumed("tuning", sp.Eq(sp.Symbol("params"), sp.Tuple(*tuning.values()), evaluate=False),
+                       f"optimal tuning with mu = 1, L = kappa: {source}"))
+    bb = sp.radsimp(sp.factor(m.b.subs(tuning).subs(lam, 1)))
+    cc = sp.factor(m.c.subs(tuning).subs(lam, 1))
+    if method == "gd":
+        d.add(Step.substitution("contraction at lambda = mu", m.b, {**tuning, lam: 1}, (kappa - 1) / (kappa + 1),
+                                "e_{t+1} = (1 - eta mu) e_t; with eta mu = 2/(1 + kappa)"))
+        rho = (kappa - 1) / (kappa + 1)
+    else:
+        zd = bb / 2
+        d.add(Step.identity("double root at lambda = mu", sp.radsimp(bb**2 - 4 * cc), 0,
+                            "the discriminant b^2 - 4c of the mode at lambda = mu vanishes: a double root z = b/2"))
+        rho = sp.radsimp(sp.factor(zd))
+        q = sp.sqrt(kappa)
+        expected_rho = (q - 1) / (q + 1) if method == "heavy-ball" else 1 - 2 / sp.sqrt(3 * kappa + 1)
+        d.add(Step.identity("slowest root", rho, expected_rho, "z = b/2 at the tuned parameters"))
+        rho = expected_rho
+    C = _GAP_CONSTANT[method]
+    d.add(Step.limit("gap to 1 scales like kappa^-p", (1 - rho) * kappa**p, kappa, sp.oo, C,
+                     "(1 - rho) kappa^p tends to a finite constant > 0, so T = ln(1/eps)/(1 - rho) ~ kappa^p / C"))
+    d.results.update({"rho": rho, "exponent": p, "gap_constant": C})
+    return d
+
+
+def exponent_derivations() -> list[Derivation]:
+    return [exponent_derivation(m) for m in MODE_METHODS]
+
+
+def iterations_derivations() -> list[Derivation]:
+    """All derivations of this module (closed form, mode recurrences, exponents)."""
+    return [closed_form_derivation(), *mode_recurrence_derivations(), *exponent_derivations()]
