@@ -54,6 +54,10 @@ _MARK = {
 }
 
 
+#: statements whose LaTeX is longer than this are scaled to fit the line instead of set in align*
+LONG_STATEMENT = 220
+
+
 def render_derivation(d: Derivation) -> str:
     """A derivation as LaTeX: each step's justification, then its statement in ``align*`` with its check mark."""
     lines = [r"\begin{derivation}{" + latex.escape(d.title) + "}"]
@@ -62,10 +66,15 @@ def render_derivation(d: Derivation) -> str:
     for i, o in enumerate(d.outcomes(), 1):
         s = o.step
         mark = _MARK[o.status] % latex.escape(s.check.kind) if o.status is CheckStatus.PASSED else _MARK[o.status]
-        lines.append(
-            r"\dstep{%d}{%s}{%s}" % (i, latex.escape(s.label), latex.escape(s.justification))
-            + "\n" + r"\begin{align*}" + "\n" + s.latex() + r" \tag*{$" + mark + "$}\n" + r"\end{align*}"
-        )
+        head = r"\dstep{%d}{%s}{%s}" % (i, latex.escape(s.label), latex.escape(s.justification))
+        body = s.latex()
+        if len(body) > LONG_STATEMENT:
+            # too wide for align*: scale it down to the line width, mark at the right
+            inline = s.latex_statement.replace("&", "") if s.latex_statement is not None else sympy.latex(s.statement)
+            lines.append(head + "\n" + r"\par\smallskip\noindent\hfill\adjustbox{max width=0.84\linewidth}{$\displaystyle "
+                         + inline + r"$}\hfill$" + mark + r"$\par\smallskip")
+        else:
+            lines.append(head + "\n" + r"\begin{align*}" + "\n" + body + r" \tag*{$" + mark + "$}\n" + r"\end{align*}")
     lines.append(r"\end{derivation}")
     return "\n".join(lines)
 

@@ -36,8 +36,10 @@ def test_mode_recurrence_and_exponent_derivations(method):
     m = it.mode_recurrence(method)
     assert m.derivation.check() and m.derivation.status is CheckStatus.PASSED
     d = it.exponent_derivation(method)
-    d.check()  # raises on a failed step; the tuning is an assumption (visibly)
-    assert d.status is CheckStatus.ASSUMED
+    d.check()  # raises on a failed step
+    # the tuning is checked by substitution against the tuning derived in the method's own section
+    assert d.status is CheckStatus.PASSED
+    assert any(s.label.startswith("tuning") and s.check.kind == "substitution" for s in d.steps)
     assert d.results["exponent"] == it.EXPECTED_EXPONENT[method]
 
 

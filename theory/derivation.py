@@ -360,7 +360,7 @@ class Step:
         return self.latex_statement if self.latex_statement is not None else _rel_latex(self.statement)
 
     def plain(self) -> str:
-        return sp.sstr(self.statement)
+        return " ".join(sp.sstr(self.statement).split())
 
 
 @dataclass

@@ -228,6 +228,17 @@ def _optimal_tuning(method: str) -> tuple[dict, str]:
             "(Lessard, Recht & Packard 2016, Prop. 12)")
 
 
+_TUNING_RESULT = {"eta": "eta_star", "alpha": "alpha", "beta": "beta"}
+
+
+def _derived_tuning(method: str) -> Derivation:
+    """The derivation (in theory/gd, heavy_ball, nesterov) whose results hold the optimal tuning."""
+    from . import gd, heavy_ball, nesterov
+
+    return {"gd": gd.optimal_step_derivation, "heavy-ball": heavy_ball.optimal_tuning_derivation,
+            "nesterov": nesterov.optimal_tuning_derivation}[method]()
+
+
 #: lim (1 - rho) kappa^p at the tuning: 2 for gd (1 - rho = 2/(kappa + 1)), 2 for heavy ball
 #: (2/(sqrt(kappa) + 1)), 2/sqrt(3) for Nesterov (2/sqrt(3 kappa + 1)); typed here, checked by sympy.limit
 _GAP_CONSTANT = {"gd": sp.Integer(2), "heavy-ball": sp.Integer(2), "nesterov": 2 / sp.sqrt(3)}
@@ -241,8 +252,12 @@ def exponent_derivation(method: str) -> Derivation:
     p = EXPECTED_EXPONENT[method]
     d = Derivation(TOPIC, f"Iteration count of {method} grows like kappa^{sp.sstr(p)}", source=source,
                    symbols={"kappa": kappa})
-    d.add(Step.assumed("tuning", sp.Eq(sp.Symbol("params"), sp.Tuple(*tuning.values()), evaluate=False),
-                       f"optimal tuning with mu = 1, L = kappa: {source}"))
+    derived = _derived_tuning(method)
+    for sym, value in tuning.items():
+        d.add(Step.substitution(
+            f"tuning {sym}", derived.results[_TUNING_RESULT[sym.name]], {derived.symbols["mu"]: 1, derived.symbols["L"]: kappa},
+            value, f"optimal tuning derived in the {method} section ({source}), at mu = 1, L = kappa",
+            lhs=sym))
     bb = sp.radsimp(sp.factor(m.b.subs(tuning).subs(lam, 1)))
     cc = sp.factor(m.c.subs(tuning).subs(lam, 1))
     if method == "gd":
