@@ -41,3 +41,22 @@ def test_builds_are_byte_identical(two_builds):
     assert a.read_bytes() == b.read_bytes()
     for fig in (a.parent / "figures").glob("gd-*.pdf"):
         assert fig.read_bytes() == (b.parent / "figures" / fig.name).read_bytes(), fig.name
+
+
+def test_full_report_has_every_topic_and_all_claims_pass(tmp_path):
+    """The whole report (every topic's derivations, figures and claims) compiles; every claim passes."""
+    if not tex_available():
+        pytest.skip("latexmk/pdflatex not installed (install TeX to build the PDF report)")
+    import re
+
+    from proofs.registry import TOPICS, all_claims
+    from reports.build import build_report
+
+    pdf, compiled = build_report(tmp_path)
+    assert compiled and pdf.read_bytes().startswith(b"%PDF")
+    tex = (tmp_path / "ratecheck.tex").read_text()
+    for topic in TOPICS:
+        assert f"\\label{{sec:{topic}}}" in tex, topic
+    n = len(all_claims())
+    assert re.search(rf"\b{n} of {n} claims pass", tex), "some claim failed in the report"
+    assert "FAILED" not in tex  # no derivation step failed its SymPy check
