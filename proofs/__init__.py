@@ -1,4 +1,4 @@
 """proofs/: claims that join a theory/ derivation with its numerics/ confirmation and published values."""
-from .claim import Claim, ClaimOutcome, Comparison, Guarantee, Reference
+from .claim import Claim, ClaimOutcome, Comparison, Evidence, Guarantee, Reference
 
-__all__ = ["Claim", "ClaimOutcome", "Comparison", "Guarantee", "Reference"]
+__all__ = ["Claim", "ClaimOutcome", "Comparison", "Evidence", "Guarantee", "Reference"]

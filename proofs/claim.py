@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from theory.derivation import CheckStatus, Derivation
 
-__all__ = ["Guarantee", "Comparison", "Reference", "Claim", "ClaimOutcome"]
+__all__ = ["Guarantee", "Evidence", "Comparison", "Reference", "Claim", "ClaimOutcome"]
 
 
 class Guarantee(str, enum.Enum):
@@ -27,6 +27,14 @@ class Guarantee(str, enum.Enum):
     UPPER = "upper"
     LOWER = "lower"
     EXACT = "exact"
+
+
+class Evidence(str, enum.Enum):
+    """What the numeric confirmation compares (shown with every claim)."""
+
+    SIMULATION = "simulation vs theory"  # an independent numerics/ run against a derived value
+    METAMORPHIC = "simulation vs simulation"  # the same method in two writings / two problems (metamorphic)
+    SYMBOLIC = "derivation vs published"  # the derived closed form against a published value
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ class Claim:
     reference_check: Callable[[], Comparison] | None = None
     result: str | None = None
     refutes: str | None = None
+    evidence: Evidence = Evidence.SIMULATION
 
     def run(self) -> "ClaimOutcome":
         t0 = time.perf_counter()
@@ -159,6 +168,7 @@ class ClaimOutcome:
                 "agrees": None if self.reference is None else self.reference.passed,
             },
             "refutes": self.claim.refutes,
+            "evidence": self.claim.evidence.value,
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
         }
