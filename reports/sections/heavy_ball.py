@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import mpmath
+import matplotlib
 import numpy as np
 import sympy as sp
 
@@ -85,10 +86,13 @@ def rate_landscape(path: Path, module, boundary, tuned: dict, title: str, kappa:
     A, B = np.meshgrid(aL / L, beta)
     rho = radius_grid(module, A, B, mu, L)
     fig, ax = new_figure(height=3.6)
-    im = ax.pcolormesh(aL, beta, np.minimum(rho, 1.5), shading="auto", cmap="viridis", vmin=0.0, vmax=1.5,
-                       rasterized=True)
-    fig.colorbar(im, ax=ax, label=r"$\rho(\alpha, \beta)$ (clipped at 1.5)")
-    ax.contour(aL, beta, rho, levels=[1.0], colors="w", linewidths=0.8, linestyles=":")
+    # colour only the convergent region, on [min rho, 1]; divergent parameters (rho >= 1) in grey
+    cmap = matplotlib.colormaps["viridis"].with_extremes(over="0.82")
+    lo = float(np.floor(np.nanmin(rho) * 100) / 100)
+    im = ax.pcolormesh(aL, beta, rho, shading="auto", cmap=cmap, vmin=lo, vmax=1.0, rasterized=True)
+    fig.colorbar(im, ax=ax, extend="max", label=r"$\rho(\alpha, \beta)$ (grey: $\rho \geq 1$, diverges)")
+    cs = ax.contour(aL, beta, rho, levels=[0.9, 0.95, 0.99], colors="w", linewidths=0.6)
+    ax.clabel(cs, fontsize=6, fmt="%.2f")
     ax.plot(boundary(beta), beta, color="r", lw=1.2, label=r"derived boundary $\alpha L = $" + title)
     for name, p in tuned.items():
         ax.plot(p["alpha"] * L, p["beta"], "o", ms=5, mfc="w", mec="k", label=name)
