@@ -103,6 +103,7 @@ _DEFAULT_FORM: dict[str, str] = {}
 
 
 def register(f: Form, *, default: bool = False) -> Form:
+    """Add ``f`` to the registry (the first form of a method, or one with ``default=True``, is its default)."""
     key = (f.method, f.name)
     if key in _FORMS:
         raise ValueError(f"form {key} registered twice")
@@ -113,10 +114,12 @@ def register(f: Form, *, default: bool = False) -> Form:
 
 
 def forms(method: str | None = None) -> list[Form]:
+    """All registered forms, or those of ``method``."""
     return [f for (m, _), f in _FORMS.items() if method is None or m == method]
 
 
 def methods() -> list[str]:
+    """Names of the methods with at least one registered form (gd, heavy-ball, nesterov)."""
     return list(_DEFAULT_FORM)
 
 

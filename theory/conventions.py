@@ -157,6 +157,7 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
 
 
 def symbolic_form(method: str, name: str) -> SymbolicForm:
+    """The symbolic writing of ``method`` in form ``name`` (its update rule with an abstract gradient)."""
     return FORMS[(method, name)]
 
 
