@@ -4,7 +4,8 @@ r"""Quadratic test problems :math:`f(x) = \tfrac12 x^\top A x - b^\top x`.
 ``x* = 0``, ``f* = 0`` and the error ``e = x``): ``grad(x) = lam * x``.  Gradient
 methods are rotation-equivariant and translation-equivariant, so this loses no
 generality; :class:`DenseQuadratic` (any SPD ``A``, any ``b``) exists to check that
-claim numerically.
+claim numerically.  :class:`LogisticLoss` is a non-quadratic smooth test function (the
+descent-lemma claims).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from . import validation as v
 
-__all__ = ["DiagonalQuadratic", "DenseQuadratic", "isotropic_initial_error", "random_orthogonal"]
+__all__ = ["DiagonalQuadratic", "DenseQuadratic", "LogisticLoss", "isotropic_initial_error", "random_orthogonal"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class DiagonalQuadratic:
 
 @dataclass(frozen=True)
 class DenseQuadratic:
+    r""":math:`f(x) = \tfrac12 x^\top A x - b^\top x` with a symmetric positive definite ``A``;
+    :math:`x^* = A^{-1}b`, smoothness constant :math:`L = \lambda_{\max}(A)`."""
+
     A: np.ndarray
     b: np.ndarray
 
@@ -64,6 +68,20 @@ class DenseQuadratic:
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.A @ x - self.b
 
+    def value(self, x: np.ndarray) -> float:
+        r""":math:`f(x) = \tfrac12 x^\top A x - b^\top x`."""
+        return float(0.5 * x @ self.A @ x - self.b @ x)
+
+    @property
+    def smoothness(self) -> float:
+        r"""The smoothness constant :math:`L = \lambda_{\max}(A)` (``eigvalsh``)."""
+        return float(np.linalg.eigvalsh(self.A)[-1])
+
+    @property
+    def L(self) -> float:
+        """Same as :attr:`smoothness`."""
+        return self.smoothness
+
     def error_norm(self, x: np.ndarray) -> float:
         return float(np.linalg.norm(x - self._xstar))
 
@@ -71,6 +89,36 @@ class DenseQuadratic:
         """f(x) - f*, computed as ½ (x-x*)ᵀA(x-x*) to avoid cancellation."""
         e = x - self._xstar
         return 0.5 * float(e @ self.A @ e)
+
+
+@dataclass(frozen=True)
+class LogisticLoss:
+    r"""Mean logistic loss :math:`f(w) = \frac1n\sum_i \log(1 + e^{-y_i x_i^\top w})`, labels :math:`y_i = \pm 1`.
+
+    Its Hessian is :math:`X^\top D X/n` with :math:`D = \mathrm{diag}(\sigma(1-\sigma)) \preceq I/4`, so
+    the smoothness constant is :math:`L = \lambda_{\max}(X^\top X)/(4n)`, attained at w = 0.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def smoothness(self) -> float:
+        r""":math:`\lambda_{\max}(X^\top X)/(4n)`."""
+        return float(np.linalg.eigvalsh(self.X.T @ self.X)[-1] / (4 * self.X.shape[0]))
+
+    @property
+    def L(self) -> float:
+        """Same as :attr:`smoothness`."""
+        return self.smoothness
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.mean(np.logaddexp(0.0, -self.y * (self.X @ w))))
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        from scipy.special import expit
+
+        return -self.X.T @ (self.y * expit(-self.y * (self.X @ w))) / self.X.shape[0]
 
 
 def isotropic_initial_error(dim: int, seed: int, radius: float = 1.0) -> np.ndarray:

@@ -52,3 +52,14 @@ def test_claims_pass():
     for c in claims_for("average-case"):
         o = c.run()
         assert o.passed, o.to_dict()
+
+
+def test_claim_derivation_returns_a_failing_prerequisite_instead_of_raising(monkeypatch):
+    from proofs.claims import average_case as ac
+    from theory.derivation import CheckStatus
+
+    class Failed:
+        status = CheckStatus.FAILED
+
+    monkeypatch.setattr(ac, "mp_density_derivation", lambda: Failed())
+    assert ac._derivation().status is CheckStatus.FAILED

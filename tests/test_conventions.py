@@ -197,3 +197,14 @@ def test_forms_use_the_issue_parameter_names():
 def test_bad_params_raise_parameter_error():
     with pytest.raises(ParameterError, match="beta"):
         numerics.rule("nesterov", {"eta": 0.1, "beta": 1.0}, "pytorch")
+
+
+def test_equivalence_claims_read_as_zero_with_a_tolerance_and_are_metamorphic():
+    from proofs.claim import Evidence, Guarantee
+    from proofs.registry import claims_for
+
+    for c in claims_for("conventions"):
+        if c.id in {f"conventions.{n}" for _, n in EQUIVALENT_FORMS} | {"conventions.pytorch"}:
+            assert c.evidence is Evidence.METAMORPHIC
+            n = c.confirm()
+            assert n.expected == 0.0 and n.tolerance == 1e-12 and n.guarantee is Guarantee.TIGHT

@@ -74,3 +74,34 @@ def test_logistic_gradient_by_finite_differences():
     h = 1e-6
     fd = np.array([(f.value(w + h * e) - f.value(w - h * e)) / (2 * h) for e in np.eye(w.size)])
     np.testing.assert_allclose(f.grad(w), fd, rtol=1e-6, atol=1e-9)
+
+
+def test_tightness_fails_for_a_wrong_L():
+    """The claims must fail for L twice too large (max ratio 1/2) and for L too small (ratio > 1)."""
+    from dataclasses import dataclass
+
+    from proofs.claims import descent_lemma as dl
+
+    f = random_quadratic(10, 3)
+    v = np.linalg.eigh(f.A)[1][:, -1]
+    x = np.ones(10)
+
+    @dataclass(frozen=True)
+    class Scaled:
+        inner: object
+        factor: float
+
+        def value(self, z):
+            return self.inner.value(z)
+
+        def grad(self, z):
+            return self.inner.grad(z)
+
+        @property
+        def smoothness(self):
+            return self.factor * self.inner.smoothness
+
+    assert lemma_ratio(f, x, x + v) == pytest.approx(1.0, abs=1e-13)
+    assert lemma_ratio(Scaled(f, 2.0), x, x + v) == pytest.approx(0.5, abs=1e-13)
+    assert lemma_ratio(Scaled(f, 0.9), x, x + v) > 1.1
+    assert dl.QUADRATIC_TIGHTNESS_TOLERANCE < 1e-6 and dl.LOGISTIC_TIGHTNESS_TOLERANCE < 1e-3

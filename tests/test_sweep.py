@@ -242,6 +242,8 @@ def test_sweep_claims_pass():
                                                "sweep-random-init-within-worst-case", "sweep-mode-recurrence"}
     for o in outcomes:
         assert o.passed, o.to_dict()
+    counts = next(o for o in outcomes if o.claim.id == "sweep-closed-form-counts").numeric
+    assert counts.guarantee.value == "exact" and counts.computed == 0  # simulated = closed-form count, to the step
 
 
 @pytest.mark.slow

@@ -14,7 +14,8 @@ import sympy as sp
 import numerics
 from numerics.conventions import iterate_path
 from numerics.problems import DenseQuadratic, DiagonalQuadratic, random_orthogonal
-from proofs.claim import Claim, Comparison, Guarantee
+from proofs.claim import Claim, Comparison, Evidence, Guarantee
+from proofs.claims.common import gap_comparison
 from proofs.specs.conventions import canonical_params, seed003_rate
 from theory import conventions as conv
 from theory.evaluate import to_float
@@ -89,7 +90,7 @@ def _confirm_equivalent(method: str, form: str):
         for _ in range(5):
             params = _random_params(method, form, rng, 100.0)
             worst = max(worst, form_vs_canonical(method, form, params, prob, x0, 300))
-        return Comparison(worst, ITERATE_TOLERANCE, 0.0, Guarantee.UPPER,
+        return Comparison(worst, 0.0, ITERATE_TOLERANCE, Guarantee.TIGHT,
                           quantity=f"max relative iterate difference, {form} vs {CANONICAL[method]}",
                           detail="5 random parameter draws, 300 steps, random 60-dim dense quadratic, kappa = 100")
     return confirm
@@ -103,7 +104,7 @@ def _pytorch_confirm() -> Comparison:
     for _ in range(5):
         params = _random_params("nesterov", "pytorch", rng, 100.0)
         worst = max(worst, *pytorch_vs_lessard(params, prob, x0, 300))
-    return Comparison(worst, ITERATE_TOLERANCE, 0.0, Guarantee.UPPER,
+    return Comparison(worst, 0.0, ITERATE_TOLERANCE, Guarantee.TIGHT,
                       quantity="max relative difference, pytorch p_t vs NAG y_t (and p_t + eta beta v_t vs NAG x_t)",
                       detail="5 random parameter draws, 300 steps, random 60-dim dense quadratic")
 
@@ -157,9 +158,10 @@ def _seed003_convergent_confirm() -> Comparison:
     lam = np.linspace(mu, L, 2000)
     simulated = _growth(rule, lam, 1500)
     expected = seed003_rate(SEED003_CONVERGENT, mu, L)
-    return Comparison(simulated, expected, 1e-3, Guarantee.TIGHT, quantity="rate, seed-003 form",
-                      detail="2000 eigenvalues uniform in [0.2, 2], eta = 0.05, beta = 0.9, 1500 steps "
-                             "(NAG at the same parameters: 0.9439)")
+    # compared on the gap 1 - rho = 0.04: measured 2.7e-3 relative (60 e-foldings), tolerance 7e-3
+    return gap_comparison(simulated, expected, 7e-3, "rate, seed-003 form",
+                          "2000 eigenvalues uniform in [0.2, 2], eta = 0.05, beta = 0.9, 1500 steps "
+                          "(NAG at the same parameters: 0.9439)")
 
 
 #: (L, eta) with beta = 0.9, mu = L/100: L > 1 + 1/beta = 2.11 diverges for every eta
@@ -200,7 +202,7 @@ def _one_step_confirm() -> Comparison:
             tx = float(sym_x.subs(subs).subs({conv.x: xv[i], conv.s: sv[i]}))
             ts = float(sym_s.subs(subs).subs({conv.x: xv[i], conv.s: sv[i]}))
             worst = max(worst, abs(tx - xn[i]) / max(1.0, abs(tx)), abs(ts - sn[i]) / max(1.0, abs(ts)))
-    return Comparison(worst, 1e-13, 0.0, Guarantee.UPPER, quantity="max relative one-step difference, numerics vs theory",
+    return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, quantity="max relative one-step difference, numerics vs theory",
                       detail="all 7 forms, random (x, s, parameters), g = lambda x")
 
 
@@ -216,7 +218,7 @@ def _tuned_rates_confirm() -> Comparison:
         rho = fs.rate(params, 1.0, 100.0)
         simulated = _growth(numerics.rule(method, params, name), [1.0, 100.0], 1000)
         worst = max(worst, abs(simulated - rho) / rho)
-    return Comparison(worst, 1e-4, 0.0, Guarantee.UPPER,
+    return Comparison(worst, 0.0, 1e-4, Guarantee.TIGHT,
                       quantity="max relative error, simulated vs canonical rate at the mapped optimal tuning",
                       detail="6 equivalent forms, eig(A) = {1, 100}, 1000 steps; at NAG's optimal tuning both ends "
                              "have the same radius, one a double root, which limits the fit to ~2e-5")
@@ -235,6 +237,7 @@ def _equivalent_claim(method: str, form: str) -> Claim:
         derivation=lambda m=method, n=form: conv.form_derivation(m, n),
         confirm=_confirm_equivalent(method, form),
         result="same method",
+        evidence=Evidence.METAMORPHIC,
     )
 
 
@@ -248,6 +251,7 @@ CLAIMS = [_equivalent_claim(m, n) for m, n in EQUIVALENT_FORMS] + [
         derivation=conv.pytorch_derivation,
         confirm=_pytorch_confirm,
         result="same method, iterates are the look-ahead points",
+        evidence=Evidence.METAMORPHIC,
     ),
     Claim(
         id="conventions.seed-003-nag-iff-eta-1",
