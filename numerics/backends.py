@@ -8,7 +8,10 @@ r"""One entry point for every simulation backend on a diagonal quadratic.
 * divergence: the run stops at the first t with ‖e_t‖ > 1e60·‖e_0‖ (``diverged=True``,
   that step included);
 * ``tolerance``: the run stops at the first t with ‖e_t‖/‖e_0‖ <= tolerance
-  (``reached_tolerance=True``, that step included).
+  (``reached_tolerance=True``, that step included);
+* overflow: a step whose ‖e_t‖² or f(x_t) − f* is not a finite float64 ends the run as
+  divergent without being recorded (``overflowed=True``); if that is the first step,
+  ParameterError (nothing finite to measure).
 
 Backends: ``"numpy"`` (reference, one NumPy expression per operation per step),
 ``"numba"`` (fused CPU kernel), ``"cupy"`` (fused GPU kernel; needs CuPy and a CUDA
@@ -24,7 +27,7 @@ import numpy as np
 from . import validation as v
 from .methods import Rule
 from .problems import DiagonalQuadratic
-from .simulate import DIVERGENCE_THRESHOLD, Trajectory, simulate
+from .simulate import DIVERGENCE_THRESHOLD, Trajectory, check_initial_error, raise_first_step_overflow, simulate
 
 __all__ = ["simulate_diagonal", "BACKENDS", "PRECISIONS", "resolve_backend", "warm_up"]
 
@@ -92,14 +95,21 @@ def simulate_diagonal(
             raise v.ParameterError("precision", "float64 with the numpy backend", precision)
         return simulate(rule, DiagonalQuadratic(lam), e0, steps, tolerance=tolerance)
 
+    if precision == "float32":
+        _check_float32(rule, lam, e0)
     itemsize = 8 if precision == "float64" else 4
     extra_arrays = 2 if precision == "float64" else 3  # x, s (and a float32 copy of λ)
     v.check_memory("dim", lam.size, extra_arrays, itemsize)
+    v.check_memory("steps", steps + 1, 6, got=steps)  # per-step norms and losses: kernel output, host copies, trajectory
     e0 = e0.astype(np.float64, copy=False)
-    err0 = float(np.linalg.norm(e0))
-    if err0 == 0:
-        raise v.ParameterError("x0", "different from the minimizer (zero initial error)", "x0 = x*")
-    loss0 = 0.5 * float(np.dot(lam, e0 * e0))
+    with np.errstate(over="raise", invalid="raise", under="ignore"):
+        try:
+            err0 = float(np.linalg.norm(e0))
+            loss0 = 0.5 * float(np.dot(lam, e0 * e0))
+        except FloatingPointError:
+            raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
+                                   "overflow") from None
+    check_initial_error(err0, e0)
     limit = DIVERGENCE_THRESHOLD * err0
     limit2 = min(limit * limit, 1e300)  # float64 sums of squares stay finite
     dtype = np.float64 if precision == "float64" else np.float32
@@ -120,6 +130,9 @@ def simulate_diagonal(
     else:  # pragma: no cover - GPU only
         from .kernels import cuda
 
+        if steps > 2**31 - 1:  # the CUDA kernel counts steps in a 32-bit int
+            raise v.ParameterError("steps", "an integer <= 2147483647 with the cupy backend", steps)
+
         gstate = cuda.GpuState(lam, e0, rule.form.aux_init == "copy", precision)
 
         def advance(n):
@@ -128,27 +141,32 @@ def simulate_diagonal(
     errors = [np.array([err0])]
     losses = [np.array([loss0])]
     done = 0
-    diverged = reached = False
+    diverged = reached = overflowed = False
     segment = steps if tolerance is None else _FIRST_SEGMENT
     while done < steps:
         n = min(segment, steps - done)
         err2, loss = advance(n)
-        err = np.sqrt(err2)
-        loss = 0.5 * loss
         stop = n
+        bad = np.flatnonzero(~(np.isfinite(err2) & np.isfinite(loss)))
+        if bad.size:  # that step overflowed float64: divergent, keep the finite part (as the reference path)
+            stop, diverged, overflowed = int(bad[0]), True, True
+        err = np.sqrt(err2[:stop])
+        loss = 0.5 * loss[:stop]
         over = np.flatnonzero(err > limit)
         if over.size:
-            stop, diverged = int(over[0]) + 1, True
+            stop, diverged, overflowed = int(over[0]) + 1, True, False
         if tolerance is not None:
             hit = np.flatnonzero(err[:stop] <= tolerance * err0)
             if hit.size:
-                stop, reached, diverged = int(hit[0]) + 1, True, False
+                stop, reached, diverged, overflowed = int(hit[0]) + 1, True, False, False
         errors.append(err[:stop])
         losses.append(loss[:stop])
         done += n
         if diverged or reached:
             break
         segment *= 2
+    if done and sum(e.size for e in errors) == 1:
+        raise_first_step_overflow(rule)
     return Trajectory(
         error_norm=np.concatenate(errors),
         loss=np.concatenate(losses),
@@ -158,4 +176,22 @@ def simulate_diagonal(
         params=rule.params,
         method=rule.method,
         form=rule.form.name,
+        overflowed=overflowed,
     )
+
+
+def _check_float32(rule: Rule, lam: np.ndarray, e0: np.ndarray) -> None:
+    """ParameterError unless the parameters, eigenvalues and e0 are representable in float32 (no inf, no flush to 0)."""
+    f32 = np.finfo(np.float32)
+    big, tiny = float(f32.max), float(f32.tiny)
+    rng = f"magnitudes in [{tiny:.2g}, {big:.2g}] with precision float32 (or use float64)"
+    for name, c in rule.params.items():
+        if abs(c) > big or 0 < abs(c) < tiny:
+            raise v.ParameterError(name, f"a number of {rng}", c)
+    lo, hi = float(np.min(lam)), float(np.max(lam))
+    if hi > big or lo < tiny:
+        raise v.ParameterError("eigenvalues", f"numbers of {rng}", f"[{lo:.3g}, {hi:.3g}]")
+    a = np.abs(e0)
+    top = float(np.max(a))
+    if top > big or top < tiny:
+        raise v.ParameterError("x0", f"an initial error x0 - x* with {rng}", f"max |x0 - x*| = {top:.3g}")

@@ -7,6 +7,8 @@ Model and window.  Over the second half of the run, ``t in [T/2, T]``, we fit by
 where ``r_t = sqrt(‖e_t‖² + ‖e_{t-1}‖²)`` is the norm of the two-step state (it smooths
 the rotation of complex-root modes, whose ``‖e_t‖`` alone can dip towards 0).
 
+* If the error falls below 1e-290 (the float64 underflow range) at some t < T, T is moved
+  back to the last t above it: the fit never reads an underflowed tail as "rate 0".
 * The second half is used because the first half still carries the faster modes
   (transient); after T/2 the slowest modes dominate.
 * The free power ``k`` absorbs polynomial prefactors: at a double root of the
@@ -16,6 +18,12 @@ the rotation of complex-root modes, whose ``‖e_t‖`` alone can dip towards 0)
   by ``(T/(T-m))^{1/m}`` at a double root; fitting ``k`` removes that bias.
 
 The same estimator measures the growth factor of a divergent run (ρ > 1).
+
+Short runs.  With fewer than four points in the window the model is too rich and the plain
+ratio ``(r_hi/r_lo)^{1/(hi-lo)}`` over the window is used; with a single point (a run of one
+step, e.g. a divergent run stopped at t = 1) the one-step ratio ``‖e_T‖/‖e_{T-1}‖`` of the
+recorded errors is used.  The result is always a finite float or the fit raises ``ValueError``
+(fewer than two recorded errors, or non-finite ones): never NaN.
 """
 from __future__ import annotations
 
@@ -50,23 +58,32 @@ def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int |
     r = np.asarray(error_norm, dtype=np.float64)
     if r.size < 2:
         raise ValueError("need at least two recorded errors to fit a rate")
+    if not np.all(np.isfinite(r)):
+        raise ValueError("recorded errors must be finite (a simulation truncates a run before it overflows)")
     s = state_norm(r)  # s[i] belongs to t = i + 1
     T = r.size - 1
+    above = np.flatnonzero(s > _TINY)
+    if above.size and start is None and stop is None and above[-1] + 1 < T:
+        # the error fell below 1e-290 (underflow range) before T: fit the run up to there
+        T = int(above[-1]) + 1
     lo = max(1, T // 2 if start is None else start)
     hi = T if stop is None else min(stop, T)
     t = np.arange(lo, hi + 1, dtype=np.float64)
     y = s[lo - 1 : hi]
-    if np.any(np.isinf(y)) or np.any(np.isnan(y)):
-        # a run that overflowed is divergent: never read a non-finite window as "the error vanished"
-        return RateFit(float("inf"), 0.0, (lo, hi), 0)
     keep = y > _TINY
     t, y = t[keep], y[keep]
     if t.size == 0:
         return RateFit(0.0, 0.0, (lo, hi), 0)  # the error vanished exactly: rate 0
+    if t.size == 1:
+        # one point in the window: the one-step ratio of the recorded errors at that t
+        k = int(t[0])
+        if r[k - 1] <= _TINY:
+            return RateFit(0.0, 0.0, (k, k), 1)
+        return RateFit(float(r[k] / r[k - 1]), 0.0, (k, k), 1)
     if t.size < 4:
-        # too short for the three-parameter model: plain ratio over the window
-        rate = float((y[-1] / y[0]) ** (1.0 / (t[-1] - t[0]))) if t.size > 1 else float("nan")
-        return RateFit(rate, 0.0, (lo, hi), int(t.size))
+        # too short for the three-parameter model: plain ratio over the window (logs: no overflow)
+        rate = float(np.exp((np.log(y[-1]) - np.log(y[0])) / (t[-1] - t[0])))
+        return RateFit(rate, 0.0, (int(t[0]), int(t[-1])), int(t.size))
     X = np.column_stack([np.ones_like(t), np.log(t), t])
     coef, *_ = np.linalg.lstsq(X, np.log(y), rcond=None)
     return RateFit(float(np.exp(coef[2])), float(coef[1]), (int(t[0]), int(t[-1])), int(t.size))

@@ -4,9 +4,13 @@ This is the slow, obviously-correct path (one NumPy expression per operation per
 step).  The fused kernels in :mod:`numerics.kernels` are tested against it.
 
 Divergence is a result, not a crash: a run stops as soon as ``‖e_t‖/‖e_0‖`` exceeds
-``divergence_threshold`` (before anything can overflow) and reports ``diverged=True``
-with the measured growth factor.  Floating-point overflow and invalid operations
-raise inside the run instead of warning, so no NaN or overflow warning reaches a user.
+``divergence_threshold`` and reports ``diverged=True`` with the measured growth factor.
+A step so large that it overflows float64 (``‖e_t‖²`` or ``f(x_t) - f*`` beyond ~1.8e308,
+or an invalid operation) also ends the run as divergent: that step is not recorded
+(``overflowed=True``), so the trajectory holds finite numbers only and the growth factor
+is measured on its finite part.  When already the first step overflows there is nothing
+finite to measure and :class:`~numerics.validation.ParameterError` names the largest
+method parameter.  No NaN, inf or overflow warning reaches a user.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ class Trajectory:
     params: dict = field(default_factory=dict)
     method: str = ""
     form: str = ""
+    #: the step after the last recorded one overflowed float64 (the run is then divergent)
+    overflowed: bool = False
 
     @property
     def steps_run(self) -> int:
@@ -70,30 +76,44 @@ def simulate(
     ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.
     """
     steps = v.integer("steps", steps, 1)
+    v.check_memory("steps", steps + 1, 2, got=steps)
     x0 = np.asarray(x0, dtype=np.float64)
     if x0.shape != (problem.dim,):
         raise v.ParameterError("x0", f"an array of shape ({problem.dim},)", x0.shape)
     errors = np.empty(steps + 1)
     losses = np.empty(steps + 1)
     x, s = rule.init(x0)
-    errors[0] = problem.error_norm(x)
-    losses[0] = problem.loss_gap(x)
-    if errors[0] == 0:
-        raise v.ParameterError("x0", "different from the minimizer (zero initial error)", "x0 = x*")
+    with np.errstate(over="raise", invalid="raise", under="ignore"):
+        try:
+            errors[0] = problem.error_norm(x)
+            losses[0] = problem.loss_gap(x)
+        except FloatingPointError:
+            raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
+                                   "overflow") from None
+    check_initial_error(errors[0], x - problem.xstar if isinstance(problem, DenseQuadratic) else x)
     limit = divergence_threshold * errors[0]
-    diverged = reached = False
+    diverged = reached = overflowed = False
     n = steps
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         for t in range(1, steps + 1):
-            x, s = rule.step(x, s, problem.grad)
-            errors[t] = problem.error_norm(x)
-            losses[t] = problem.loss_gap(x)
+            try:
+                x, s = rule.step(x, s, problem.grad)
+                err, loss = problem.error_norm(x), problem.loss_gap(x)
+                finite = np.isfinite(err) and np.isfinite(loss)
+            except FloatingPointError:
+                finite = False
+            if not finite:  # this step overflowed float64: divergent; keep the finite part
+                diverged, overflowed, n = True, True, t - 1
+                break
+            errors[t], losses[t] = err, loss
             if errors[t] > limit:
                 diverged, n = True, t
                 break
             if tolerance is not None and errors[t] <= tolerance * errors[0]:
                 reached, n = True, t
                 break
+    if n == 0:
+        raise_first_step_overflow(rule)
     return Trajectory(
         error_norm=errors[: n + 1].copy(),
         loss=losses[: n + 1].copy(),
@@ -103,4 +123,24 @@ def simulate(
         params=rule.params,
         method=rule.method,
         form=rule.form.name,
+        overflowed=overflowed,
     )
+
+
+def check_initial_error(err0: float, e0: np.ndarray) -> None:
+    """ParameterError unless ‖e0‖ is > 0 and its square is a normal float64 (no underflow to 0)."""
+    if err0 == 0:
+        if np.any(e0 != 0):
+            raise v.ParameterError("x0", "an initial error whose squared norm is representable in float64 "
+                                   "(x0 - x* is so small that ||x0 - x*||^2 underflows to 0; use a larger radius)",
+                                   f"max |x0 - x*| = {float(np.max(np.abs(e0))):.3g}")
+        raise v.ParameterError("x0", "different from the minimizer (zero initial error)", "x0 = x*")
+
+
+def raise_first_step_overflow(rule: Rule) -> None:
+    """The first step already overflowed float64: no finite growth factor exists; name the largest parameter."""
+    name = max(rule.params, key=lambda k: abs(rule.params[k])) if rule.params else "params"
+    raise v.ParameterError(
+        name, "small enough that one step stays within the float64 range (the first step overflowed: "
+        "||e_1||^2 or f(x_1) - f* exceeds 1.8e308, so no growth factor can be measured)",
+        rule.params.get(name))

@@ -233,7 +233,8 @@ def parse(text: str) -> SpectrumSpec:
     ``two-clusters:mu=1,L=100,fraction=0.5,width=0.1``, ``power-law:L=1,exponent=1``,
     ``marchenko-pastur:ratio=0.5[,sampling=quantile|random|matrix]`` or ``eigenvalues:2,20``.
 
-    Unknown kinds, unknown or missing keys and bad numbers raise ParameterError (parameter ``spectrum``).
+    Unknown kinds, unknown, missing or repeated keys, empty items and bad numbers raise ParameterError
+    (parameter ``spectrum``).
     """
     if not isinstance(text, str) or ":" not in text:
         raise v.ParameterError("spectrum", f"KIND:KEY=VALUE,... with KIND one of {', '.join(SPEC_KINDS)}", text)
@@ -241,13 +242,21 @@ def parse(text: str) -> SpectrumSpec:
     kind = kind.strip().lower()
     if kind not in SPEC_KINDS:
         raise v.ParameterError("spectrum", f"a spectrum kind among {', '.join(SPEC_KINDS)}", kind)
-    items = [t.strip() for t in rest.split(",") if t.strip()]
+    items = [t.strip() for t in rest.split(",")]
+    if items == [""]:
+        items = []
+    if "" in items:
+        raise v.ParameterError("spectrum", f"a comma-separated list without empty items after {kind}:", text)
     if kind == "eigenvalues":
         try:
             values = tuple(float(t) for t in items)
         except ValueError:
             raise v.ParameterError("spectrum", "eigenvalues:V1,V2,... with numbers > 0", text) from None
-        explicit(values)
+        try:
+            explicit(values)
+        except v.ParameterError as exc:
+            raise v.ParameterError("spectrum", f"eigenvalues:V1,V2,... with at least one value, each a finite number > 0 "
+                                   f"(got {exc.got!r})", text) from None
         return SpectrumSpec(kind, {}, values)
     required, optional = SPEC_KINDS[kind]
     params: dict = {}
@@ -258,6 +267,8 @@ def parse(text: str) -> SpectrumSpec:
             raise v.ParameterError("spectrum", f"KEY=VALUE items for {kind}", item)
         if key not in required + optional:
             raise v.ParameterError("spectrum", f"keys among {', '.join(required + optional)} for {kind}", key)
+        if key in params:
+            raise v.ParameterError("spectrum", f"KEY=VALUE items with each key at most once (duplicate {key})", text)
         if key == "sampling":
             if value not in ("quantile", "random", "matrix"):
                 raise v.ParameterError("spectrum", "sampling=quantile, random or matrix", value)

@@ -71,8 +71,10 @@ def eigenvalue_array(values: Sequence[float] | np.ndarray, name: str = "eigenval
     return arr
 
 
-def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: float = 0.8) -> None:
-    """Raise before allocating if ``arrays`` arrays of ``dim`` items would not fit in available memory."""
+def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: float = 0.8, *, got: Any = None) -> None:
+    """Raise before allocating if ``arrays`` arrays of ``dim`` items would not fit in available memory.
+
+    ``got`` is the value to report (default ``dim``; e.g. ``steps`` when ``dim = steps + 1``)."""
     need = dim * arrays * itemsize
     available = _available_bytes()
     if available is not None and need > fraction * available:
@@ -80,7 +82,7 @@ def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: 
             name,
             f"at most {int(fraction * available / (arrays * itemsize)):,} here ({arrays} arrays of {itemsize} bytes each "
             f"need {need / 2**30:.1f} GiB, {available / 2**30:.1f} GiB available)",
-            dim,
+            dim if got is None else got,
         )
 
 

@@ -51,12 +51,16 @@ def measure_rate(
             raise v.ParameterError("eigenvalues", "given without mu and L", "both")
         lam = spectra.explicit(eigenvalues)
         mu, L = float(lam[0]), float(lam[-1])
+        if not math.isfinite(L / mu):
+            raise v.ParameterError("eigenvalues", "numbers whose ratio max/min (kappa) is a finite float64", f"[{mu:g}, {L:g}]")
     else:
         if mu is None or L is None:
             raise v.ParameterError("mu", "given together with L (or use eigenvalues)", mu)
         mu, L = v.positive("mu", mu), v.positive("L", L)
         if L < mu:
             raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
+        if not math.isfinite(L / mu):
+            raise v.ParameterError("L", f"a number with L/mu (kappa) a finite float64 (mu = {mu:g})", L)
         dim = v.integer("dim", dim if dim is not None else 100_000, 2)
         lam = spectra.uniform(mu, L, dim)
     form = form or numerics.form(method).name
@@ -73,7 +77,8 @@ def measure_rate(
         name = next(iter(params), "params")
         raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
                                params.get(name))
-    steps = default_steps(rho) if steps is None else v.integer("steps", steps, 1)
+    steps = default_steps(rho) if steps is None else v.integer("steps", steps, 2)  # a rate needs two steps
+    seed = v.integer("seed", seed, 0)
     e0 = isotropic_initial_error(lam.size, seed)
     from numerics.backends import resolve_backend, simulate_diagonal
 
@@ -98,6 +103,7 @@ def measure_rate(
         "steps": int(traj.steps_run),
         "diverged": traj.diverged,
         "growth_factor": fit.rate if traj.diverged else None,
+        "overflowed": traj.overflowed,
         "fit_window": list(fit.window),
         "backend": backend,
     }

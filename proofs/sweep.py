@@ -68,6 +68,8 @@ __all__ = [
 METHODS = iterations.MODE_METHODS
 SPECTRA = {"uniform": spectra.uniform, "geometric": spectra.geometric, "random-uniform": spectra.random_uniform}
 SPACINGS = ("log", "linear")
+#: most kappa values per method (each point is a full simulation; more is no sharper fit)
+MAX_POINTS = 10_000
 INITS = ("extreme", "random")
 TUNINGS = ("optimal", "standard")
 BACKENDS = ("auto", "numpy", "numba", "cupy")
@@ -112,6 +114,8 @@ class SweepConfig:
             raise v.ParameterError("kappa", "a range KMIN:KMAX with KMIN < KMAX",
                                    f"{self.kappa_min:g}:{self.kappa_max:g}")
         points = v.integer("points", self.points, 2)
+        if points > MAX_POINTS:
+            raise v.ParameterError("points", f"an integer in [2, {MAX_POINTS}]", self.points)
         for name, value, valid in (("spacing", self.spacing, SPACINGS), ("spectrum", self.spectrum, tuple(SPECTRA)),
                                    ("init", self.init, INITS), ("tuning", self.tuning, TUNINGS),
                                    ("backend", self.backend, BACKENDS)):

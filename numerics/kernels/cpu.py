@@ -201,6 +201,9 @@ def run_segment(form, lam, x, s, p, nsteps, limit2, state, block=DEFAULT_BLOCK, 
     nblocks = (n + block - 1) // block
     if nchunks is None:
         nchunks = min(nblocks, 8 * numba.get_num_threads())
+    from ..validation import check_memory
+
+    check_memory("steps", nsteps, 2 * nchunks + 2)  # per-chunk partial sums and their totals
     err2 = np.zeros((nchunks, nsteps))
     loss = np.zeros((nchunks, nsteps))
     tiny = float(np.finfo(x.dtype).tiny)  # smallest normal number of the state's precision

@@ -1,8 +1,18 @@
-"""Argument types shared by the subcommands: parse and validate, naming the flag on error."""
+"""Argument types shared by the subcommands: parse and validate, naming the flag on error.
+
+Also :func:`write_json`, the one way a subcommand writes its ``--json FILE`` (or ``-``) output:
+strict JSON (an undefined number is ``null``, never ``NaN``/``Infinity``), and a file that cannot
+be written is a :class:`UsageError`, not a traceback.
+"""
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
 
 
 class UsageError(Exception):
@@ -30,24 +40,110 @@ def positive(text: str) -> float:
     return x
 
 
-def count(text: str) -> int:
+def _integer(text: str, minimum: int, what: str) -> int:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if not math.isfinite(x) or x != int(x) or x < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(x)
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if not math.isfinite(x) or x != int(x) or x < minimum:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    # exact for integer literals beyond 2^53 too
+    try:
+        return int(text)
+    except ValueError:
+        return int(x)
+
+
+def count(text: str) -> int:
+    """An integer >= 1 (``1e6`` accepted)."""
+    return _integer(text, 1, "a positive integer")
+
+
+def steps(text: str) -> int:
+    """Iterations of a rate measurement: an integer >= 2 (a rate needs two steps of the state norm)."""
+    return _integer(text, 2, "an integer >= 2 (a rate needs at least two steps)")
+
+
+def seed(text: str) -> int:
+    """A random seed: an integer >= 0."""
+    return _integer(text, 0, "an integer >= 0")
+
+
+def in_range(lo: float, hi: float):
+    """A finite number in [lo, hi]."""
+    def parse(text: str) -> float:
+        x = _number(text)
+        if not lo <= x <= hi:
+            raise argparse.ArgumentTypeError(f"must be a number in [{lo:g}, {hi:g}], got {text}")
+        return x
+    return parse
 
 
 def eigenvalue_list(text: str) -> list[float]:
-    parts = [p for p in text.replace(" ", "").split(",") if p]
-    if not parts:
+    parts = text.replace(" ", "").split(",")
+    if not any(parts):
         raise argparse.ArgumentTypeError("expected a non-empty comma-separated list of numbers > 0")
     out = []
-    for p in parts:
+    for i, p in enumerate(parts, 1):
+        if not p:
+            raise argparse.ArgumentTypeError(f"empty item {i} in {text!r}: expected a comma-separated list of numbers > 0")
         x = _number(p)
         if x <= 0:
             raise argparse.ArgumentTypeError(f"each eigenvalue must be > 0, got {p}")
         out.append(x)
     return out
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by None (JSON null): strict JSON has no NaN/Infinity."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def json_text(obj: Any) -> str:
+    """Strict, indented JSON text of ``obj`` (non-finite floats as null), ending in a newline."""
+    return json.dumps(json_safe(obj), indent=2, allow_nan=False) + "\n"
+
+
+def check_json_target(target: str, flag: str = "--json") -> None:
+    """UsageError now, before any work, if ``target`` (not ``-``) cannot be a file: missing directory or a directory."""
+    if target == "-":
+        return
+    path = Path(target)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {flag} {target}: no such directory {str(parent)!r}")
+    if path.is_dir():
+        raise UsageError(f"cannot write {flag} {target}: it is a directory")
+
+
+def write_json(obj: Any, target: str, flag: str = "--json") -> None:
+    """Write ``obj`` as strict JSON to ``target`` (``-``: stdout).
+
+    The text is built first, so nothing is created when it cannot be; a file that cannot be
+    opened or written raises :class:`UsageError` ``cannot write --json FILE: reason``.
+    """
+    text = json_text(obj)
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        fh = open(target, "w")
+    except OSError as exc:
+        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        raise UsageError(f"cannot write {flag} {target}: {reason}") from None
+    try:
+        with fh:
+            fh.write(text)
+    except OSError as exc:  # e.g. disk full: leave no partial file behind
+        try:
+            os.unlink(target)
+        except OSError:
+            pass
+        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        raise UsageError(f"cannot write {flag} {target}: {reason}") from None

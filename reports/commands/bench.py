@@ -22,11 +22,9 @@ Examples:
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
-import sys
 import time
 
 import numpy as np
@@ -227,13 +225,15 @@ def format_table(record: dict) -> str:
 
 
 def run(args) -> int:
+    from numerics.validation import check_memory
+
+    if args.json is not None:
+        a.check_json_target(args.json)  # before the (long) measurement
+    check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
     record = measure(args.dim, args.steps)
     if args.json is not None:
-        text = json.dumps(record, indent=2) + "\n"
+        a.write_json(record, args.json)
         if args.json == "-":
-            sys.stdout.write(text)
             return 0
-        with open(args.json, "w") as fh:
-            fh.write(text)
     print(format_table(record))
     return 0

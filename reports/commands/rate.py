@@ -11,9 +11,6 @@ explicit --eigenvalues.  Without method parameters the tuning (default: optimal)
 """
 from __future__ import annotations
 
-import json
-import sys
-
 from proofs.rate import measure_rate
 
 from . import args as a
@@ -32,8 +29,8 @@ def add_arguments(p) -> None:
     for name in PARAMS:
         p.add_argument(f"--{name}", type=a.finite, help=f"method parameter {name}")
     p.add_argument("--dim", type=a.count, default=100_000, help="number of eigenvalues for --mu/--L (default 100000)")
-    p.add_argument("--steps", type=a.count, help="iterations to simulate (default: about 20 e-foldings)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random initial error (default 0)")
+    p.add_argument("--steps", type=a.steps, help="iterations to simulate, >= 2 (default: about 20 e-foldings)")
+    p.add_argument("--seed", type=a.seed, default=0, help="seed of the random initial error, >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -52,16 +49,16 @@ def run(args) -> int:
         tuning=args.tuning, dim=args.dim, steps=args.steps, seed=args.seed,
     )
     if args.json:
-        json.dump(r, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        a.write_json(r, "-")
         return 0
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in r["params"].items())
     print(f"{r['method']} ({r['form']} form), {r['tuning']} parameters: {ps}")
     print(f"spectrum: {r['dim']} eigenvalues in [{r['mu']:g}, {r['L']:g}], kappa = {r['kappa']:.6g}")
     print(f"rate (theory)    : {r['rate_theory']:.12g}")
     if r["diverged"]:
+        why = "the next step overflows float64" if r.get("overflowed") else "past the divergence threshold"
         print(f"simulation       : DIVERGES, growth factor {r['growth_factor']:.8g} per step "
-              f"(stopped after {r['steps']} steps)")
+              f"(stopped after {r['steps']} steps: {why})")
     else:
         print(f"rate (simulated) : {r['rate_simulated']:.12g}   (fit over steps {r['fit_window'][0]}..{r['fit_window'][1]})")
         print(f"converges        : {'yes' if r['converges'] else 'no'}")

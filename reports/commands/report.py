@@ -8,8 +8,11 @@ Examples:
 """
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import time
+from pathlib import Path
 
 from proofs.registry import TOPICS
 
@@ -26,10 +29,29 @@ def run(args) -> int:
     from ..build import build_report
     from ..latex import INSTALL_HINT
 
+    from .args import UsageError
+
     t0 = time.perf_counter()
-    path, compiled = build_report(args.out, args.only)
+    if not args.out.strip():
+        raise UsageError("--out must be a directory name (got '')")
+    out = Path(args.out)
+    try:  # fail on an unusable --out before any work
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError(errno.EACCES, "permission denied")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to --out {args.out}: {_reason(exc)}") from None
+    try:
+        path, compiled = build_report(args.out, args.only)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to --out {args.out}: {_reason(exc)}"
+                         + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")) from None
     if not compiled:
         sys.stderr.write(f"ratecheck: TeX (latexmk, pdflatex) not found; wrote {path}. Install TeX with: {INSTALL_HINT}\n")
     print(path)
     sys.stderr.write(f"report built in {time.perf_counter() - t0:.1f} s\n")
     return 0
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or " ".join(str(exc).split()) or type(exc).__name__

@@ -16,8 +16,6 @@ SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
 """
 from __future__ import annotations
 
-import json
-import sys
 import time
 
 import numpy as np
@@ -26,13 +24,17 @@ from . import args as a
 
 HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
 PARAMS = ("eta", "alpha", "beta", "gamma")
+#: R range: R^2, R^2/d and (1e60 R)^2 (the divergence threshold, squared) stay normal float64 numbers
+RADIUS_MIN, RADIUS_MAX = 1e-90, 1e90
+#: bytes per recorded step of the printed/JSON trajectory (a dict of four numbers), for the memory check
+_ROW_BYTES = 512
 
 
 def add_arguments(p) -> None:
     p.add_argument("method", help="gd, heavy-ball or nesterov")
     p.add_argument("--spectrum", required=True, metavar="SPEC", help="spectrum, e.g. marchenko-pastur:ratio=0.5")
     p.add_argument("--dim", type=a.count, help="number of eigenvalues (not needed for eigenvalues:...)")
-    p.add_argument("--steps", type=a.count, required=True, help="iterations T")
+    p.add_argument("--steps", type=a.steps, required=True, help="iterations T (>= 2)")
     for name in PARAMS:
         p.add_argument(f"--{name}", type=a.finite, help=f"method parameter {name}")
     p.add_argument("--tuning", choices=["optimal", "standard"], help="parameter tuning from mu, L = min/max eigenvalue")
@@ -40,8 +42,10 @@ def add_arguments(p) -> None:
     p.add_argument("--backend", default="auto", choices=["auto", "numpy", "numba", "cupy"],
                    help="auto (default): cupy with a GPU, else numba")
     p.add_argument("--precision", default="float64", choices=["float64", "float32"], help="state precision")
-    p.add_argument("--seed", type=int, default=0, help="seed of x0 - x* (random spectra use SEED + 1); default 0")
-    p.add_argument("--radius", type=a.positive, default=1.0, help="R with E||x0 - x*||^2 = R^2 (default 1)")
+    p.add_argument("--seed", type=a.seed, default=0,
+                   help="seed of x0 - x*, >= 0 (random spectra use SEED + 1); default 0")
+    p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=1.0,
+                   help=f"R with E||x0 - x*||^2 = R^2, in [{RADIUS_MIN:g}, {RADIUS_MAX:g}] (default 1)")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
 
 
@@ -56,12 +60,15 @@ def run(args) -> int:
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
+    if args.json is not None:
+        a.check_json_target(args.json)
     spec_ = spectra.parse(args.spectrum)
     form = numerics.form(args.method, args.form)
     backend = resolve_backend(args.backend)
     if spec_.kind != "eigenvalues" and args.dim is None:
         raise UsageError("give --dim for this spectrum")
     v.check_memory("dim", args.dim or 1, 4 if backend != "numpy" else 6)
+    v.check_memory("steps", args.steps + 1, _ROW_BYTES // 8, got=args.steps)
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     mu, L = float(lam[0]), float(lam[-1])
     fspec = _form_spec(args.method, form.name)
@@ -85,17 +92,15 @@ def run(args) -> int:
         "method": args.method, "form": form.name, "spectrum": str(spec_), "dim": int(lam.size), "steps": int(args.steps),
         "steps_run": int(traj.steps_run), "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
         "backend": backend, "precision": args.precision, "seed": args.seed, "radius": args.radius,
-        "diverged": traj.diverged, "rate_theory": rate_theory, "rate_fitted": float(fit.rate),
+        "diverged": traj.diverged, "overflowed": traj.overflowed, "rate_theory": rate_theory,
+        "rate_fitted": float(fit.rate),
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
         "trajectory": rows,
     }
     if args.json is not None:
-        text = json.dumps(out, indent=2) + "\n"
+        a.write_json(out, args.json)
         if args.json == "-":
-            sys.stdout.write(text)
             return 0
-        with open(args.json, "w") as fh:
-            fh.write(text)
     _print_table(out, predicted is not None)
     return 0
 
@@ -137,10 +142,13 @@ def _print_table(out: dict, has_prediction: bool) -> None:
         r = rows[i]
         line = f"{r['t']:>7}  {r['error_ratio']:>14.8g}  {r['loss']:>14.8g}"
         if has_prediction:
-            dev = r["loss"] / r["loss_predicted"] - 1 if r["loss_predicted"] else float("nan")
-            line += f"  {r['loss_predicted']:>14.8g}  {dev:>12.3e}"
+            dev = f"{r['loss'] / r['loss_predicted'] - 1:>12.3e}" if r["loss_predicted"] else f"{'n/a':>12}"
+            line += f"  {r['loss_predicted']:>14.8g}  {dev}"
         print(line)
     rt = "n/a (no FormSpec registered)" if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
     print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}")
-    print(f"time: {out['seconds']:.3f} s, {out['elem_steps_per_s']:.3e} element-steps/s")
+    if out["overflowed"]:
+        print(f"stopped after step {out['steps_run']}: step {out['steps_run'] + 1} overflows float64")
+    tput = "n/a" if out["elem_steps_per_s"] is None else f"{out['elem_steps_per_s']:.3e}"
+    print(f"time: {out['seconds']:.3f} s, {tput} element-steps/s")

@@ -69,7 +69,7 @@ CSV_COLUMNS = ("method", "form", "kappa", "init", "params", "rate_theory", "iter
 def add_arguments(p) -> None:
     p.add_argument("--methods", help="comma-separated: gd, heavy-ball, nesterov (default: all three)")
     p.add_argument("--kappa", help="condition-number range KMIN:KMAX, 1 < KMIN < KMAX (default 10:1e6)")
-    p.add_argument("--points", help="number of kappa values (>= 2, default 25)")
+    p.add_argument("--points", help="number of kappa values per method, 2..10000 (default 25)")
     p.add_argument("--spacing", help="log (default) or linear spacing of the kappa values")
     p.add_argument("--spectrum", help="uniform (default), geometric or random-uniform (for --init random)")
     p.add_argument("--dim", help="number of eigenvalues for --init random (default 1000000)")
