@@ -67,7 +67,7 @@ def two_clusters(mu: float, L: float, dim: int, fraction: float = 0.5, width: fl
     fraction = v.in_range("fraction", fraction, 0.0, 1.0, lo_open=True, hi_open=True)
     width = v.in_range("width", width, 0.0, 1.0, lo_open=True, hi_open=True)
     if mu * (1 + width) >= L * (1 - width):
-        raise v.ParameterError("width", f"small enough that the clusters do not overlap (mu(1+width) < L(1-width))",
+        raise v.ParameterError("width", "small enough that the clusters do not overlap (mu(1+width) < L(1-width))",
                                width)
     v.check_memory("dim", dim, 1)
     low = min(max(int(round(fraction * dim)), 2), dim - 2)
@@ -82,7 +82,7 @@ def power_law(dim: int, L: float = 1.0, exponent: float = 1.0) -> np.ndarray:
     v.check_memory("dim", dim, 1)
     lam = L * np.arange(dim, 0, -1, dtype=np.float64) ** (-exponent)
     if lam[0] <= 0:
-        raise v.ParameterError("exponent", f"small enough that L·dim^-exponent > 0 in float64", exponent)
+        raise v.ParameterError("exponent", "small enough that L·dim^-exponent > 0 in float64", exponent)
     return lam
 
 

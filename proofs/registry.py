@@ -9,7 +9,7 @@ from functools import cache
 
 from .claim import Claim
 
-__all__ = ["TOPICS", "all_claims", "claims_for", "get", "TOPIC_TITLES"]
+__all__ = ["TOPICS", "all_claims", "claims_for", "get"]
 
 #: topic id -> module under proofs.claims (order = order in the report and in `verify`)
 TOPICS: dict[str, str] = {

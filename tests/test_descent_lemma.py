@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 from scipy.special import expit
 
-from proofs.claims.descent_lemma import LogisticLoss, lemma_ratio, logistic_problem, random_quadratic
+from proofs.claims.descent_lemma import lemma_ratio, logistic_problem, random_quadratic
 from proofs.registry import claims_for
 from proofs.testing import assert_claim
 from theory import descent_lemma as th

@@ -6,7 +6,6 @@ import math
 import mpmath
 import numpy as np
 import pytest
-import sympy as sp
 
 from proofs.sweep import _prepare_mode, closed_form_log_error, fit_exponent, mode_coefficients, predicted_iterations
 from theory import iterations as it

@@ -6,7 +6,6 @@ dense quadratic (random rotation, random linear term, so x* != 0) and compare ev
 """
 from __future__ import annotations
 
-from functools import cache
 
 import numpy as np
 import sympy as sp

@@ -17,7 +17,7 @@ from theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ..specs.momentum import heavy_ball_rate, heavy_ball_tuning
-from .common import (KAPPAS, RATE_DIM, claim_steps, gap_comparison, local_optimality, measured,  # noqa: F401
+from .common import (KAPPAS, RATE_DIM, claim_steps, local_optimality, measured,
                      one_step_claim, published_tuning_check, rate_comparison, region_rate, simulated_fit,
                      tuned_rate_claim)
 

@@ -7,12 +7,10 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from numerics.conventions import iterate_path
 from numerics.problems import DiagonalQuadratic
-from proofs.claims.conventions import (CANONICAL, EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
+from proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
                                        random_quadratic)
 from proofs.methods import spec
-from proofs.specs.conventions import canonical_params
 from theory import conventions as conv
 
 from ..build import Figure

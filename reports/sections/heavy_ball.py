@@ -19,7 +19,6 @@ from numerics import spectra
 from numerics.problems import DiagonalQuadratic, isotropic_initial_error
 from proofs.specs import momentum as specs
 from theory import heavy_ball as hb
-from theory.evaluate import to_float
 
 from ..build import Figure
 from ..figures import new_figure, save

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from numerics import spectra
-from proofs.claims.heavy_ball import RATE_DIM, claim_steps, measured, simulated_fit
+from proofs.claims.common import RATE_DIM, claim_steps, measured, simulated_fit
 from proofs.specs import momentum as specs
 from theory import heavy_ball as hb
 from theory import nesterov as nag
