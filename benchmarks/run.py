@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reports.commands.bench import format_table, measure  # noqa: E402
+from ratecheck.reports.commands.bench import format_table, measure  # noqa: E402
 
 HEADER = """# Benchmarks
 

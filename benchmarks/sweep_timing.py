@@ -44,9 +44,9 @@ def main() -> int:
         cli = time.perf_counter() - t0
         data = json.loads(out.read_text())
 
-    from numerics.backends import resolve_backend
-    from proofs.sweep import SweepConfig, open_executor, run_sweep
-    from reports.commands.sweep import _kappa
+    from ratecheck.numerics.backends import resolve_backend
+    from ratecheck.proofs.sweep import SweepConfig, open_executor, run_sweep
+    from ratecheck.reports.commands.sweep import _kappa
 
     kmin, kmax = _kappa(args.kappa)
     cfg = SweepConfig(kappa_min=kmin, kappa_max=kmax, points=int(args.points), init=args.init, dim=int(float(args.dim)),

@@ -23,11 +23,11 @@ import numpy as np
 import sympy as sp
 from scipy import integrate, special
 
-import numerics
-from numerics import spectra, validation as v
-from numerics.backends import simulate_diagonal
-from numerics.problems import isotropic_initial_error
-from theory.average_case import SYMBOLS, mp_density_derivation, residual_recurrences
+from ratecheck import numerics
+from ratecheck.numerics import spectra, validation as v
+from ratecheck.numerics.backends import simulate_diagonal
+from ratecheck.numerics.problems import isotropic_initial_error
+from ratecheck.theory.average_case import SYMBOLS, mp_density_derivation, residual_recurrences
 
 __all__ = ["METHODS", "predicted_loss", "predicted_loss_quad", "AverageCaseRun", "average_case_run",
            "canonical_params", "recurrence_for"]

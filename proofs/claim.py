@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from theory.derivation import CheckStatus, Derivation
+from ratecheck.theory.derivation import CheckStatus, Derivation
 
 __all__ = ["Guarantee", "Evidence", "Comparison", "Reference", "Claim", "ClaimOutcome"]
 

@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from numerics.validation import ParameterError
+from ratecheck.numerics.validation import ParameterError
 
 __all__ = ["FormSpec", "register", "spec", "specs", "SPEC_MODULES"]
 
@@ -57,7 +57,7 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         for m in SPEC_MODULES:
-            importlib.import_module(f"proofs.specs.{m}")
+            importlib.import_module(f"ratecheck.proofs.specs.{m}")
 
 
 def specs(method: str | None = None) -> list[FormSpec]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-import numerics
-from numerics import spectra, validation as v
-from numerics.problems import isotropic_initial_error
+from ratecheck import numerics
+from ratecheck.numerics import spectra, validation as v
+from ratecheck.numerics.problems import isotropic_initial_error
 
 from .methods import spec
 
@@ -80,7 +80,7 @@ def measure_rate(
     steps = default_steps(rho) if steps is None else v.integer("steps", steps, 2)  # a rate needs two steps
     seed = v.integer("seed", seed, 0)
     e0 = isotropic_initial_error(lam.size, seed)
-    from numerics.backends import resolve_backend, simulate_diagonal
+    from ratecheck.numerics.backends import resolve_backend, simulate_diagonal
 
     backend = resolve_backend(backend)
     traj = simulate_diagonal(rule, lam, e0, steps, backend=backend)

@@ -28,7 +28,7 @@ TOPICS: dict[str, str] = {
 def claims_for(topic: str) -> tuple[Claim, ...]:
     if topic not in TOPICS:
         raise KeyError(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}")
-    module = importlib.import_module(f"proofs.claims.{TOPICS[topic]}")
+    module = importlib.import_module(f"ratecheck.proofs.claims.{TOPICS[topic]}")
     claims = tuple(module.CLAIMS)
     for c in claims:
         if c.topic != topic:

@@ -41,11 +41,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics import spectra, validation as v
-from numerics.problems import isotropic_initial_error
-from theory import iterations
-from theory.evaluate import PRECISION_DIGITS
+from ratecheck import numerics
+from ratecheck.numerics import spectra, validation as v
+from ratecheck.numerics.problems import isotropic_initial_error
+from ratecheck.theory import iterations
+from ratecheck.theory.evaluate import PRECISION_DIGITS
 
 from .methods import spec
 
@@ -125,7 +125,7 @@ class SweepConfig:
         tol = v.in_range("tol", self.tol, 0.0, 1.0, lo_open=True, hi_open=True)
         seed = v.integer("seed", self.seed, 0)
         max_steps = v.integer("max_steps", self.max_steps, 1)
-        from numerics.backends import resolve_backend
+        from ratecheck.numerics.backends import resolve_backend
 
         resolve_backend(self.backend)  # cupy without a GPU fails here, before any work
         for m in methods:  # fail before any work if a method lacks the tuning
@@ -316,7 +316,7 @@ class PointTask:
 
 
 def _simulate(rule, lam: np.ndarray, e0: np.ndarray, steps: int, backend: str, tol: float):
-    from numerics.backends import simulate_diagonal
+    from ratecheck.numerics.backends import simulate_diagonal
 
     return simulate_diagonal(rule, lam, e0, steps, backend=backend, tolerance=tol)
 

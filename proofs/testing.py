@@ -2,7 +2,7 @@ r"""Helpers for asserting theory-vs-simulation agreement in your own pytest suit
 
 Example::
 
-    from proofs.testing import assert_claim, assert_rate_agrees
+    from ratecheck.proofs.testing import assert_claim, assert_rate_agrees
 
     def test_polyak_rate():
         assert_rate_agrees("heavy-ball", mu=1, L=100, tuning="optimal", rtol=0.01)

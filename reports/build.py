@@ -20,9 +20,9 @@ from typing import Iterable
 import numpy
 import sympy
 
-from proofs.claim import ClaimOutcome
-from proofs.registry import TOPICS, claims_for
-from theory.derivation import CheckStatus, Derivation
+from ratecheck.proofs.claim import ClaimOutcome
+from ratecheck.proofs.registry import TOPICS, claims_for
+from ratecheck.theory.derivation import CheckStatus, Derivation
 
 from . import latex
 
@@ -80,7 +80,7 @@ def render_derivation(d: Derivation) -> str:
 
 
 def _section(topic: str, figdir: Path) -> SectionResult:
-    module = importlib.import_module(f"reports.sections.{TOPICS[topic]}")
+    module = importlib.import_module(f"ratecheck.reports.sections.{TOPICS[topic]}")
     outcomes = [c.run() for c in claims_for(topic)]
     derivs = list(module.derivations())
     figs = list(module.figures(figdir, outcomes)) if hasattr(module, "figures") else []

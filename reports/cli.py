@@ -10,7 +10,7 @@ import importlib
 import sys
 import warnings
 
-from numerics.validation import ParameterError
+from ratecheck.numerics.validation import ParameterError
 
 from .commands.args import UsageError
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"reports.commands.{name}")
+        module = importlib.import_module(f"ratecheck.reports.commands.{name}")
         p = sub.add_parser(name, help=module.HELP, description=module.__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(p)

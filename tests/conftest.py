@@ -27,7 +27,7 @@ class CliResult:
 
 def run_cli(argv: list[str]) -> CliResult:
     """Run ``ratecheck ARGV`` in this process (reports.cli.main); argparse exits become exit codes."""
-    from reports.cli import main
+    from ratecheck.reports.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -53,4 +53,4 @@ def cli():
 def ratecheck_exe() -> list[str]:
     """The command that runs the CLI in a subprocess (the installed script when present)."""
     script = Path(sys.executable).with_name("ratecheck")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "reports.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ratecheck.reports.cli"]

@@ -12,14 +12,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _top(name: str) -> str:
+    """The layer or library a dotted module name belongs to: ratecheck.theory.x -> theory."""
+    parts = name.split(".")
+    return parts[1] if parts[0] == "ratecheck" and len(parts) > 1 else parts[0]
+
+
 def imported_top_levels(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            out.update(alias.name.split(".")[0] for alias in node.names)
+            out.update(_top(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.add(node.module.split(".")[0])
+            if node.module == "ratecheck":  # from ratecheck import numerics
+                out.update(alias.name for alias in node.names)
+            else:
+                out.add(_top(node.module))
     return out
 
 
@@ -28,6 +37,13 @@ FORBIDDEN = {
     "numerics": {"theory", "proofs", "reports", "sympy"},
     "proofs": {"reports"},
 }
+
+
+def test_checker_sees_namespaced_imports(tmp_path):
+    """The checker must not go blind to `from ratecheck.numerics import x` or `from ratecheck import numerics`."""
+    src = tmp_path / "m.py"
+    src.write_text("from ratecheck.numerics import spectra\nfrom ratecheck import proofs\nimport ratecheck.reports.cli\n")
+    assert imported_top_levels(src) == {"numerics", "proofs", "reports"}
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from proofs.average_case import METHODS, average_case_run, canonical_params, predicted_loss, predicted_loss_quad
-from proofs.registry import claims_for
-from theory.average_case import average_case_derivations, mp_moment
+from ratecheck.proofs.average_case import METHODS, average_case_run, canonical_params, predicted_loss, predicted_loss_quad
+from ratecheck.proofs.registry import claims_for
+from ratecheck.theory.average_case import average_case_derivations, mp_moment
 
 
 def test_derivations_check():
@@ -55,8 +55,8 @@ def test_claims_pass():
 
 
 def test_claim_derivation_returns_a_failing_prerequisite_instead_of_raising(monkeypatch):
-    from proofs.claims import average_case as ac
-    from theory.derivation import CheckStatus
+    from ratecheck.proofs.claims import average_case as ac
+    from ratecheck.theory.derivation import CheckStatus
 
     class Failed:
         status = CheckStatus.FAILED

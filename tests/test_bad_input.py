@@ -13,10 +13,10 @@ import subprocess
 import numpy as np
 import pytest
 
-import numerics
-from numerics.backends import simulate_diagonal
-from numerics.rates import fitted_rate
-from numerics.validation import ParameterError
+from ratecheck import numerics
+from ratecheck.numerics.backends import simulate_diagonal
+from ratecheck.numerics.rates import fitted_rate
+from ratecheck.numerics.validation import ParameterError
 
 R = ["rate", "gd", "--mu", "1", "--L", "10", "--dim", "100"]
 S = ["simulate", "gd", "--spectrum", "uniform:mu=1,L=10", "--dim", "100", "--steps", "20"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from reports.cli import main
+from ratecheck.reports.cli import main
 
 
 def test_bench_json_schema(capsys):

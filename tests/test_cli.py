@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from reports.cli import COMMANDS
+from ratecheck.reports.cli import COMMANDS
 
 
 def test_top_level_help_subprocess(ratecheck_exe, repo_root):

@@ -8,17 +8,17 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-import numerics
-from numerics.validation import ParameterError
-from proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, max_relative_difference,
+from ratecheck import numerics
+from ratecheck.numerics.validation import ParameterError
+from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, max_relative_difference,
                                        pytorch_vs_lessard, random_quadratic)
-from proofs.methods import spec
-from proofs.registry import claims_for
-from proofs.testing import assert_claim
-from numerics.conventions import iterate_path
-from reports.cli import main
-from theory import conventions as conv
-from theory.derivation import CheckStatus
+from ratecheck.proofs.methods import spec
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.numerics.conventions import iterate_path
+from ratecheck.reports.cli import main
+from ratecheck.theory import conventions as conv
+from ratecheck.theory.derivation import CheckStatus
 
 TOL = 1e-12
 
@@ -200,8 +200,8 @@ def test_bad_params_raise_parameter_error():
 
 
 def test_equivalence_claims_read_as_zero_with_a_tolerance_and_are_metamorphic():
-    from proofs.claim import Evidence, Guarantee
-    from proofs.registry import claims_for
+    from ratecheck.proofs.claim import Evidence, Guarantee
+    from ratecheck.proofs.registry import claims_for
 
     for c in claims_for("conventions"):
         if c.id in {f"conventions.{n}" for _, n in EQUIVALENT_FORMS} | {"conventions.pytorch"}:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from reports.build import render_derivation
-from theory.derivation import CheckStatus, Derivation, DerivationError, Step
+from ratecheck.reports.build import render_derivation
+from ratecheck.theory.derivation import CheckStatus, Derivation, DerivationError, Step
 
 a, b = sp.symbols("a b", real=True)
 p = sp.Symbol("p", positive=True)

@@ -7,11 +7,11 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 from scipy.special import expit
 
-from proofs.claims.descent_lemma import lemma_ratio, logistic_problem, random_quadratic
-from proofs.registry import claims_for
-from proofs.testing import assert_claim
-from theory import descent_lemma as th
-from theory.derivation import CheckStatus
+from ratecheck.proofs.claims.descent_lemma import lemma_ratio, logistic_problem, random_quadratic
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.theory import descent_lemma as th
+from ratecheck.theory.derivation import CheckStatus
 
 
 @pytest.mark.parametrize("claim_id", [c.id for c in claims_for("descent-lemma")])
@@ -80,7 +80,7 @@ def test_tightness_fails_for_a_wrong_L():
     """The claims must fail for L twice too large (max ratio 1/2) and for L too small (ratio > 1)."""
     from dataclasses import dataclass
 
-    from proofs.claims import descent_lemma as dl
+    from ratecheck.proofs.claims import descent_lemma as dl
 
     f = random_quadratic(10, 3)
     v = np.linalg.eigh(f.A)[1][:, -1]

@@ -6,13 +6,13 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-import numerics
-from numerics.conventions import adam_first_moment, constant_gradient_run
-from proofs.claims.effective_lr import ema_step_factors, velocity_step_factors
-from proofs.registry import claims_for
-from proofs.testing import assert_claim
-from theory import effective_lr as th
-from theory.derivation import CheckStatus
+from ratecheck import numerics
+from ratecheck.numerics.conventions import adam_first_moment, constant_gradient_run
+from ratecheck.proofs.claims.effective_lr import ema_step_factors, velocity_step_factors
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.theory import effective_lr as th
+from ratecheck.theory.derivation import CheckStatus
 
 
 @pytest.mark.parametrize("claim_id", [c.id for c in claims_for("effective-lr")])

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from proofs.claim import Guarantee
-from proofs.registry import claims_for
-from proofs.testing import assert_claim, assert_comparison
+from ratecheck.proofs.claim import Guarantee
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.testing import assert_claim, assert_comparison
 
 CLAIMS = {c.id: c for c in claims_for("gd")}
 
@@ -99,7 +99,7 @@ def test_seed_exercise(outcomes, eta):
 
 
 def test_seed_classes_are_the_expected_ones():
-    from proofs.claims.gd import simulated_class
+    from ratecheck.proofs.claims.gd import simulated_class
 
     assert [simulated_class(e)[0] for e in (0.01, 0.1, 0.3, 0.5)] == ["converges", "boundary", "diverges", "diverges"]
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-import numerics
-from numerics import ParameterError, spectra
-from numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
-from proofs.methods import spec
-from proofs.rate import measure_rate
+from ratecheck import numerics
+from ratecheck.numerics import ParameterError, spectra
+from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
+from ratecheck.proofs.methods import spec
+from ratecheck.proofs.rate import measure_rate
 
 GD = spec("gd", "gd")
 

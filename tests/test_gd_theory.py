@@ -7,9 +7,9 @@ import math
 import pytest
 import sympy as sp
 
-from theory import gd
-from theory.derivation import CheckStatus, Derivation, DerivationError, Step
-from theory.evaluate import to_float
+from ratecheck.theory import gd
+from ratecheck.theory.derivation import CheckStatus, Derivation, DerivationError, Step
+from ratecheck.theory.evaluate import to_float
 
 
 @pytest.mark.parametrize("build", [

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numerics.validation import ParameterError
-from proofs.rate import measure_rate
-from proofs.registry import claims_for
-from proofs.specs.momentum import heavy_ball_rate, heavy_ball_tuning
-from proofs.testing import assert_claim
-from theory import heavy_ball as hb
-from theory.derivation import CheckStatus
-from theory.evaluate import to_float
+from ratecheck.numerics.validation import ParameterError
+from ratecheck.proofs.rate import measure_rate
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.specs.momentum import heavy_ball_rate, heavy_ball_tuning
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.theory import heavy_ball as hb
+from ratecheck.theory.derivation import CheckStatus
+from ratecheck.theory.evaluate import to_float
 
 CLAIMS = {c.id: c for c in claims_for("heavy-ball")}
 

@@ -7,9 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from proofs.sweep import _prepare_mode, closed_form_log_error, fit_exponent, mode_coefficients, predicted_iterations
-from theory import iterations as it
-from theory.derivation import CheckStatus, is_zero
+from ratecheck.proofs.sweep import _prepare_mode, closed_form_log_error, fit_exponent, mode_coefficients, predicted_iterations
+from ratecheck.theory import iterations as it
+from ratecheck.theory.derivation import CheckStatus, is_zero
 
 
 def test_closed_form_derivation_checks():
@@ -78,7 +78,7 @@ def test_closed_form_matches_exact_iteration(case):
 
 
 def test_tuned_heavy_ball_uses_the_double_root_form():
-    from proofs.specs.momentum import heavy_ball_tuning
+    from ratecheck.proofs.specs.momentum import heavy_ball_tuning
 
     params = heavy_ball_tuning("optimal", 0.01, 1.0)
     for lam in (0.01, 1.0):
@@ -89,8 +89,8 @@ def test_tuned_heavy_ball_uses_the_double_root_form():
 @pytest.mark.parametrize("method,kappa", [("gd", 50.0), ("heavy-ball", 200.0), ("nesterov", 200.0), ("nesterov", 7.0)])
 def test_predicted_count_equals_exact_scan(method, kappa):
     """The closed-form count equals the first t found by iterating both extreme modes in 60 digits."""
-    from proofs.methods import spec
-    import numerics
+    from ratecheck.proofs.methods import spec
+    from ratecheck import numerics
 
     fs = spec(method, numerics.form(method).name)
     params = fs.tuned("optimal", 1 / kappa, 1.0)
@@ -128,8 +128,8 @@ def test_fit_exponent_against_scipy_linregress():
 @pytest.mark.parametrize("kappa", [10.0, 1e3, 1e6])
 def test_exponent_derivation_tuning_is_the_projects_optimal_tuning(method, kappa):
     """The (assumed) tuning in the exponent derivation is the one proofs.specs gives as 'optimal'."""
-    from proofs.methods import spec
-    import numerics
+    from ratecheck.proofs.methods import spec
+    from ratecheck import numerics
 
     tuning, _ = it._optimal_tuning(method)
     got = spec(method, numerics.form(method).name).tuned("optimal", 1.0, kappa)

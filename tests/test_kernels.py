@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import numerics
-from numerics import validation as v
-from numerics.backends import resolve_backend, simulate_diagonal
-from numerics.kernels import trace_form
-from numerics.kernels.cuda import cuda_source, gpu_available
-from numerics.problems import DiagonalQuadratic
+from ratecheck import numerics
+from ratecheck.numerics import validation as v
+from ratecheck.numerics.backends import resolve_backend, simulate_diagonal
+from ratecheck.numerics.kernels import trace_form
+from ratecheck.numerics.kernels.cuda import cuda_source, gpu_available
+from ratecheck.numerics.problems import DiagonalQuadratic
 
 FORMS = [(f.method, f.name) for f in numerics.forms()]
 

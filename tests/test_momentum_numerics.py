@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import numerics
-from numerics import spectra
-from numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
-from numerics.rates import fitted_rate
-from numerics.validation import ParameterError
+from ratecheck import numerics
+from ratecheck.numerics import spectra
+from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
+from ratecheck.numerics.rates import fitted_rate
+from ratecheck.numerics.validation import ParameterError
 
 
 def test_forms_are_registered_as_defaults():
@@ -77,7 +77,7 @@ def test_one_step_agrees_with_theory_iteration_matrix(method, module_name):
     """theory's M applied to (e_t, e_{t-1}) equals Rule.step on random inputs (x* = 0 so e = x)."""
     import importlib
 
-    theory = importlib.import_module(f"theory.{module_name}")
+    theory = importlib.import_module(f"ratecheck.theory.{module_name}")
     M = theory.iteration_matrix()
     a, b, l = theory.SYMBOLS["alpha"], theory.SYMBOLS["beta"], theory.SYMBOLS["lambda"]
     rng = np.random.default_rng(3)

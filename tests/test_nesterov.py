@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numerics.validation import ParameterError
-from proofs.rate import measure_rate
-from proofs.registry import claims_for
-from proofs.specs.momentum import nesterov_rate, nesterov_tuning
-from proofs.testing import assert_claim
-from theory import nesterov as nag
-from theory.derivation import CheckStatus
-from theory.evaluate import to_float
+from ratecheck.numerics.validation import ParameterError
+from ratecheck.proofs.rate import measure_rate
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.specs.momentum import nesterov_rate, nesterov_tuning
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.theory import nesterov as nag
+from ratecheck.theory.derivation import CheckStatus
+from ratecheck.theory.evaluate import to_float
 
 CLAIMS = {c.id: c for c in claims_for("nesterov")}
 
@@ -133,7 +133,7 @@ def test_claim_passes(cid):
 
 def test_rate_claims_compare_the_gap_and_tell_acceleration_from_gd():
     """A relative check on rho passes GD's 0.9998 for NAG's 0.99; the gap check must not."""
-    from proofs.claims.common import gap_comparison
+    from ratecheck.proofs.claims.common import gap_comparison
 
     assert not gap_comparison(0.99980002, 0.99, 0.01).passed
     assert gap_comparison(0.99001, 0.99, 0.01).passed
@@ -142,6 +142,6 @@ def test_rate_claims_compare_the_gap_and_tell_acceleration_from_gd():
 
 
 def test_tuning_claims_are_labelled_metamorphic():
-    from proofs.claim import Evidence
+    from ratecheck.proofs.claim import Evidence
 
     assert CLAIMS["nag-optimal-tuning"].evidence is Evidence.METAMORPHIC

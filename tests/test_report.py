@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.latex import tex_available
+from ratecheck.reports.latex import tex_available
 
 pytestmark = pytest.mark.tex
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.tex
 def two_builds(tmp_path_factory):
     if not tex_available():
         pytest.skip("latexmk/pdflatex not installed (install TeX to build the PDF report)")
-    from reports.build import build_report
+    from ratecheck.reports.build import build_report
 
     out = []
     for name in ("first", "second"):
@@ -49,8 +49,8 @@ def test_full_report_has_every_topic_and_all_claims_pass(tmp_path):
         pytest.skip("latexmk/pdflatex not installed (install TeX to build the PDF report)")
     import re
 
-    from proofs.registry import TOPICS, all_claims
-    from reports.build import build_report
+    from ratecheck.proofs.registry import TOPICS, all_claims
+    from ratecheck.reports.build import build_report
 
     pdf, compiled = build_report(tmp_path)
     assert compiled and pdf.read_bytes().startswith(b"%PDF")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from reports.cli import main
+from ratecheck.reports.cli import main
 
 
 def test_simulate_mp_json(capsys):

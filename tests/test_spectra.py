@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from numerics import spectra
-from numerics.validation import ParameterError
+from ratecheck.numerics import spectra
+from ratecheck.numerics.validation import ParameterError
 
 
 def test_mp_quantiles_match_known_moments():

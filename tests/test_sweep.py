@@ -8,12 +8,12 @@ import math
 import numpy as np
 import pytest
 
-import numerics
-from numerics.backends import simulate_diagonal
-from numerics.validation import ParameterError
-from proofs.methods import spec
-from proofs.sweep import SweepConfig, open_executor, run_sweep
-from reports.cli import main
+from ratecheck import numerics
+from ratecheck.numerics.backends import simulate_diagonal
+from ratecheck.numerics.validation import ParameterError
+from ratecheck.proofs.methods import spec
+from ratecheck.proofs.sweep import SweepConfig, open_executor, run_sweep
+from ratecheck.reports.cli import main
 
 SMALL = dict(kappa_min=10.0, kappa_max=1e3, points=4)
 SMALL_FLAGS = ["--kappa", "10:1e3", "--points", "4", "--no-progress"]
@@ -192,7 +192,7 @@ def test_cli_unreachable_dask_address(tmp_path, capsys, monkeypatch):
 
 
 def test_no_partial_outputs_when_writing_fails(tmp_path, capsys, monkeypatch):
-    import reports.sections.sweep as section
+    import ratecheck.reports.sections.sweep as section
 
     def broken(*a, **k):
         raise RuntimeError("figure failed")
@@ -233,7 +233,7 @@ def test_unknown_executor_is_a_parameter_error():
 
 # ----------------------------------------------------------------------------- claims
 def test_sweep_claims_pass():
-    from proofs.registry import claims_for
+    from ratecheck.proofs.registry import claims_for
 
     outcomes = [c.run() for c in claims_for("sweep")]
     assert {o.claim.id for o in outcomes} >= {"sweep-closed-form-counts", "sweep-exponent-gd",

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import numerics
-from numerics.conventions import iterate_path
-from proofs.claims.conventions import max_relative_difference, random_quadratic
+from ratecheck import numerics
+from ratecheck.numerics.conventions import iterate_path
+from ratecheck.proofs.claims.conventions import max_relative_difference, random_quadratic
 
 torch = pytest.importorskip("torch")
 

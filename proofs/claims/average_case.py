@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from proofs.average_case import METHODS, average_case_run
-from proofs.claim import Claim, Comparison, Guarantee
-from theory.average_case import expected_loss_derivation, mp_density_derivation, residual_recurrences
-from theory.derivation import CheckStatus
+from ratecheck.proofs.average_case import METHODS, average_case_run
+from ratecheck.proofs.claim import Claim, Comparison, Guarantee
+from ratecheck.theory.average_case import expected_loss_derivation, mp_density_derivation, residual_recurrences
+from ratecheck.theory.derivation import CheckStatus
 
 RATIO = 0.5
 DIM = 2_000_000

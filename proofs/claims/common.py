@@ -22,10 +22,10 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics import spectra
-from numerics.problems import DiagonalQuadratic, isotropic_initial_error
-from theory.evaluate import to_float
+from ratecheck import numerics
+from ratecheck.numerics import spectra
+from ratecheck.numerics.problems import DiagonalQuadratic, isotropic_initial_error
+from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Guarantee
 from ..rate import measure_rate

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics.conventions import iterate_path
-from numerics.problems import DenseQuadratic, DiagonalQuadratic, random_orthogonal
-from proofs.claim import Claim, Comparison, Evidence, Guarantee
-from proofs.claims.common import gap_comparison
-from proofs.specs.conventions import canonical_params, seed003_rate
-from theory import conventions as conv
-from theory.evaluate import to_float
+from ratecheck import numerics
+from ratecheck.numerics.conventions import iterate_path
+from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, random_orthogonal
+from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee
+from ratecheck.proofs.claims.common import gap_comparison
+from ratecheck.proofs.specs.conventions import canonical_params, seed003_rate
+from ratecheck.theory import conventions as conv
+from ratecheck.theory.evaluate import to_float
 
 __all__ = ["CLAIMS", "random_quadratic", "max_relative_difference", "form_vs_canonical", "pytorch_vs_lessard",
            "EQUIVALENT_FORMS", "SEED003_KAPPA100"]
@@ -207,7 +207,7 @@ def _one_step_confirm() -> Comparison:
 
 # ----------------------------------------------------------------------------- tuned forms reach the canonical rate
 def _tuned_rates_confirm() -> Comparison:
-    from proofs.methods import spec
+    from ratecheck.proofs.methods import spec
 
     worst = 0.0
     for method, name in EQUIVALENT_FORMS + [("nesterov", "pytorch")]:

@@ -20,10 +20,10 @@ from functools import cache
 import numpy as np
 from scipy.special import expit
 
-from numerics.problems import DenseQuadratic, LogisticLoss, random_orthogonal
-from proofs.claim import Claim, Comparison, Guarantee
-from theory import descent_lemma as th
-from theory.evaluate import to_float
+from ratecheck.numerics.problems import DenseQuadratic, LogisticLoss, random_orthogonal
+from ratecheck.proofs.claim import Claim, Comparison, Guarantee
+from ratecheck.theory import descent_lemma as th
+from ratecheck.theory.evaluate import to_float
 
 __all__ = ["CLAIMS", "LogisticLoss", "lemma_ratio", "logistic_problem", "random_quadratic", "ETA_TIMES_L"]
 

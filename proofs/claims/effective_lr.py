@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-import numerics
-from numerics.conventions import adam_first_moment, constant_gradient_run
-from proofs.claim import Claim, Comparison, Guarantee, Reference
-from theory import effective_lr as th
-from theory.evaluate import to_float
+from ratecheck import numerics
+from ratecheck.numerics.conventions import adam_first_moment, constant_gradient_run
+from ratecheck.proofs.claim import Claim, Comparison, Guarantee, Reference
+from ratecheck.theory import effective_lr as th
+from ratecheck.theory.evaluate import to_float
 
 __all__ = ["CLAIMS", "GRADIENT", "velocity_step_factors", "ema_step_factors"]
 

@@ -12,11 +12,11 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics import spectra
-from numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
-from theory import gd as theory
-from theory.evaluate import to_float
+from ratecheck import numerics
+from ratecheck.numerics import spectra
+from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
+from ratecheck.theory import gd as theory
+from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
 from .common import gap_comparison
@@ -174,7 +174,7 @@ def optimal_rate_run(kappa: int) -> tuple[float, float, int, str]:
     e0 has equal components on every eigenvector (e0_i = 1/sqrt(d)), so the measured rate is
     not disturbed by random weights on the slowest modes.
     """
-    from numerics.backends import simulate_diagonal
+    from ratecheck.numerics.backends import simulate_diagonal
 
     mu, L = 1.0, float(kappa)
     lam, text = optimal_rate_spectrum(kappa)

@@ -11,9 +11,9 @@ from typing import Callable
 
 import numpy as np
 
-from numerics import spectra
-from theory import heavy_ball as hb
-from theory.evaluate import to_float
+from ratecheck.numerics import spectra
+from ratecheck.theory import heavy_ball as hb
+from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ..specs.momentum import heavy_ball_rate, heavy_ball_tuning

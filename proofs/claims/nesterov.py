@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from theory import nesterov as nag
-from theory.evaluate import to_float
+from ratecheck.theory import nesterov as nag
+from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Reference
 from ..specs.momentum import nesterov_rate, nesterov_tuning

@@ -13,8 +13,8 @@ from functools import cache
 
 import numpy as np
 
-import numerics
-from theory import iterations
+from ratecheck import numerics
+from ratecheck.theory import iterations
 
 from ..claim import Claim, Comparison, Guarantee
 from ..sweep import SweepConfig, SweepResult, mode_coefficients, run_sweep

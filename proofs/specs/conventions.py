@@ -23,10 +23,10 @@ from typing import Mapping
 import mpmath
 import sympy as sp
 
-from numerics.validation import ParameterError, finite, positive
-from theory import conventions as conv
-from theory.evaluate import PRECISION_DIGITS, to_float
-from theory.two_step import radius
+from ratecheck.numerics.validation import ParameterError, finite, positive
+from ratecheck.theory import conventions as conv
+from ratecheck.theory.evaluate import PRECISION_DIGITS, to_float
+from ratecheck.theory.two_step import radius
 
 from ..methods import FormSpec, register
 

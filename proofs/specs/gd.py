@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from theory import gd as theory_gd
-from theory.evaluate import to_float
+from ratecheck.theory import gd as theory_gd
+from ratecheck.theory.evaluate import to_float
 
 from ..methods import FormSpec, register
 

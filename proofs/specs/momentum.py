@@ -19,11 +19,11 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from numerics.validation import ParameterError, finite, positive
-from theory import heavy_ball as hb
-from theory import nesterov as nag
-from theory.evaluate import to_float
-from theory.two_step import radius
+from ratecheck.numerics.validation import ParameterError, finite, positive
+from ratecheck.theory import heavy_ball as hb
+from ratecheck.theory import nesterov as nag
+from ratecheck.theory.evaluate import to_float
+from ratecheck.theory.two_step import radius
 
 from ..methods import FormSpec, register
 
@@ -64,7 +64,7 @@ def _rate(module, params, mu, L, tunings) -> float:
     """
     import mpmath
 
-    from theory.evaluate import PRECISION_DIGITS
+    from ratecheck.theory.evaluate import PRECISION_DIGITS
 
     alpha, beta = _alpha_beta(params)
     mu, L = _mu_L(mu, L)

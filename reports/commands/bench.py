@@ -43,9 +43,9 @@ def add_arguments(p) -> None:
 
 
 def problem(dim: int):
-    import numerics
-    from numerics import spectra
-    from numerics.problems import isotropic_initial_error
+    from ratecheck import numerics
+    from ratecheck.numerics import spectra
+    from ratecheck.numerics.problems import isotropic_initial_error
 
     mu, L = 1.0, 100.0
     sl, sh = math.sqrt(mu), math.sqrt(L)
@@ -106,14 +106,14 @@ def bench_torch(rule, lam, e0, steps):
 
 
 def bench_reference(rule, lam, e0, steps):
-    from numerics.backends import simulate_diagonal
+    from ratecheck.numerics.backends import simulate_diagonal
 
     T = max(1, min(steps, int(2e8 // lam.size)))
     return lam.size, T, _timed(lambda: simulate_diagonal(rule, lam, e0, T, backend="numpy"), 1)
 
 
 def bench_fused(rule, lam, e0, steps, backend):
-    from numerics.backends import simulate_diagonal, warm_up
+    from ratecheck.numerics.backends import simulate_diagonal, warm_up
 
     warm_up(rule, backend)
     return lam.size, steps, _timed(lambda: simulate_diagonal(rule, lam, e0, steps, backend=backend))
@@ -157,7 +157,7 @@ def _fma_kernel():
 
 def measure(dim: int, steps: int) -> dict:
     """Run every implementation on the same problem; the JSON record of ``ratecheck bench``."""
-    from numerics.kernels.cuda import gpu_available
+    from ratecheck.numerics.kernels.cuda import gpu_available
 
     rule, lam, e0 = problem(dim)
     results = []
@@ -202,7 +202,7 @@ def _cpu_name() -> str:
 
 
 def _gpu_name():
-    from numerics.kernels.cuda import gpu_available
+    from ratecheck.numerics.kernels.cuda import gpu_available
 
     if not gpu_available():
         return None
@@ -225,7 +225,7 @@ def format_table(record: dict) -> str:
 
 
 def run(args) -> int:
-    from numerics.validation import check_memory
+    from ratecheck.numerics.validation import check_memory
 
     if args.json is not None:
         a.check_json_target(args.json)  # before the (long) measurement

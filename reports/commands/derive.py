@@ -10,7 +10,7 @@ import importlib
 import json
 import sys
 
-from proofs.registry import TOPICS
+from ratecheck.proofs.registry import TOPICS
 
 HELP = "print a topic's checked derivation steps"
 
@@ -25,7 +25,7 @@ def topic_derivations(topic: str):
 
     if topic not in TOPICS:
         raise UsageError(f"unknown topic {topic!r}; choose one of {', '.join(TOPICS)}")
-    return importlib.import_module(f"reports.sections.{TOPICS[topic]}").derivations()
+    return importlib.import_module(f"ratecheck.reports.sections.{TOPICS[topic]}").derivations()
 
 
 def run(args) -> int:

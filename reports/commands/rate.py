@@ -11,7 +11,7 @@ explicit --eigenvalues.  Without method parameters the tuning (default: optimal)
 """
 from __future__ import annotations
 
-from proofs.rate import measure_rate
+from ratecheck.proofs.rate import measure_rate
 
 from . import args as a
 

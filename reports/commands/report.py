@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from proofs.registry import TOPICS
+from ratecheck.proofs.registry import TOPICS
 
 HELP = "build the LaTeX/PDF report (prints its path)"
 

@@ -50,10 +50,10 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    import numerics
-    from numerics import spectra, validation as v
-    from numerics.backends import resolve_backend, simulate_diagonal, warm_up
-    from numerics.problems import isotropic_initial_error
+    from ratecheck import numerics
+    from ratecheck.numerics import spectra, validation as v
+    from ratecheck.numerics.backends import resolve_backend, simulate_diagonal, warm_up
+    from ratecheck.numerics.problems import isotropic_initial_error
 
     from .args import UsageError
 
@@ -107,8 +107,8 @@ def run(args) -> int:
 
 def _form_spec(method: str, form: str):
     """The proofs/ FormSpec when one is registered (None while a form has no derived rate yet)."""
-    from numerics.validation import ParameterError
-    from proofs.methods import spec
+    from ratecheck.numerics.validation import ParameterError
+    from ratecheck.proofs.methods import spec
 
     try:
         return spec(method, form)
@@ -119,7 +119,7 @@ def _form_spec(method: str, form: str):
 def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius: float):
     if not spec_.is_marchenko_pastur:
         return None
-    from proofs.average_case import METHODS, predicted_loss
+    from ratecheck.proofs.average_case import METHODS, predicted_loss
 
     if METHODS.get(method) != form:
         return None

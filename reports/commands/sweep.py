@@ -33,8 +33,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from numerics.validation import ParameterError
-from proofs.sweep import SweepConfig, SweepResult, open_executor, parse_executor, run_sweep
+from ratecheck.numerics.validation import ParameterError
+from ratecheck.proofs.sweep import SweepConfig, SweepResult, open_executor, parse_executor, run_sweep
 
 from .args import UsageError
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 
-from proofs.registry import TOPICS, all_claims, claims_for
+from ratecheck.proofs.registry import TOPICS, all_claims, claims_for
 
 HELP = "run every claim (symbolic + numeric + reference); exit 1 on any failure"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theory.average_case import average_case_derivations
+from ratecheck.theory.average_case import average_case_derivations
 
 TITLE = "Average case on a Marchenko--Pastur spectrum"
 INTRO = r"""
@@ -30,8 +30,8 @@ def derivations() -> list:
 
 
 def figures(outdir, outcomes) -> list:
-    from proofs.average_case import average_case_run
-    from proofs.claims.average_case import run
+    from ratecheck.proofs.average_case import average_case_run
+    from ratecheck.proofs.claims.average_case import run
 
     from ..build import Figure
     from ..figures import new_figure, save

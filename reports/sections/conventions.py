@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics.problems import DiagonalQuadratic
-from proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
+from ratecheck import numerics
+from ratecheck.numerics.problems import DiagonalQuadratic
+from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
                                        random_quadratic)
-from proofs.methods import spec
-from theory import conventions as conv
+from ratecheck.proofs.methods import spec
+from ratecheck.theory import conventions as conv
 
 from ..build import Figure
 from ..figures import new_figure, save

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from proofs.claims.descent_lemma import _top_eigen_quadratic, logistic_problem
-from theory import descent_lemma as th
+from ratecheck.proofs.claims.descent_lemma import _top_eigen_quadratic, logistic_problem
+from ratecheck.theory import descent_lemma as th
 
 from ..build import Figure
 from ..figures import new_figure, save

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import numpy as np
 
-from proofs.claims.effective_lr import ema_step_factors, velocity_step_factors
-from theory import effective_lr as th
-from theory.evaluate import to_float
+from ratecheck.proofs.claims.effective_lr import ema_step_factors, velocity_step_factors
+from ratecheck.theory import effective_lr as th
+from ratecheck.theory.evaluate import to_float
 
 from ..build import Figure
 from ..figures import new_figure, save

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics import spectra
-from numerics.problems import DiagonalQuadratic, isotropic_initial_error
-from proofs.claims.gd import SEED_EIGENVALUES, SEED_LEARNING_RATES, simulated_class
-from theory import gd as theory
-from theory.evaluate import to_float
+from ratecheck import numerics
+from ratecheck.numerics import spectra
+from ratecheck.numerics.problems import DiagonalQuadratic, isotropic_initial_error
+from ratecheck.proofs.claims.gd import SEED_EIGENVALUES, SEED_LEARNING_RATES, simulated_class
+from ratecheck.theory import gd as theory
+from ratecheck.theory.evaluate import to_float
 
 from ..build import Figure
 from ..figures import new_figure, save

@@ -14,11 +14,11 @@ import matplotlib
 import numpy as np
 import sympy as sp
 
-import numerics
-from numerics import spectra
-from numerics.problems import DiagonalQuadratic, isotropic_initial_error
-from proofs.specs import momentum as specs
-from theory import heavy_ball as hb
+from ratecheck import numerics
+from ratecheck.numerics import spectra
+from ratecheck.numerics.problems import DiagonalQuadratic, isotropic_initial_error
+from ratecheck.proofs.specs import momentum as specs
+from ratecheck.theory import heavy_ball as hb
 
 from ..build import Figure
 from ..figures import new_figure, save
@@ -136,7 +136,7 @@ def rate_accuracy_table(rows: list[tuple[str, str, str, float]]) -> str:
 
     ``rows`` = (label, method, tuning, kappa), mu = 1.
     """
-    from theory import nesterov as nag
+    from ratecheck.theory import nesterov as nag
 
     body = []
     for label, method, tuning, kappa in rows:

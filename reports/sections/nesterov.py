@@ -5,12 +5,12 @@ from pathlib import Path
 
 import numpy as np
 
-from numerics import spectra
-from proofs.claims.common import RATE_DIM, claim_steps, measured, simulated_fit
-from proofs.specs import momentum as specs
-from theory import heavy_ball as hb
-from theory import nesterov as nag
-from theory.evaluate import to_float
+from ratecheck.numerics import spectra
+from ratecheck.proofs.claims.common import RATE_DIM, claim_steps, measured, simulated_fit
+from ratecheck.proofs.specs import momentum as specs
+from ratecheck.theory import heavy_ball as hb
+from ratecheck.theory import nesterov as nag
+from ratecheck.theory.evaluate import to_float
 
 from ..build import Figure
 from ..figures import new_figure, save

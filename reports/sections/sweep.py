@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proofs.claims.sweep import REPORT_EXTREME, REPORT_RANDOM, report_sweep
-from proofs.sweep import SweepResult
-from theory.iterations import iterations_derivations
+from ratecheck.proofs.claims.sweep import REPORT_EXTREME, REPORT_RANDOM, report_sweep
+from ratecheck.proofs.sweep import SweepResult
+from ratecheck.theory.iterations import iterations_derivations
 
 from .. import latex
 from ..build import Figure
