@@ -82,6 +82,11 @@ class DenseQuadratic:
         """Same as :attr:`smoothness`."""
         return self.smoothness
 
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        """The eigenvalues of ``A``, ascending (``eigvalsh``): the spectrum a rate is computed on."""
+        return np.linalg.eigvalsh(self.A)
+
     def error_norm(self, x: np.ndarray) -> float:
         return float(np.linalg.norm(x - self._xstar))
 

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from ratecheck import numerics
 from ratecheck.numerics import spectra, validation as v
+from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.problems import isotropic_initial_error
 
 from .methods import spec
@@ -39,12 +40,16 @@ def measure_rate(
     steps: int | None = None,
     seed: int = 0,
     backend: str = "auto",
+    keep_trajectory: bool = False,
 ) -> dict[str, Any]:
     """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
     The spectrum is ``dim`` equally spaced eigenvalues on [mu, L] (both ends included), or
     the explicit ``eigenvalues``.  Without ``params`` the method uses ``tuning`` (default
-    ``"optimal"``).  e0 is isotropic with ``seed``.
+    ``"optimal"``).  e0 is isotropic with ``seed``.  ``params`` may use framework names
+    (``lr``, ``momentum``: :func:`numerics.framework_names.canonical_params`).  With
+    ``keep_trajectory`` the record also holds the simulated :class:`~numerics.simulate.Trajectory`
+    under ``"trajectory"`` (not JSON).
     """
     if eigenvalues is not None:
         if mu is not None or L is not None:
@@ -67,7 +72,7 @@ def measure_rate(
     fs = spec(method, form)
     if params:
         tuning_used = "given"
-        params = dict(params)
+        params = canonical_params(method, form, params)
     else:
         tuning_used = tuning or "optimal"
         params = fs.tuned(tuning_used, mu, L)
@@ -107,5 +112,7 @@ def measure_rate(
         "fit_window": list(fit.window),
         "backend": backend,
     }
+    if keep_trajectory:
+        out["trajectory"] = traj
     return out
 

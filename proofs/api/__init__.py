@@ -11,6 +11,7 @@ Example::
     r = ratecheck.measure_rate("heavy-ball", mu=1, L=100, tuning="optimal")
     r["rate_theory"], r["rate_simulated"]
     ratecheck.testing.assert_claim("gd.optimal-rate-kappa-100")
+    ratecheck.fit_rate(my_errors).rate          # any recorded ||x_t - x*||
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "numerics": ("ratecheck.numerics", None),
     "proofs": ("ratecheck.proofs", None),
     "reports": ("ratecheck.reports", None),
-    "testing": ("ratecheck.proofs.testing", None),
+    "testing": ("ratecheck.testing", None),  # proofs/api/testing.py: re-exports proofs.testing
+    "fit_rate": ("ratecheck.numerics.rate_fit", "fit_rate"),
     "measure_rate": ("ratecheck.proofs.rate", "measure_rate"),
     "simulate": ("ratecheck.numerics.simulate", "simulate"),
     "simulate_diagonal": ("ratecheck.numerics.backends", "simulate_diagonal"),

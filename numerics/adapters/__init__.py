@@ -1,0 +1,12 @@
+r"""Run a framework's own optimizer on a ratecheck quadratic and get its trajectory back.
+
+Installed as ``ratecheck.adapters`` (the code lives in numerics/, the arrays layer):
+
+* :mod:`ratecheck.adapters.torch` — any ``torch.optim`` optimizer, constructed by you;
+* :mod:`ratecheck.adapters.optax` — any optax ``GradientTransformation``.
+
+Both return a :class:`~ratecheck.numerics.simulate.Trajectory` (``error_norm[t]`` = ‖x_t − x*‖,
+``loss[t]`` = f(x_t) − f*, ``diverged``), ready for :func:`ratecheck.testing.assert_trajectory_rate`.
+The frameworks are optional: importing an adapter without its framework raises ImportError naming
+the package to install.
+"""
