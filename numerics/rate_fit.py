@@ -20,9 +20,9 @@ from the user's own optimizer (torch, optax, anything) — and returns a :class:
   tiny.  Runs with fewer than eight points in the window have no error estimate (``inf``);
 * ``e_foldings``: :math:`T\,|\log\rho|`, how many factors of e the run covers at the fitted rate;
 * ``verdict``: ``"converges"`` when :math:`\rho + u < 1` and the run covers at least
-  :data:`MIN_E_FOLDINGS_VERDICT` e-foldings; ``"diverges"`` when :math:`\rho - u > 1` or
-  :math:`\rho > 1` with the error grown by :data:`GROWTH_DIVERGED` (a run stopped at a divergence
-  threshold is short); else ``"undetermined"``: the run is too short or too unstable to tell on
+  :data:`MIN_E_FOLDINGS_VERDICT` e-foldings; ``"diverges"`` when :math:`\rho - u > 1` and the error
+  grew by more than that many e-foldings, or :math:`\rho > 1` with the error grown by
+  :data:`GROWTH_DIVERGED` (a run stopped at a divergence threshold is short); else ``"undetermined"``: the run is too short or too unstable to tell on
   which side of 1 the rate lies (e.g. 0.4 e-foldings of a rate 0.99998 with ρ fitted as 1.00004).
 
 A trajectory that ends in a non-finite value (a framework overflowed) is cut before it
@@ -74,7 +74,8 @@ class RateEstimate:
     def verdict(self) -> str:
         if self.rate + self.uncertainty < 1.0 and self.e_foldings >= MIN_E_FOLDINGS_VERDICT:
             return "converges"
-        if self.rate - self.uncertainty > 1.0 or (self.rate > 1.0 and self.growth >= GROWTH_DIVERGED):
+        if (self.rate - self.uncertainty > 1.0 and self.growth > math.exp(MIN_E_FOLDINGS_VERDICT)) or \
+                (self.rate > 1.0 and self.growth >= GROWTH_DIVERGED):
             return "diverges"
         return "undetermined"
 
