@@ -120,13 +120,19 @@ def _slope_stderr(errors: np.ndarray, lo: int, hi: int) -> float:
 def fit_rate(errors) -> RateEstimate:
     r"""Fit the linear rate of a recorded error trajectory ``errors[t]`` = ‖x_t − x*‖, t = 0..T.
 
-    ``errors`` is any 1-D sequence of at least three non-negative numbers (a rate needs two steps of
+    ``errors`` is a Trajectory, an array, a list, a torch tensor or a list of 0-d tensors: any 1-D
+    sequence of at least three non-negative numbers (a rate needs two steps of
     the two-step state norm) whose first value is > 0; a non-finite tail is cut off.  Returns a
     :class:`RateEstimate` (model, window, uncertainty, verdict); see the module docstring.
     """
+    errors = getattr(errors, "error_norm", errors)  # a Trajectory (ratecheck simulation or adapter)
+    if hasattr(errors, "detach") and hasattr(errors, "cpu"):  # a torch tensor, possibly requiring grad
+        errors = errors.detach().cpu().numpy()
+    elif not isinstance(errors, np.ndarray) and isinstance(errors, (list, tuple)):
+        errors = [float(e.detach()) if hasattr(e, "detach") else e for e in errors]  # a list of 0-d tensors
     try:
         r = np.asarray(errors, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RuntimeError):
         raise v.ParameterError("errors", "a 1-D sequence of numbers (the recorded ||x_t - x*||)",
                                type(errors).__name__) from None
     if r.ndim != 1:
