@@ -80,7 +80,10 @@ def in_range(lo: float, hi: float):
 
 
 def eigenvalue_list(text: str) -> list[float]:
-    parts = text.replace(" ", "").split(",")
+    parts = [p.strip() for p in text.split(",")]
+    joined = next((p for p in parts if len(p.split()) > 1), None)
+    if joined is not None:  # "1 2" is two numbers or a typo, never the number 12
+        raise argparse.ArgumentTypeError(f"a space inside the item {joined!r} of {text!r}: separate eigenvalues with commas")
     if not any(parts):
         raise argparse.ArgumentTypeError("expected a non-empty comma-separated list of numbers > 0")
     out = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ratecheck.proofs.rate import measure_rate
 
 from . import args as a
+from . import spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -23,7 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("method", help="gd, heavy-ball or nesterov")
     p.add_argument("--mu", type=a.positive, help="smallest eigenvalue (> 0)")
     p.add_argument("--L", type=a.positive, help="largest eigenvalue (>= mu)")
-    p.add_argument("--eigenvalues", type=a.eigenvalue_list, help="explicit eigenvalues, comma-separated")
+    spectrum_input.add_arguments(p)  # --eigenvalues [@FILE], --eigenvalues-file, --hessian-of, --range-space
     p.add_argument("--form", help="how the method is written (see `ratecheck rate METHOD --form ?`)")
     p.add_argument("--tuning", choices=["optimal", "standard"], help="parameter tuning when none are given")
     for name in PARAMS:
@@ -37,23 +38,29 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from .args import UsageError
 
-    if args.eigenvalues is None and (args.mu is None or args.L is None):
+    eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")
-    if args.eigenvalues is not None and (args.mu is not None or args.L is not None):
+    if eigenvalues is not None and (args.mu is not None or args.L is not None):
         raise UsageError("give either --mu/--L or --eigenvalues, not both")
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
     r = measure_rate(
-        args.method, mu=args.mu, L=args.L, eigenvalues=args.eigenvalues, form=args.form, params=params or None,
+        args.method, mu=args.mu, L=args.L, eigenvalues=eigenvalues, form=args.form, params=params or None,
         tuning=args.tuning, dim=args.dim, steps=args.steps, seed=args.seed,
     )
+    if spectrum_note is not None:
+        r["spectrum_input"] = spectrum_note
     if args.json:
         a.write_json(r, "-")
         return 0
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in r["params"].items())
     print(f"{r['method']} ({r['form']} form), {r['tuning']} parameters: {ps}")
     print(f"spectrum: {r['dim']} eigenvalues in [{r['mu']:g}, {r['L']:g}], kappa = {r['kappa']:.6g}")
+    if spectrum_note is not None and spectrum_note["dropped"]:
+        print(f"range space      : dropped {spectrum_note['dropped']} eigenvalues <= {spectrum_note['tolerance']:.3g} "
+              f"(smallest {spectrum_note['smallest_dropped']:.3g}) of {spectrum_note['source']}")
     print(f"rate (theory)    : {r['rate_theory']:.12g}")
     if r["diverged"]:
         why = "the next step overflows float64" if r.get("overflowed") else "past the divergence threshold"
