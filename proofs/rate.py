@@ -13,6 +13,7 @@ from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.problems import isotropic_initial_error
 
 from .methods import spec
+from .stability import stability_margin
 
 __all__ = ["measure_rate", "default_steps"]
 
@@ -112,6 +113,8 @@ def measure_rate(
         "fit_window": list(fit.window),
         "backend": backend,
     }
+    out["transient_peak"] = float(traj.error_ratio.max())  # max_t |e_t|/|e_0|: heavy ball first grows
+    out["stability_margin"] = stability_margin(method, form, out["params"], mu, L)
     if keep_trajectory:
         out["trajectory"] = traj
     return out

@@ -70,4 +70,10 @@ def run(args) -> int:
         print(f"rate (simulated) : {r['rate_simulated']:.12g}   (fit over steps {r['fit_window'][0]}..{r['fit_window'][1]})")
         print(f"converges        : {'yes' if r['converges'] else 'no'}")
     print(f"relative error   : {r['relative_error']:.3e}")
+    print(f"transient peak   : max_t |e_t|/|e_0| = {r['transient_peak']:.4g}")
+    m = r["stability_margin"]
+    if m["L_factor"] is not None:
+        print(f"stability margin : diverges once an eigenvalue exceeds {m['L_factor']:.6g} L "
+              f"(L underestimated by {100 * m['L_underestimate']:.3g} %)"
+              + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     return 0
