@@ -42,6 +42,7 @@ def measure_rate(
     seed: int = 0,
     backend: str = "auto",
     keep_trajectory: bool = False,
+    stability: bool = True,
 ) -> dict[str, Any]:
     """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
@@ -50,7 +51,8 @@ def measure_rate(
     ``"optimal"``).  e0 is isotropic with ``seed``.  ``params`` may use framework names
     (``lr``, ``momentum``: :func:`numerics.framework_names.canonical_params`).  With
     ``keep_trajectory`` the record also holds the simulated :class:`~numerics.simulate.Trajectory`
-    under ``"trajectory"`` (not JSON).
+    under ``"trajectory"`` (not JSON).  ``stability`` adds the stability margin
+    (:func:`proofs.stability.stability_margin`, a few closed-form evaluations).
     """
     if eigenvalues is not None:
         if mu is not None or L is not None:
@@ -114,7 +116,8 @@ def measure_rate(
         "backend": backend,
     }
     out["transient_peak"] = float(traj.error_ratio.max())  # max_t |e_t|/|e_0|: heavy ball first grows
-    out["stability_margin"] = stability_margin(method, form, out["params"], mu, L)
+    if stability:
+        out["stability_margin"] = stability_margin(method, form, out["params"], mu, L)
     if keep_trajectory:
         out["trajectory"] = traj
     return out

@@ -238,7 +238,7 @@ def assert_rate_agrees(
         if steps < want:
             hint = f" (the work budget {WORK_BUDGET:.0e} element-steps allowed {steps} at dim {size}: pass steps= or a smaller dim)"
     r = measure_rate(method, mu=mu, L=L, eigenvalues=eigenvalues, form=form_used, params=p, dim=dim,
-                     steps=steps, seed=seed, keep_trajectory=True)
+                     steps=steps, seed=seed, keep_trajectory=True, stability=False)
     est = fit_rate(r["trajectory"].error_norm)
     _judge(f"{method} ({form_used} form, {_fmt(p)})", rho, est, rtol_gap, expect, min_e_foldings, hint)
     return est
@@ -268,7 +268,7 @@ def assert_converges(errors=None, *, max_rate: float | None = None, method: str 
         if rho >= 1:
             raise AssertionError(f"{label}: theory rate {rho:.10g} >= 1: these parameters diverge")
         r = measure_rate(method, mu=mu, L=L, eigenvalues=eigenvalues, form=form, params=p, dim=dim, steps=steps,
-                         seed=seed, keep_trajectory=True)
+                         seed=seed, keep_trajectory=True, stability=False)
         errors = r["trajectory"]
     est = fit_rate(_errors_of(errors))
     if est.verdict != "converges":
