@@ -179,10 +179,10 @@ def positive_spectrum(values, *, range_space: bool = False, tolerance: float | N
     small = lam <= tau
     n_small = int(small.sum())
     if n_small and not range_space:
-        raise v.ParameterError(name, f"> {tau:.3g} (the rounding tolerance max|lambda|*d*eps): {n_small} of {lam.size} "
-                               "are zero up to rounding, a singular Hessian; restrict to the range space "
-                               "(range_space=True, --range-space) where gradient methods converge",
-                               float(lam[0]))
+        raise v.ParameterError(name, f"a spectrum with every eigenvalue > {tau:.3g} (the rounding tolerance "
+                               f"max|lambda|*d*eps), but {n_small} of {lam.size} are zero up to rounding: a singular "
+                               "Hessian; restrict to its range space, where gradient methods converge "
+                               "(--range-space, range_space=True)", float(lam[0]))
     kept = lam[~small]
     if kept.size == 0:
         raise v.ParameterError(name, f"not all zero: every eigenvalue is <= {tau:.3g}", float(lam[-1]))
