@@ -8,7 +8,7 @@ r"""Spectra from the user's data: eigenvalue files, least-squares Hessians, sing
   :math:`H = X^\top X / n` of :math:`f(w) = \frac{1}{2n}\|Xw - y\|^2`, optionally with an intercept
   column of ones appended (:math:`X \to [X\ \mathbf 1]`), via ``numpy.linalg.eigvalsh``.
 * :func:`from_eigenvalues`, :func:`from_spectrum`, :func:`from_design` — quadratic problems from
-  each input (the pytest plugin's fixtures, :mod:`ratecheck.proofs.plugin`).
+  each input (the pytest plugin's fixtures, :mod:`ratecheck.pytest_plugin`).
 * :func:`positive_spectrum` — the spectrum a rate is computed on.  A Hessian of a convex quadratic
   is positive semidefinite, so computed eigenvalues in :math:`[-\tau, \tau]` are zeros up to rounding
   (load_digits: the smallest comes out as −7.4e-17).  Without ``range_space`` such a spectrum is an

@@ -86,4 +86,4 @@ def test_plugin_is_registered_by_entry_point():
     from importlib.metadata import entry_points
 
     eps = [ep for ep in entry_points(group="pytest11") if ep.name == "ratecheck"]
-    assert eps and eps[0].value == "ratecheck.proofs.plugin"
+    assert eps and eps[0].value == "ratecheck.pytest_plugin"

@@ -38,6 +38,11 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from .args import UsageError
 
+    if args.form == "?":  # list the forms instead of running
+        from .form_list import form_listing
+
+        print(form_listing(args.method))
+        return 0
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
     if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")

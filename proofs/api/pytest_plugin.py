@@ -1,4 +1,4 @@
-r"""The ratecheck pytest plugin (entry point ``pytest11``: ``ratecheck = ratecheck.proofs.plugin``).
+r"""The ratecheck pytest plugin (entry point ``pytest11``: ``ratecheck = ratecheck.pytest_plugin``).
 
 Installed with ratecheck, it gives every test suite in the environment three fixtures, each a
 factory that builds a quadratic problem (a :class:`~ratecheck.numerics.problems.DiagonalQuadratic`,

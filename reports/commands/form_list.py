@@ -1,0 +1,22 @@
+"""``ratecheck rate METHOD --form ?``: the forms of a method, their parameters, tunings and update rules."""
+from __future__ import annotations
+
+__all__ = ["form_listing"]
+
+
+def form_listing(method: str) -> str:
+    """Two lines per form of ``method``: name, parameters and tunings, then its update rule (default first)."""
+    from ratecheck import numerics
+    from ratecheck.numerics.framework_names import MOMENTUM_ALIASES, STEP_ALIASES
+    from ratecheck.proofs.methods import spec
+
+    default = numerics.form(method).name  # ParameterError naming the methods for an unknown one
+    forms = sorted(numerics.methods.forms(method), key=lambda f: f.name != default)
+    lines = [f"forms of {method} (--form NAME; framework names {'/'.join(STEP_ALIASES)} and "
+             f"{'/'.join(MOMENTUM_ALIASES)} map to the step size and the momentum in the Python API):"]
+    for f in forms:
+        tunings = ", ".join(spec(method, f.name).tunings) or "none"
+        mark = " (default)" if f.name == default else ""
+        lines.append(f"  {f.name}{mark}: parameters {', '.join(f.params)}; tunings {tunings}")
+        lines.append(f"      {f.formula}")
+    return "\n".join(lines)
