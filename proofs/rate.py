@@ -13,7 +13,7 @@ from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.problems import isotropic_initial_error
 
 from .methods import spec
-from .stability import stability_margin
+from .stability import stability_margin, tuned_params
 
 __all__ = ["measure_rate", "default_steps"]
 
@@ -78,7 +78,7 @@ def measure_rate(
         params = canonical_params(method, form, params)
     else:
         tuning_used = tuning or "optimal"
-        params = fs.tuned(tuning_used, mu, L)
+        params = tuned_params(method, form, tuning_used, mu, L)  # also robust:margin=M
     rule = numerics.rule(method, params, form)
     rho = fs.rate(params, mu, L)
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate

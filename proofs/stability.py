@@ -6,8 +6,8 @@ soon as an eigenvalue exceeds :math:`2/\eta = \mu + L`, i.e. when L was underest
 a spectrum estimate [μ, L], :func:`stability_margin` returns
 
 * ``L_factor`` :math:`s^* = \sup\{s \ge 1 : \rho(\text{params}; [\mu, sL]) < 1\}` and
-  ``L_underestimate`` :math:`= 1 - 1/s^*`: the true largest eigenvalue may be up to :math:`s^* L`,
-  i.e. the estimate L may be low by that fraction of the true value;
+  ``L_underestimate`` :math:`= s^* - 1`: the true largest eigenvalue may exceed the estimate L by up to
+  that fraction of L (the convention of ``robust:margin=m``);
 * ``mu_factor`` :math:`m^* = \inf\{m \in (0, 1] : \rho(\text{params}; [m\mu, L]) < 1\}` — 0 when
   no smaller μ makes the parameters diverge (gd, heavy ball and Nesterov only slow down as μ → 0:
   their modes at λ → 0 tend to modulus 1 from below).
@@ -25,7 +25,7 @@ from typing import Mapping
 
 from .methods import spec
 
-__all__ = ["stability_margin"]
+__all__ = ["stability_margin", "tuned_params", "parse_tuning"]
 
 _MAX_FACTOR = 1e12
 _REL = 1e-9
@@ -80,5 +80,29 @@ def stability_margin(method: str, form: str, params: Mapping[str, float], mu: fl
     m_factor = 0.0
     if excess(mu / _MAX_FACTOR, L) >= 0:  # some smaller mu diverges: m* in (1e-12, 1)
         m_factor = -_edge(lambda m: min(excess(-m * mu, L), 1.0), -1.0, -1.0 / _MAX_FACTOR)
-    return {"L_factor": s_lo, "L_underestimate": (1.0 - 1.0 / s_lo) if math.isfinite(s_lo) else 1.0,
+    return {"L_factor": s_lo, "L_underestimate": s_lo - 1.0,
             "mu_factor": m_factor}
+
+
+def parse_tuning(tuning: str) -> tuple[str, float | None]:
+    r"""``"optimal"`` -> ("optimal", None); ``"robust:margin=0.05"`` -> ("robust", 0.05) (0 <= margin <= 100)."""
+    from ratecheck.numerics import validation as v
+
+    name, _, rest = str(tuning).partition(":")
+    if name != "robust":
+        if rest:
+            raise v.ParameterError("tuning", "a tuning name (optimal, standard) or robust:margin=M", tuning)
+        return name, None
+    key, eq, value = rest.partition("=")
+    if key.strip() != "margin" or not eq:
+        raise v.ParameterError("tuning", "robust:margin=M with M the fraction by which L may be underestimated", tuning)
+    return "robust", v.in_range("margin", value, 0.0, 100.0)
+
+
+def tuned_params(method: str, form: str, tuning: str, mu: float, L: float) -> dict[str, float]:
+    r"""The parameters of ``tuning``: a named tuning of the form spec, or ``robust:margin=m`` (optimal on [mu, (1+m)L])."""
+    name, margin = parse_tuning(tuning)
+    fs = spec(method, form)
+    if margin is None:
+        return fs.tuned(name, mu, L)
+    return fs.tuned("optimal", mu, L * (1.0 + margin))

@@ -39,6 +39,7 @@ from ratecheck.numerics.rate_fit import RateEstimate, fit_rate
 from .claim import Comparison
 from .methods import spec
 from .registry import get
+from .stability import tuned_params
 
 __all__ = ["fit_rate", "RateEstimate", "theory_rate", "assert_comparison", "assert_claim", "assert_rate_agrees",
            "assert_trajectory_rate", "assert_converges", "DEFAULT_RTOL_GAP", "MIN_E_FOLDINGS", "E_FOLDINGS",
@@ -109,7 +110,7 @@ def _resolve(method: str, form: str | None, params, tuning: str | None, mu: floa
         p = canonical_params(method, form, params)
         numerics.rule(method, p, form)  # validates names and ranges
     else:
-        p = fs.tuned(tuning or "optimal", mu, L)
+        p = tuned_params(method, form, tuning or "optimal", mu, L)  # also robust:margin=M
     return form, {k: float(x) for k, x in p.items()}, float(fs.rate(p, mu, L))
 
 

@@ -39,6 +39,23 @@ def test_divergent_parameters_have_no_margin():
 
 def test_rate_prints_margin_and_transient_peak(cli):
     r = cli(["rate", "gd", "--eigenvalues", "1,100"])
-    assert r.code == 0 and "L underestimated by 0.99 %" in r.stdout and "transient peak" in r.stdout
+    assert r.code == 0 and "L may be underestimated by up to 1 %" in r.stdout and "transient peak" in r.stdout
     rec = json.loads(cli(["rate", "heavy-ball", "--eigenvalues", "1,3,100", "--json"]).stdout)
     assert rec["transient_peak"] > 1 and rec["stability_margin"]["L_factor"] > 1
+
+
+@pytest.mark.parametrize("method,form", [("gd", "gd"), ("heavy-ball", "polyak"), ("heavy-ball", "velocity")])
+def test_robust_tuning_margin(method, form):
+    """robust:margin=m is optimal on [mu, (1+m)L]: margin exactly 1 + m + 1/kappa for gd and heavy ball."""
+    from ratecheck.proofs.stability import tuned_params
+
+    p = tuned_params(method, form, "robust:margin=0.05", 1.0, 100.0)
+    m = stability_margin(method, form, p, 1.0, 100.0)
+    assert m["L_factor"] == pytest.approx(1.05 + 1 / 100, rel=1e-8)
+
+
+def test_robust_tuning_on_the_cli(cli):
+    rec = json.loads(cli(["rate", "gd", "--eigenvalues", "1,100", "--tuning", "robust:margin=0.05", "--json"]).stdout)
+    assert rec["params"]["eta"] == pytest.approx(2 / (1 + 105), rel=1e-12) and rec["tuning"] == "robust:margin=0.05"
+    r = cli(["rate", "gd", "--eigenvalues", "1,100", "--tuning", "robust:margin=-1"])
+    assert r.code == 2 and "margin" in r.stderr

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ratecheck.proofs.rate import measure_rate
 
 from . import args as a
-from . import spectrum_input
+from . import method_options, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -26,7 +26,9 @@ def add_arguments(p) -> None:
     p.add_argument("--L", type=a.positive, help="largest eigenvalue (>= mu)")
     spectrum_input.add_arguments(p)  # --eigenvalues [@FILE], --eigenvalues-file, --hessian-of, --range-space
     p.add_argument("--form", help="how the method is written (see `ratecheck rate METHOD --form ?`)")
-    p.add_argument("--tuning", choices=["optimal", "standard"], help="parameter tuning when none are given")
+    p.add_argument("--tuning", type=method_options.tuning_argument,
+                   help="parameter tuning when none are given: optimal, standard, or robust:margin=M "
+                   "(optimal for [mu, (1+M) L]: stable if L is underestimated by up to M)")
     for name in PARAMS:
         p.add_argument(f"--{name}", type=a.finite, help=f"method parameter {name}")
     p.add_argument("--dim", type=a.count, default=100_000, help="number of eigenvalues for --mu/--L (default 100000)")
@@ -39,7 +41,7 @@ def run(args) -> int:
     from .args import UsageError
 
     if args.form == "?":  # list the forms instead of running
-        from .form_list import form_listing
+        from .method_options import form_listing
 
         print(form_listing(args.method))
         return 0
@@ -79,6 +81,6 @@ def run(args) -> int:
     m = r["stability_margin"]
     if m["L_factor"] is not None:
         print(f"stability margin : diverges once an eigenvalue exceeds {m['L_factor']:.6g} L "
-              f"(L underestimated by {100 * m['L_underestimate']:.3g} %)"
+              f"(L may be underestimated by up to {100 * m['L_underestimate']:.3g} %)"
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     return 0

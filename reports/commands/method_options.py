@@ -1,7 +1,26 @@
-"""``ratecheck rate METHOD --form ?``: the forms of a method, their parameters, tunings and update rules."""
+"""Method options of ``ratecheck rate``: ``--form ?`` (the forms of a method, their parameters, tunings and
+update rules) and the ``--tuning`` argument (``optimal``, ``standard`` or ``robust:margin=M``)."""
 from __future__ import annotations
 
-__all__ = ["form_listing"]
+import argparse
+
+__all__ = ["form_listing", "tuning_argument"]
+
+
+def tuning_argument(text: str) -> str:
+    """``--tuning``: optimal, standard, or robust:margin=M (optimal for [mu, (1+M) L]; 0 <= M <= 100)."""
+    from ratecheck.numerics.validation import ParameterError
+    from ratecheck.proofs.stability import parse_tuning
+
+    if text in ("optimal", "standard"):
+        return text
+    try:
+        name, _ = parse_tuning(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if name != "robust":
+        raise argparse.ArgumentTypeError(f"expected optimal, standard or robust:margin=M, got {text!r}")
+    return text
 
 
 def form_listing(method: str) -> str:
