@@ -59,6 +59,27 @@ def test_fit_rate_divergent_with_overflowed_tail():
     assert est.truncated and est.verdict == "diverges" and abs(est.rate - 1.5) < 1e-9
 
 
+@pytest.mark.parametrize("method,form", [("heavy-ball", "polyak"), ("nesterov", "lessard")])
+@pytest.mark.parametrize("e_foldings", [20, 40])
+def test_fit_uncertainty_covers_the_gap_error_on_discrete_spectra(method, form, e_foldings):
+    """Tuned momentum on three eigenvalues (double roots at both ends): measured gap error / uncertainty 0.26-0.39."""
+    from ratecheck import numerics
+    from ratecheck.numerics.backends import simulate_diagonal
+    from ratecheck.numerics.problems import isotropic_initial_error
+    from ratecheck.numerics.spectra import explicit
+    from ratecheck.proofs.methods import spec
+
+    lam = explicit([1.0, 3.0, 100.0])
+    fs = spec(method, form)
+    p = fs.tuned("optimal", 1.0, 100.0)
+    rho = fs.rate(p, 1.0, 100.0)
+    traj = simulate_diagonal(numerics.rule(method, p, form), lam, isotropic_initial_error(3, 0),
+                             math.ceil(e_foldings / (1 - rho)), backend="numpy")
+    est = fit_rate(traj)
+    assert est.model == "double-root"
+    assert abs(est.gap - (1 - rho)) <= est.uncertainty < 0.03 * (1 - rho)
+
+
 @pytest.mark.parametrize("bad", [[1.0, 0.5], [[1.0, 0.5, 0.2]], [1.0, -0.5, 0.2], [0.0, 0.0, 0.0], "abc"])
 def test_fit_rate_rejects_bad_input(bad):
     with pytest.raises(ParameterError, match="errors"):
