@@ -55,7 +55,7 @@ def run(args) -> int:
         raise UsageError("give either --tuning or the method's parameters, not both")
     r = measure_rate(
         args.method, mu=args.mu, L=args.L, eigenvalues=eigenvalues, form=args.form, params=params or None,
-        tuning=args.tuning, dim=args.dim, steps=args.steps, seed=args.seed,
+        tuning=args.tuning, dim=args.dim, steps=args.steps, seed=args.seed, stability=True,
     )
     if spectrum_note is not None:
         r["spectrum_input"] = spectrum_note
