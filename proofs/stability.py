@@ -33,7 +33,10 @@ _REL = 1e-9
 
 def _edge(g, lo: float, hi: float) -> float:
     r"""The crossing of ``g`` (< 0 at ``lo``, >= 0 at ``hi``) by the Illinois variant of regula falsi,
-    to relative precision :data:`_REL`; returns a point where g < 0 (the stable side)."""
+    to relative precision :data:`_REL`; returns a point where g < 0 (the stable side).
+
+    After each new point x the other side is probed at distance :data:`_REL`·|x|, so a smooth g
+    (the rate near its crossing of 1) ends in a few steps even when one end of the bracket stays put."""
     glo, ghi = g(lo), g(hi)
     side = 0
     for _ in range(100):
@@ -43,13 +46,24 @@ def _edge(g, lo: float, hi: float) -> float:
         if not lo < x < hi:
             x = 0.5 * (lo + hi)
         gx = g(x)
+        step = _REL * abs(x)
         if gx < 0:
             lo, glo = x, gx
+            if x + step < hi:
+                gp = g(x + step)
+                if gp >= 0:
+                    return x
+                lo, glo = x + step, gp
             if side == -1:
                 ghi *= 0.5
             side = -1
         else:
             hi, ghi = x, gx
+            if x - step > lo:
+                gp = g(x - step)
+                if gp < 0:
+                    return x - step
+                hi, ghi = x - step, gp
             if side == 1:
                 glo *= 0.5
             side = 1
@@ -76,10 +90,10 @@ def stability_margin(method: str, form: str, params: Mapping[str, float], mu: fl
             s_lo = s_hi = math.inf
             break
     if math.isfinite(s_hi):
-        s_lo = _edge(lambda s: min(excess(mu, s * L), 1.0), s_lo, s_hi)
+        s_lo = _edge(lambda s: min(excess(mu, s * L), 1e6), s_lo, s_hi)
     m_factor = 0.0
     if excess(mu / _MAX_FACTOR, L) >= 0:  # some smaller mu diverges: m* in (1e-12, 1)
-        m_factor = -_edge(lambda m: min(excess(-m * mu, L), 1.0), -1.0, -1.0 / _MAX_FACTOR)
+        m_factor = -_edge(lambda m: min(excess(-m * mu, L), 1e6), -1.0, -1.0 / _MAX_FACTOR)
     return {"L_factor": s_lo, "L_underestimate": s_lo - 1.0,
             "mu_factor": m_factor}
 
