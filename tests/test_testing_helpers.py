@@ -6,7 +6,6 @@ closed-form rate of GD max|1 - eta*lambda|, and the derived rates of theory/.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -206,3 +205,10 @@ def test_wrong_framework_name_gets_a_hint(params, hint):
 def test_gd_with_momentum_names_the_heavy_ball_form():
     with pytest.raises(ParameterError, match="form='velocity'"):
         theory_rate("gd", eigenvalues=[1, 10], params={"lr": 0.1, "momentum": 0.9})
+
+
+def test_public_module_exports_everything():
+    import ratecheck.proofs.testing as pt
+    import ratecheck.testing as rt
+
+    assert set(rt.__all__) == set(pt.__all__) and all(getattr(rt, n) is getattr(pt, n) for n in pt.__all__)
