@@ -132,13 +132,13 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
     for f in [
         SymbolicForm("heavy-ball", "velocity", ("eta", "beta"), lambda xt, st: xt, _velocity_update, "polyak", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seeds 000, 003; PyTorch SGD(momentum=beta, dampening=0)"),
+                     "seeds 000, 003; PyTorch SGD (momentum, dampening 0)"),
         SymbolicForm("heavy-ball", "ema", ("alpha", "beta"), lambda xt, st: xt, _ema_update, "polyak", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
                      "seeds 001, 002"),
         SymbolicForm("heavy-ball", "sutskever", ("gamma", "eta"), lambda xt, st: xt, _sutskever_update, "polyak", "m",
                      r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\ x_{t+1} = x_t + m_{t+1}",
-                     "seed 004; Keras SGD(momentum=gamma); Sutskever et al. (2013)"),
+                     "seed 004; Keras SGD (momentum); Sutskever et al. (2013)"),
         SymbolicForm("nesterov", "velocity-lookahead", ("eta", "beta"), lambda xt, st: xt - eta * beta * st,
                      _velocity_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "seed 000"),
@@ -152,7 +152,7 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
                      "seed 003, Sec. 3.2 (as written)"),
         SymbolicForm("nesterov", "pytorch", ("eta", "beta"), lambda xt, st: xt, _pytorch_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
-                     "PyTorch SGD(momentum=beta, nesterov=True, dampening=0)"),
+                     "PyTorch SGD (momentum, nesterov=True, dampening 0)"),
     ]
 }
 

@@ -80,7 +80,7 @@ def velocity_derivation() -> Derivation:
         topic="effective-lr",
         title=r"Momentum (velocity form) under a constant gradient: the factor $1/(1 - \beta)$",
         symbols={"beta": beta, "eta": eta, "gamma": gamma},
-        source="seeds 000 (eta_eff = eta/(1 - beta)), 003, 004; PyTorch SGD (dampening 0)",
+        source="notes 000, 003, 004; PyTorch SGD (dampening 0)",
     )
     d.add(Step.solve("fixed point", sp.Eq(v, beta * v + g), v, [g / (1 - beta)],
                      r"A constant velocity under $v_{t+1} = \beta v_t + g$ ($0 < \beta < 1$)."))

@@ -41,8 +41,9 @@ Introduction to Difference Equations*, 3rd ed., Sec. 2.3); Polyak (1964); Nester
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+
 
 import sympy as sp
 
@@ -218,14 +219,13 @@ def _optimal_tuning(method: str) -> tuple[dict, str]:
     """Optimal tuned parameters (as in proofs.specs) in terms of mu = 1, L = kappa (scale-free), and the source."""
     q = sp.sqrt(kappa)
     if method == "gd":
-        return {eta: 2 / (1 + kappa)}, "eta = 2/(mu + L) (Nesterov 2018, Thm 2.1.15)"
+        return {eta: 2 / (1 + kappa)}, "Nesterov (2018), Thm 2.1.15"
     if method == "heavy-ball":
         return ({alpha: 4 / (1 + q) ** 2, beta: ((q - 1) / (q + 1)) ** 2},
-                "alpha = 4/(sqrt(L) + sqrt(mu))^2, beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 (Polyak 1964)")
+                "Polyak (1964)")
     w = sp.sqrt(3 * kappa + 1)
     return ({alpha: 4 / (3 * kappa + 1), beta: (w - 2) / (w + 2)},
-            "alpha = 4/(3L + mu), beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2) "
-            "(Lessard, Recht & Packard 2016, Prop. 12)")
+            "Lessard, Recht & Packard (2016), Prop. 12")
 
 
 _TUNING_RESULT = {"eta": "eta_star", "alpha": "alpha", "beta": "beta"}
@@ -256,7 +256,7 @@ def exponent_derivation(method: str) -> Derivation:
     for sym, value in tuning.items():
         d.add(Step.substitution(
             f"tuning {sym}", derived.results[_TUNING_RESULT[sym.name]], {derived.symbols["mu"]: 1, derived.symbols["L"]: kappa},
-            value, rf"Optimal tuning derived in the {method} section ({source}), at $\mu = 1$, $L = \kappa$",
+            value, rf"The optimal tuning derived in the {method} section, at $\mu = 1$, $L = \kappa$.",
             lhs=sym))
     bb = sp.radsimp(sp.factor(m.b.subs(tuning).subs(lam, 1)))
     cc = sp.factor(m.c.subs(tuning).subs(lam, 1))
@@ -266,8 +266,10 @@ def exponent_derivation(method: str) -> Derivation:
         rho = (kappa - 1) / (kappa + 1)
     else:
         zd = bb / 2
-        d.add(Step.identity("double root at lambda = mu", sp.radsimp(bb**2 - 4 * cc), 0,
-                            r"The discriminant $b^2 - 4c$ of the mode at $\lambda = \mu$ vanishes: a double root $z = b/2$."))
+        d.add(replace(Step.identity("double root at lambda = mu", sp.radsimp(bb**2 - 4 * cc), 0,
+                                    r"The discriminant $b^2 - 4c$ of the mode at $\lambda = \mu$ vanishes: a double root "
+                                    r"$z = b/2$ (SymPy's residual is the discriminant at the tuned parameters)."),
+                      latex_statement=r"b^2 - 4c\,\big|_{\lambda = \mu,\ \text{tuned } \alpha, \beta} &= 0"))
         rho = sp.radsimp(sp.factor(zd))
         q = sp.sqrt(kappa)
         expected_rho = (q - 1) / (q + 1) if method == "heavy-ball" else 1 - 2 / sp.sqrt(3 * kappa + 1)

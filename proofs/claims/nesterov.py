@@ -36,7 +36,7 @@ def _complex_modulus() -> Comparison:
     lo = to_float(res["band_low"], {"beta": beta})
     assert lo < alpha * lam0 < 1
     expected = to_float(res["complex_modulus"], {"beta": beta, "alpha": alpha, "lambda": lam0})
-    return rate_comparison("nesterov", {"alpha": alpha, "beta": beta}, np.full(1000, lam0), expected, "rate (|root|)",
+    return rate_comparison("nesterov", {"alpha": alpha, "beta": beta}, np.full(1000, lam0), expected, r"fitted rate ($|z|$)",
                            COMPLEX_MODULUS_TOLERANCE, 140)  # a pure rotation: the fit window must span many periods
 
 

@@ -15,10 +15,10 @@ from ..figures import new_figure, save
 TITLE = "The effective learning rate $1/(1-\\beta)$"
 INTRO = r"""
 Under a constant gradient $g$ (a linear function), the velocity form
-$v_{t+1} = \beta v_t + g$, $x_{t+1} = x_t - \eta v_{t+1}$ (seeds 000, 003; PyTorch SGD) accumulates a
+$v_{t+1} = \beta v_t + g$, $x_{t+1} = x_t - \eta v_{t+1}$ (notes 000, 003; PyTorch SGD) accumulates a
 geometric sum: after $t$ iterations the step is $-\eta g(1-\beta^t)/(1-\beta)$, tending to
-$-\eta g/(1-\beta)$ --- ten times the plain gradient step at $\beta = 0.9$, as seeds 000 and 004 say.
-The EMA form $m_{t+1} = \beta m_t + (1-\beta) g$ (seeds 001, 002) has steady step $-\alpha g$: no
+$-\eta g/(1-\beta)$ --- ten times the plain gradient step at $\beta = 0.9$, as notes 000 and 004 say.
+The EMA form $m_{t+1} = \beta m_t + (1-\beta) g$ (notes 001, 002) has steady step $-\alpha g$: no
 amplification; this is the same rescaling $\alpha' = \alpha(1-\beta)$ that maps it to the velocity form in
 the conventions section.  The EMA of a constant started at 0 is $(1-\beta_1^t) g$, which is why Adam's
 bias correction $\hat m_t = m_t/(1-\beta_1^t)$ recovers $g$ exactly.  Simulations run the array forms on
@@ -47,8 +47,8 @@ def figures(outdir: Path, outcomes) -> list:
     ax.set_yscale("log")
     ax.set_xlabel("iteration $t$")
     ax.set_ylabel("step / (learning rate $\\cdot g$)")
-    ax.legend(fontsize=6.5, loc="upper left")
+    ax.legend(loc="upper left")
     path = save(fig, Path(outdir) / "effective-lr-transient.pdf")
-    return [Figure(path, "Step size under a constant gradient in units of the plain gradient step: the derived "
-                         "transient (lines), the simulated array forms (circles, every 12th step) and the limits "
-                         "1/(1 - beta) (dashed)")]
+    return [Figure(path, r"Step size under a constant gradient in units of the plain gradient step: the derived "
+                         r"transient (lines), the simulated array forms (circles, every 12th step) and the limits "
+                         r"$1/(1 - \beta)$ (dashed).", r"lines and dashed: closed form; circles and the EMA curve: simulated.")]

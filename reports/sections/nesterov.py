@@ -87,12 +87,15 @@ def figures(outdir, outcomes) -> list[Figure]:
     return [
         Figure(land.path, r"NAG: derived $\rho(\alpha, \beta)$ over $\alpha L$ and $\beta$ at $\kappa = 100$ (float64 "
                           r"evaluation of the closed form); red: the derived region boundary "
-                          r"$\alpha L = 2(1+\beta)/(1+2\beta)$; white dotted: the level $\rho = 1$"),
+                          r"$\alpha L = 2(1+\beta)/(1+2\beta)$; white dotted: the level $\rho = 1$; circle and "
+                          r"square: the optimal and the standard tuning.", r"all closed form; nothing simulated."),
         Figure(curves, r"NAG at its two tunings, $\kappa = 100$, $10^4$ eigenvalues uniform on $[1, 100]$, isotropic "
-                       r"$e_0$ (seed 0): simulated error against $(1+t)\rho^t$ (dashed) and $\rho^t$ (dotted)"),
+                       r"$e_0$ (random seed 0): simulated error against $(1+t)\rho^t$ (dashed) and $\rho^t$ "
+                       r"(dotted).", r"solid: simulated (float64); dashed and dotted: closed form."),
         Figure(rates, r"Rates against $\kappa$: derived closed forms (lines) and fitted simulated rates (circles; "
                       r"heavy ball and NAG on $10^5$ eigenvalues uniform on $[1,\kappa]$ from the claims, GD on "
-                      r"$10^4$ eigenvalues at the two ends of $[1, \kappa]$)"),
+                      r"$10^4$ eigenvalues at the two ends of $[1, \kappa]$).",
+               r"lines: closed form; circles: simulated (fitted rates, float64)."),
     ]
 
 
