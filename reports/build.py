@@ -96,7 +96,7 @@ class SectionResult:
 
 
 #: displays whose LaTeX (commands counted as one character) is longer than this are split over two lines
-LONG_DISPLAY = 80
+LONG_DISPLAY = 72
 
 
 def _visible_length(tex: str) -> int:

@@ -232,6 +232,15 @@ def to_unicode(text: str) -> str:
                 a, i = _group(s, i)
                 a = to_unicode(a)
                 out.append("√" + (a if re.fullmatch(r"[\wα-ω]+", a) else f"({a})"))
+            elif name in ("ref", "label", "eqref"):
+                _, i = _group(s, i)
+            elif name in ("cite", "citet", "citep"):
+                loc = ""
+                if i < len(s) and s[i] == "[":
+                    end = s.index("]", i)
+                    loc, i = ", " + s[i + 1:end], end + 1
+                key, i = _group(s, i)
+                out.append(f"[{key}{loc}]")
             elif name in _DROP_ARG:
                 a, i = _group(s, i)
                 out.append(to_unicode(a))

@@ -59,4 +59,5 @@ class MathLatexPrinter(LatexPrinter):
 
 def latex(expr: Any, **settings: Any) -> str:
     r"""``expr`` as LaTeX, in a mathematician's term order (:class:`MathLatexPrinter`)."""
+    settings.setdefault("ln_notation", True)  # the report writes ln, not log
     return MathLatexPrinter(settings).doprint(expr)

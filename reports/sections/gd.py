@@ -17,15 +17,16 @@ from ..build import Figure
 from ..figures import new_figure, save
 
 TITLE = "Gradient descent on quadratics"
+CONVENTION = r"$x_{t+1} = x_t - \eta\nabla f(x_t)$ with a constant step $\eta > 0$; the error is $e_t = x_t - x^\star$."
 INTRO = r"""
 Gradient descent $x_{t+1} = x_t - \eta\nabla f(x_t)$ on $f(x) = \tfrac12 x^\top A x - b^\top x$ with
 $A = A^\top \succ 0$, $\mathrm{eig}(A) \subset [\mu, L]$ and $\kappa = L/\mu$.  SymPy derives the gradient from
 the component sum, the error recurrence $e_{t+1} = (I - \eta A)e_t$ with the factor $1 - \eta\lambda$ per
 eigenvalue, the spectral radius $\rho(\eta) = \max(|1-\eta\mu|, |1-\eta L|)$, the convergence condition
 $0 < \eta < 2/L$, the optimal step $\eta^\star = 2/(\mu+L)$ with $\rho^\star = (\kappa-1)/(\kappa+1)$
-(Nesterov 2018, Thm~2.1.15; Polyak 1987, Sec.~1.4) and the iteration count
+\cite[Thm~2.1.15]{nesterov2018}, \cite[Sec.~1.4]{polyak1987} and the iteration count
 $\lceil \ln\varepsilon/\ln\rho\rceil \approx \tfrac{\kappa}{2}\ln(1/\varepsilon)$.  The simulations run on
-$10^5$ eigenvalues (rates), a dense rotated problem (equivariance) and the seed exercise.
+$10^5$ eigenvalues for the rate claims ($10^4$ in Figure~\ref{fig:gd-error-curves}), a dense rotated problem (equivariance) and the exercise of note 003.
 
 \emph{What the lecture notes claim, and whether it holds.}  Note 003 (Sec.~2.1): the error recurrence
 $e_{t+1} = (I-\eta A)e_t$, the condition $\eta < 2/\lambda_{\max}$ and $\eta^\star = 2/(\lambda_{\min}+\lambda_{\max})$

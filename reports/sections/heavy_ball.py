@@ -25,16 +25,17 @@ from ..figures import new_figure, save
 from ..latex import num
 
 TITLE = "Heavy ball (Polyak momentum)"
+CONVENTION = r"Polyak's form $x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})$, $x_{-1} = x_0$; the step is $\alpha$ (the $\eta$ of gradient descent), the momentum $\beta \in [0, 1)$."
 INTRO = r"""
 Heavy ball in Polyak's form, $x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})$, on
-$f(x) = \tfrac12 x^\top A x - b^\top x$ with $\mathrm{eig}(A) \subset [\mu, L]$, $\kappa = L/\mu$ (Polyak 1964).
+$f(x) = \tfrac12 x^\top A x - b^\top x$ with $\mathrm{eig}(A) \subset [\mu, L]$, $\kappa = L/\mu$ \cite{polyak1964}; see \cite{goh2017} for an illustrated account.
 SymPy reads the per-eigenvalue iteration matrix $\begin{pmatrix}1+\beta-\alpha\lambda & -\beta\\ 1 & 0\end{pmatrix}$
 off the update rule, then derives its roots, the complex band $(1-\sqrt\beta)^2 < \alpha\lambda < (1+\sqrt\beta)^2$
 where $|z| = \sqrt\beta$, the convergence region $0 \le \beta < 1$, $0 < \alpha\lambda < 2(1+\beta)$ (so steps up to
 $2(1+\beta)/L$ converge, not only up to $2/L$), the fact that the worst eigenvalue is an end of $[\mu, L]$,
 critical damping, and Polyak's tuning $\alpha^\star = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^\star = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$
 with rate $\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$.  At $\alpha^\star, \beta^\star$ both ends of the spectrum are double
-roots, so the error behaves like $t\,\rho^{*t}$; the rate estimator fits that prefactor.  Heavy ball needs
+roots, so the error behaves like $t(\rho^\star)^t$; the rate estimator fits that prefactor.  Heavy ball needs
 $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations against gradient descent's $(\kappa/2)\ln(1/\varepsilon)$, i.e.\ the
 error decays like $e^{-2T/\sqrt\kappa}$ --- \emph{not} like $e^{-\sqrt\kappa T}$, a popular misstatement refuted below
 (claim \texttt{hb-not-exp-sqrt-kappa-t}).  Theoretical rates are evaluated from the closed forms in 50-digit
