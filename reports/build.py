@@ -7,6 +7,8 @@ named in :data:`proofs.registry.TOPICS`, that provides::
     INTRO: str                                  # LaTeX prose before the theorems (cite with \cite{key})
     CONVENTION: str                             # optional: the form/convention the theorems use (LaTeX)
     def derivations() -> list[Derivation]       # each is shown as a numbered theorem and its proof
+    def report_derivations() -> list[Derivation]  # optional: the subset the report proves (repeated
+                                                # derivations become one proof and a table in extra())
     def figures(outdir, outcomes) -> list[Figure]   # optional; Figure(path, caption, data=...)
     def extra(outcomes) -> str                  # optional LaTeX after the claims table
 
@@ -176,12 +178,12 @@ def _mark(o) -> str:
     return r"\checktag{%s}" % latex.escape(kind)
 
 
-def render_derivation(d: Derivation, number: str = "") -> str:
+def render_derivation(d: Derivation, label: str = "") -> str:
     r"""A derivation as a numbered theorem (its last step, hypotheses, source) and a proof with margin checks."""
     outcomes = d.outcomes()
     hypotheses = [o for o in outcomes if o.status is CheckStatus.ASSUMED]
     last = outcomes[-1]
-    lines = [r"\begin{theorem}[" + d.title + "]"]
+    lines = [r"\begin{theorem}[" + d.title + "]" + (r"\label{thm:%s}" % label if label else "")]
     if hypotheses:
         lines.append(r"\emph{Hypotheses} (assumed): "
                      + "; ".join(o.step.justification.rstrip(".") for o in hypotheses) + ".")
@@ -203,7 +205,7 @@ def render_derivation(d: Derivation, number: str = "") -> str:
 def _section(topic: str, figdir: Path) -> SectionResult:
     module = importlib.import_module(f"ratecheck.reports.sections.{TOPICS[topic]}")
     outcomes = [c.run() for c in claims_for(topic)]
-    derivs = list(module.derivations())
+    derivs = list(getattr(module, "report_derivations", module.derivations)())
     figs = list(module.figures(figdir, outcomes)) if hasattr(module, "figures") else []
     extra = module.extra(outcomes) if hasattr(module, "extra") else ""
     return SectionResult(topic, module.TITLE, module.INTRO, getattr(module, "CONVENTION", ""), derivs, outcomes,

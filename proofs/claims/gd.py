@@ -208,7 +208,7 @@ def _optimal_rate_claim(kappa: int) -> Claim:
         id=f"gd.optimal-rate-kappa-{kappa}",
         topic="gd",
         statement=rf"At $\eta^\star = 2/(\mu+L)$, GD contracts the error by $\rho^\star = (\kappa-1)/(\kappa+1)$ "
-        rf"per step; $\kappa = {kappa}$: $\rho^\star = {published:.12g}$, gap $1-\rho^\star$ simulated{where}.",
+        rf"per step; $\kappa = {kappa}$: $\rho^\star = {published:.8g}$, gap $1-\rho^\star$ simulated{where}.",
         derivation=theory.optimal_step_derivation,
         confirm=confirm,
         reference=Reference(f"{NESTEROV}; {POLYAK}", published, "(L - mu)/(L + mu) at h = 2/(mu + L)"),
