@@ -101,7 +101,7 @@ def _seed_exercise(path: Path) -> Figure:
         cls, rho = theory.stability_class(eta, SEED_EIGENVALUES)
         ax.semilogy(tr.error_ratio, "-", marker=".", ms=3, color=colour,
                     label=rf"$\eta = {eta:g}$: {cls}, $\rho = {float(rho):g}$")
-    ax.set_ylim(1e-8, 1e4)
+    ax.set_ylim(1e-1, 1e4)
     ax.set_xlabel("step $t$")
     ax.set_ylabel(r"$\|e_t\| / \|e_0\|$")
     ax.legend()
