@@ -152,6 +152,9 @@ def _display(step: Step) -> str:
     r"""A step's statement as a real display at body size: ``equation*``, or a ``multline*`` broken at the
     relation and, where a side is still too long, before its top-level ``+``/``-`` terms."""
     lhs, rhs = _statement_tex(step)
+    if lhs and re.sub(r"\s", "", rhs) == "=" + re.sub(r"\s", "", lhs):
+        # SymPy's computed side already prints as the stated one: show the result once, not "X = X"
+        lhs, rhs = "", lhs
     whole = f"{lhs} {rhs}".strip()
     if _visible_length(whole) <= LONG_DISPLAY:
         return "\\begin{equation*}\n" + whole + "\n\\end{equation*}"
