@@ -67,10 +67,10 @@ def new_figure(ncols: int = 1, width: float | None = None, height: float | None 
 def save(fig, path: Path) -> Path:
     """Save in the current format (PDF unless :func:`export_format` says otherwise) with no date, then close.
 
-    Returns the path written: ``path`` with the format's suffix.
+    Returns the path written: ``path`` itself for PDF, else ``path`` with the format's suffix.
     """
     fmt = _FORMAT.get()
-    path = Path(path).with_suffix("." + fmt)
+    path = Path(path) if fmt == "pdf" else Path(path).with_suffix("." + fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(STYLE):
         fig.savefig(path, format=fmt, metadata=_METADATA[fmt], **({"dpi": 200} if fmt == "png" else {}))

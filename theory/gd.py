@@ -384,7 +384,7 @@ def optimal_step_derivation() -> Derivation:
         "rho-at-eta-star", rho_expr.subs(eta, eta_star).subs(L, kappa * mu), {kappa: 1 + nu}, rho_star.subs(kappa, 1 + nu),
         r"Check against the spectral radius $\max(|1 - \eta\mu|, |1 - \eta L|)$ at $\eta^\star$, with $L "
         r"= \kappa\mu$ and $\kappa = 1 + \nu \ge 1$.",
-        lhs=sp.Symbol(r"\rho(\eta^\star)"),
+        lhs=sp.Function("rho")(sp.Symbol(r"\eta^\star")),
     ))
     d.results["eta_star"] = eta_star
     d.results["rho_star"] = rho_star

@@ -232,18 +232,19 @@ def iteration_count_derivation() -> Derivation:
     k = sp.Symbol("k", positive=True)  # k = sqrt(kappa)
     rho_hb = (k - 1) / (k + 1)
     d.add(Step.limit("heavy ball: e-foldings per step", -k * sp.log(rho_hb), k, sp.oo, 2,
-                     r"$-\ln\rho^\star \sim 2/\sqrt{\kappa}$: the error behaves like $\exp(-2T/\sqrt{\kappa})$, so "
+                     r"With $k = \sqrt{\kappa}$, $\rho^\star = (k - 1)/(k + 1)$ and $-\ln\rho^\star \sim 2/k$: the error "
+                     r"behaves like $\exp(-2T/\sqrt{\kappa})$, so "
                      r"$T(\varepsilon) \sim \tfrac{\sqrt{\kappa}}{2}\ln(1/\varepsilon)$."))
     eta = 2 / (mu + L)
     d.add(Step.substitution("gradient descent rate", 1 - eta * mu, {L: kappa * mu}, (kappa - 1) / (kappa + 1),
                             r"Gradient descent with $\eta = 2/(\mu + L)$: $|1 - \eta\lambda|$ is largest, and equal, at $\mu$"
                             r" and $L$.",
-                            lhs=sp.Symbol(r"\rho_{GD}")))
+                            lhs=sp.Symbol(r"\rho_{\mathrm{GD}}")))
     d.add(Step.limit("gradient descent: e-foldings per step", -kappa * sp.log((kappa - 1) / (kappa + 1)), kappa,
                      sp.oo, 2, r"$-\ln\rho_{\mathrm{GD}} \sim 2/\kappa$: $T(\varepsilon) \sim "
                                r"\tfrac{\kappa}{2}\ln(1/\varepsilon)$."))
     d.add(Step.limit("not exp(-sqrt(kappa) T)", sp.log(rho_hb) / (-k), k, sp.oo, 0,
-                     r"The popular $e^{-\sqrt{\kappa}\,T}$ would need $-\ln\rho^\star = \sqrt{\kappa}$; in fact "
+                     r"The popular $e^{-\sqrt{\kappa}\,T}$ would need $-\ln\rho^\star = \sqrt{\kappa} = k$; in fact "
                      r"$-\ln\rho^\star/\sqrt{\kappa} \to 0$."))
     d.results.update({
         "efold_hb_asymptotic": k / 2, "efold_gd_asymptotic": kappa / 2,

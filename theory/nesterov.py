@@ -192,7 +192,7 @@ def standard_tuning_derivation() -> Derivation:
     d.add(Step.substitution("the double root", (1 + beta) * q / 2, {beta: b_std, q: q_mu}, 1 - 1 / k,
                             r"A double root equals $b/2 = (1+\beta)q/2$.", lhs=sp.Symbol("z_*")))
     d.add(Step.substitution("all roots 0 at L", z**2 - (1 + beta) * q * z + beta * q, {q: 0}, z**2,
-                            r"At $\lambda = L$, $q = 1 - \alpha L = 0$.", lhs=sp.Symbol("p_L(z)")))
+                            r"At $\lambda = L$, $q = 1 - \alpha L = 0$.", lhs=sp.Symbol("p_{L}(z)")))
 
     def from_monotonicity():
         bad = [o.step.label for o in max_over_spectrum_derivation().outcomes() if o.status.value == "failed"]

@@ -14,7 +14,7 @@ from ..figures import new_figure, save
 TITLE = "Condition-number sweeps"
 INTRO = (
     r"How many iterations does each method need to reduce the error by $\varepsilon = 10^{-8}$, as a function "
-    r"of the condition number $\kappa = L/\mu$? For each $\kappa$ the spectrum is $[1/\kappa, 1]$, the "
+    r"of the condition number $\kappa = L/\mu$? For each $\kappa$ the spectrum is $[\mu, L] = [1/\kappa, 1]$ (scaled to $L = 1$; the rates depend on $\kappa$ only, so this is the $[1, \kappa]$ of the other sections), the "
     r"parameters are each method's optimal tuning, and the prediction is the first $t$ with "
     r"$\|e_t\|/\|e_0\| \le \varepsilon$ evaluated from the \emph{exact} closed form of the two extreme modes "
     r"(derived below; at a double root the mode is $(A + Bt)z^t$, so the count is not the asymptotic "
