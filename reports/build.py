@@ -221,6 +221,8 @@ def _claim_row(o: ClaimOutcome) -> str:
     if not str(n.quantity).strip():
         raise ValueError(f"claim {o.claim.id!r}: its comparison names no quantity")
     statement = o.claim.statement
+    if o.claim.evidence.name != "SIMULATION":
+        statement += r" \emph{Evidence:} " + latex.escape(o.claim.evidence.value) + "."
     if o.claim.reference:
         statement += r" \emph{Ref.:} " + latex.cite_source(o.claim.reference.source)
     args = [latex.escape(o.claim.id), statement, n.quantity, latex.cell(n.expected, 5), latex.cell(n.computed, 5),

@@ -1,8 +1,9 @@
-r"""LaTeX rendering (Jinja2 with ``\VAR{}``/``\BLOCK{}`` delimiters) and the PDF build.
+r"""LaTeX rendering (Jinja2 with ``\VAR{}``/``\BLOCK{}`` delimiters), citations, terminal text, and the PDF build.
 
-Determinism: pdflatex runs with ``SOURCE_DATE_EPOCH``/``FORCE_SOURCE_DATE`` fixed and the
-preamble sets ``\pdftrailerid{}`` and ``\pdfinfoomitdate=1``; figures are saved with
-``metadata={"CreationDate": None}``.  The same inputs give a byte-identical PDF.
+Determinism: latexmk (pdflatex + bibtex) runs with ``SOURCE_DATE_EPOCH``/``FORCE_SOURCE_DATE`` fixed, so
+the PDF's creation and modification dates (and ``\today`` on the title page) are that instant; the
+preamble sets ``\pdftrailerid{}`` and ``\pdfsuppressptexinfo=-1``; figures are saved without dates
+(:mod:`reports.figures`).  The same inputs give a byte-identical PDF (``tests/test_report.py``).
 """
 from __future__ import annotations
 
@@ -93,13 +94,13 @@ def environment() -> jinja2.Environment:
 
 
 def tex_available() -> bool:
-    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+    return all(shutil.which(tool) is not None for tool in ("latexmk", "pdflatex", "bibtex"))
 
 
 def build_pdf(tex_path: Path) -> Path:
     """Compile ``tex_path`` with latexmk into a PDF next to it; raise TexMissing without TeX."""
     if not tex_available():
-        raise TexMissing(f"latexmk/pdflatex not found; install TeX with: {INSTALL_HINT}")
+        raise TexMissing(f"latexmk/pdflatex/bibtex not found; install TeX with: {INSTALL_HINT}")
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1", TZ="UTC")
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex_path.name]
     proc = subprocess.run(cmd, cwd=tex_path.parent, env=env, capture_output=True, text=True)

@@ -53,8 +53,8 @@ def figures(outdir: Path, outcomes) -> list:
     axes[1].plot(c, -(c * (1 - c / 2)), "--", color="C3", label="bound")
     axes[1].set_title("logistic loss, $L = \\lambda_{\\max}(X^\\top X)/(4n)$")
     for ax in axes:
-        ax.axvline(1.0, color="gray", lw=0.8, ls=":")
-        ax.axvline(2.0, color="gray", lw=0.8, ls="-.")
+        ax.axvline(1.0, color="gray", lw=0.8, ls=":", label=r"$\eta = 1/L$" if ax is axes[0] else None)
+        ax.axvline(2.0, color="gray", lw=0.8, ls="-.", label=r"$\eta = 2/L$" if ax is axes[0] else None)
         ax.axhline(0.0, color="k", lw=0.6)
         ax.set_xlabel("$\\eta L$")
         ax.legend()

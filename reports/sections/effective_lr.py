@@ -40,7 +40,7 @@ def figures(outdir: Path, outcomes) -> list:
         limit = to_float(th.velocity_derivation().results["limit_factor"], {"beta": beta})
         ax.plot(t, theory, color=f"C{i}", lw=1.2, label=f"velocity, $\\beta={beta}$: $(1-\\beta^t)/(1-\\beta)$")
         ax.plot(t[::12], sim[::12], "o", color=f"C{i}", ms=2.5, mfc="none")
-        ax.axhline(limit, color=f"C{i}", ls="--", lw=0.8)
+        ax.axhline(limit, color=f"C{i}", ls="--", lw=0.8, label=r"limit $1/(1-\beta)$" if i == 0 else None)
     ema = ema_step_factors(0.1, 0.9, steps)
     ax.plot(t, ema, color="C3", lw=1.2, label="ema, $\\beta=0.9$ (simulated): $1-\\beta^t$, limit 1")
     ax.set_xscale("log")
