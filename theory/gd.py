@@ -112,7 +112,7 @@ def quadratic_derivation() -> Derivation:
     """
     d = Derivation(
         topic="gd",
-        title="Gradient and minimizer of a quadratic",
+        title=r"Gradient and minimizer of a quadratic (checked for $n = 2, 3$)",
         symbols={"mu": mu, "L": L},
         source="standard calculus; Nesterov (2018), Sec. 2.1",
     )

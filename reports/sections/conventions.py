@@ -11,11 +11,11 @@ from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canon
                                        random_quadratic)
 from ratecheck.proofs.methods import spec
 from ratecheck.theory import conventions as conv
+from ratecheck.theory.printing import latex
 
 from ..build import Figure
 from ..figures import new_figure, save
 from ..latex import escape, num
-from ratecheck.theory.printing import latex
 
 TITLE = "Conventions: one method, many ways of writing it"
 INTRO = r"""
