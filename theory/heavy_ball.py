@@ -56,7 +56,7 @@ SYMBOLS = {"alpha": alpha, "beta": beta, "lambda": lam, "mu": mu, "L": L, "kappa
 @cache
 def matrix_derivation() -> Derivation:
     r"""Iteration matrix, characteristic polynomial and roots from the update rule."""
-    x, xm, xs, e, em = sp.symbols("x x_prev x^* e_t e_{t-1}", real=True)
+    x, xm, xs, e, em = sp.symbols(r"x x_prev x^\star e_t e_{t-1}", real=True)
     grad = lam * (x - xs)  # gradient of the quadratic on one eigen-direction
     update = x - alpha * grad + beta * (x - xm)
     e_next = (update - xs).subs({x: e + xs, xm: em + xs})
@@ -214,9 +214,9 @@ def optimal_tuning_derivation() -> Derivation:
     d.add(Step.identity("check at L", alpha_star * L, (1 + r_star) ** 2, r"$\alpha^\star L = (1 + \sqrt{\beta^\star})^2$."))
     rk = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
     d.add(Step.substitution("beta* in kappa", r_star**2, {L: kappa * mu}, rk**2,
-                            r"$L = \kappa\mu$.", lhs=sp.Symbol(r"\beta^*")))
+                            r"$L = \kappa\mu$.", lhs=sp.Symbol(r"\beta^\star")))
     d.add(Step.substitution("rho* in kappa", r_star, {L: kappa * mu}, rk,
-                            r"$\rho = \sqrt{\beta^\star}$ on the whole band.", lhs=sp.Symbol(r"\rho^*")))
+                            r"$\rho = \sqrt{\beta^\star}$ on the whole band.", lhs=sp.Symbol(r"\rho^\star")))
     d.results.update({
         "alpha": alpha_star, "beta": sp.factor(r_star**2), "rate": r_star,
         "beta_kappa": rk**2, "rate_kappa": rk,

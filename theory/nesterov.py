@@ -55,7 +55,7 @@ SYMBOLS = {"alpha": alpha, "beta": beta, "lambda": lam, "mu": mu, "L": L, "kappa
 @cache
 def matrix_derivation() -> Derivation:
     r"""Iteration matrix, characteristic polynomial and roots of NAG from the update rule."""
-    x, xm, xs, e, em = sp.symbols("x x_prev x^* e_t e_{t-1}", real=True)
+    x, xm, xs, e, em = sp.symbols(r"x x_prev x^\star e_t e_{t-1}", real=True)
     y = x + beta * (x - xm)
     update = y - alpha * lam * (y - xs)
     e_next = (update - xs).subs({x: e + xs, xm: em + xs})
@@ -233,9 +233,9 @@ def optimal_tuning_derivation() -> Derivation:
                      r"$p_L(-\rho) = 0$ with $q_L = 1 - \kappa(1 - \rho)^2$; $\rho < 1$ picks the minus sign.", subset=False))
     rho_star = 1 - 2 / s3
     d.add(Step.substitution("alpha", (1 - rho_star) ** 2 / mu, {kappa: L / mu}, 4 / (3 * L + mu),
-                            r"$\alpha = (1 - \rho)^2/\mu$.", lhs=sp.Symbol(r"\alpha^*")))
+                            r"$\alpha = (1 - \rho)^2/\mu$.", lhs=sp.Symbol(r"\alpha^\star")))
     d.add(Step.substitution("beta", rho / (2 - rho), {rho: rho_star}, (s3 - 2) / (s3 + 2),
-                            r"$\beta = \rho/(2 - \rho)$.", lhs=sp.Symbol(r"\beta^*")))
+                            r"$\beta = \rho/(2 - \rho)$.", lhs=sp.Symbol(r"\beta^\star")))
     other = (beta * qL / (-rho)).subs({beta: rho / (2 - rho), qL: qL_rho}).subs(rho, rho_star)
     d.add(Step.identity("other root at L is rho/3", other, rho_star / 3,
                         r"Vieta: the other root at $L$ is $\beta q_L/(-\rho)$, smaller in modulus, so $\rho(L) = \rho$."))

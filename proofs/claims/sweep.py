@@ -39,7 +39,9 @@ def _exponent_claim(method: str) -> Claim:
         fit = next(f for f in report_sweep("extreme").fits if f["method"] == method)
         e = float(expected)
         computed = fit["exponent"] if fit["exponent"] is not None else float("nan")
-        return Comparison(computed, e, EXPONENT_TOLERANCE / e, Guarantee.TIGHT, r"fitted exponent $p$ of $T \sim C\kappa^p$",
+        return Comparison(computed, e, EXPONENT_TOLERANCE / e, Guarantee.TIGHT,
+                          rf"fitted exponent $p$ of $T \sim C\kappa^p$ (tolerance: {EXPONENT_TOLERANCE} absolute, "
+                          r"shown relative to $p$)",
                           f"least squares on {fit['points']} simulated counts, kappa 10..1e4; standard error "
                           f"{fit['exponent_stderr']:.2g}; absolute tolerance {EXPONENT_TOLERANCE}")
 
