@@ -30,7 +30,7 @@ def _evidence(claim_id: str, outcomes: Mapping[str, ClaimOutcome]) -> str:
             % (latex.escape(claim_id), n.quantity, latex.cell(n.expected, 5), latex.cell(n.computed, 5), verdict))
 
 
-def findings_chapter(outcomes: Mapping[str, ClaimOutcome], full: bool = True) -> str:
+def findings_chapter(outcomes: Mapping[str, ClaimOutcome]) -> str:
     r"""LaTeX for the chapter "Findings: the lecture notes checked" (every finding, with its claims' numbers)."""
     counts = Counter(f.verdict for f in FINDINGS)
     lines = [

@@ -185,7 +185,7 @@ def critical_damping_derivation() -> Derivation:
                      r"4$)."))
     b = 1 + beta - h
     d.add(Step.substitution("double root", b / 2, {beta: (1 - sp.sqrt(h)) ** 2}, 1 - sp.sqrt(h),
-                            r"The double root is $b/2 = (1 + \beta - h)/2$.", lhs=sp.Symbol("z_*")))
+                            r"The double root is $b/2 = (1 + \beta - h)/2$.", lhs=sp.Symbol(r"z_\star")))
     d.results.update({"beta_critical": (1 - sp.sqrt(h)) ** 2, "rate_critical": 1 - sp.sqrt(h)})
     return d
 

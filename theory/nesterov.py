@@ -190,7 +190,7 @@ def standard_tuning_derivation() -> Derivation:
                             r"At $\lambda = \mu$, $q = 1 - 1/\kappa$; the discriminant factor $(1+\beta)^2q - 4\beta$ "
                             r"vanishes."))
     d.add(Step.substitution("the double root", (1 + beta) * q / 2, {beta: b_std, q: q_mu}, 1 - 1 / k,
-                            r"A double root equals $b/2 = (1+\beta)q/2$.", lhs=sp.Symbol("z_*")))
+                            r"A double root equals $b/2 = (1+\beta)q/2$.", lhs=sp.Symbol(r"z_\star")))
     d.add(Step.substitution("all roots 0 at L", z**2 - (1 + beta) * q * z + beta * q, {q: 0}, z**2,
                             r"At $\lambda = L$, $q = 1 - \alpha L = 0$.", lhs=sp.Symbol("p_{L}(z)")))
 

@@ -143,7 +143,7 @@ CLAIMS: list[Claim] = [
                        hb.optimal_tuning_derivation,
                        rf"At Polyak's tuning and $\kappa = {k}$ heavy ball converges at "
                        r"$\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ (double roots at $\mu$ and $L$: "
-                       r"$\|e_t\| \sim t\,\rho^{*t}$; $d = 10^5$).")
+                       r"$\|e_t\| \sim t\,(\rho^\star)^t$; $d = 10^5$).")
       for k in KAPPAS],
     Claim("hb-iterations-sqrt-kappa", TOPIC,
           r"Heavy ball needs $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations for large $\kappa$ "
