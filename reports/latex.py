@@ -1,12 +1,14 @@
-r"""LaTeX rendering (Jinja2 with ``\VAR{}``/``\BLOCK{}`` delimiters) and the PDF build.
+r"""LaTeX rendering (Jinja2 with ``\VAR{}``/``\BLOCK{}`` delimiters), citations, terminal text, and the PDF build.
 
-Determinism: pdflatex runs with ``SOURCE_DATE_EPOCH``/``FORCE_SOURCE_DATE`` fixed and the
-preamble sets ``\pdftrailerid{}`` and ``\pdfinfoomitdate=1``; figures are saved with
-``metadata={"CreationDate": None}``.  The same inputs give a byte-identical PDF.
+Determinism: latexmk (pdflatex + bibtex) runs with ``SOURCE_DATE_EPOCH``/``FORCE_SOURCE_DATE`` fixed, so
+the PDF's creation and modification dates (and ``\today`` on the title page) are that instant; the
+preamble sets ``\pdftrailerid{}`` and ``\pdfsuppressptexinfo=-1``; figures are saved without dates
+(:mod:`reports.figures`).  The same inputs give a byte-identical PDF (``tests/test_report.py``).
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -92,13 +94,13 @@ def environment() -> jinja2.Environment:
 
 
 def tex_available() -> bool:
-    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+    return all(shutil.which(tool) is not None for tool in ("latexmk", "pdflatex", "bibtex"))
 
 
 def build_pdf(tex_path: Path) -> Path:
     """Compile ``tex_path`` with latexmk into a PDF next to it; raise TexMissing without TeX."""
     if not tex_available():
-        raise TexMissing(f"latexmk/pdflatex not found; install TeX with: {INSTALL_HINT}")
+        raise TexMissing(f"latexmk/pdflatex/bibtex not found; install TeX with: {INSTALL_HINT}")
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1", TZ="UTC")
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex_path.name]
     proc = subprocess.run(cmd, cwd=tex_path.parent, env=env, capture_output=True, text=True)
@@ -108,3 +110,169 @@ def build_pdf(tex_path: Path) -> Path:
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else proc.stdout[-3000:]
         raise RuntimeError(f"latexmk failed on {tex_path}:\n{tail}")
     return pdf
+
+
+# ----------------------------------------------------------------------------- sources as citations
+#: (pattern, bibliography key): a source named in a derivation, claim or reference, as plain text
+_SOURCES: list[tuple[str, str]] = [
+    (r"B\. T\. Polyak.*1964|Polyak,? \(?1964\)?(, USSR Comput\. Math\. Math\. Phys\. 4\(5\))?", "polyak1964"),
+    (r"Polyak(, Introduction to Optimization)? \(1987\)", "polyak1987"),
+    (r"Nesterov \(1983\)", "nesterov1983"),
+    (r"Nesterov,? (Lectures on Convex Optimization )?\(?2018\)?", "nesterov2018"),
+    (r"L\. Lessard, B\. Recht, A\. Packard, SIAM J\. Optim\. 26\(1\):57-95, 2016|"
+     r"Lessard, Recht & Packard,? \(?2016\)?(, SIAM J\. Optim\. 26\(1\))?", "lessard2016"),
+    (r"Jury(, Theory and Application of the z-Transform Method,)? \(?1964\)?", "jury1964"),
+    (r"Marchenko & Pastur \(1967\)", "marchenko1967"),
+    (r"Bai & Silverstein \(2010\)", "bai2010"),
+    (r"Pedregosa & Scieur \(2020\)", "pedregosa2020"),
+    (r"Paquette et al\. \(2023\)", "paquette2023"),
+    (r"Elaydi, An Introduction to Difference Equations \(2005\)", "elaydi2005"),
+    (r"Bubeck \(2015\)", "bubeck2015"),
+    (r"Kingma & Ba, ICLR 2015", "kingma2015"),
+    (r"Sutskever et al\. \(2013\)", "sutskever2013"),
+    (r"PyTorch torch\.optim\.SGD documentation|PyTorch SGD", "pytorchsgd"),
+    (r"Keras SGD", "kerassgd"),
+]
+_LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
+_NOTE = re.compile(r"\bseeds? (\d{3})")
+
+
+def cite_source(text: str) -> str:
+    r"""A source string as LaTeX: known works become ``\cite[loc]{key}``, lecture notes stay quoted as notes.
+
+    ``"Polyak (1987), Sec. 1.4; seed 003"`` gives ``\cite[Sec.~1.4]{polyak1987}; note 003``.  The lecture
+    notes are never cited as a source: they are named ("note 003") so that the findings chapter can say
+    whether their statement holds.
+    """
+    parts = []
+    for piece in (p.strip() for p in str(text).split(";")):
+        if not piece:
+            continue
+        for pattern, key in _SOURCES:
+            m = re.match(pattern, piece)
+            if m:
+                rest = piece[m.end():]
+                loc = _LOCATION.match(rest)
+                if loc:
+                    parts.append(r"\cite[%s]{%s}" % (escape(loc.group(1)).replace(". ", ".~"), key))
+                elif rest.strip(" ,"):
+                    rest = escape(rest.strip(" ,"))
+                    parts.append(r"\cite{%s} %s" % (key, rest if rest.startswith("(") else f"({rest})"))
+                else:
+                    parts.append(r"\cite{%s}" % key)
+                break
+        else:
+            note = _NOTE.sub(lambda mm: "note " + mm.group(1), piece)
+            if "$" in note:  # already LaTeX (a quoted formula)
+                parts.append(note)
+                continue
+            note = note.replace("seeds ", "notes ").replace("standard calculus", "calculus")
+            parts.append(escape(note))
+    return "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------- LaTeX -> terminal text
+_GREEK = {name: chr(code) for name, code in [
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("varepsilon", 0x3B5),
+    ("epsilon", 0x3B5), ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC),
+    ("nu", 0x3BD), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("varphi", 0x3C6), ("phi", 0x3C6),
+    ("psi", 0x3C8), ("omega", 0x3C9), ("Lambda", 0x39B), ("Delta", 0x394), ("Sigma", 0x3A3)]}
+_SYMBOLS = {
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "to": "→", "infty": "∞",
+    "nabla": "∇", "top": "ᵀ", "star": "*", "cdot": "·", "times": "×", "approx": "≈", "sim": "~", "iff": "⇔",
+    "in": "∈", "pm": "±", "mapsto": "↦", "langle": "⟨", "rangle": "⟩", "|": "‖", "ldots": "…", "dots": "…",
+    "forall": "∀", "succ": "≻", "subset": "⊂", "partial": "∂", "propto": "∝", "sum": "Σ", "int": "∫",
+    "lceil": "⌈", "rceil": "⌉", "emptyset": "∅", "mid": "|", "qquad": "  ", "quad": " ", ",": " ", ";": " ",
+    ":": " ", "!": "", " ": " ", "{": "{", "}": "}", "%": "%", "&": "&", "_": "_", "#": "#",
+}
+_DROP_ARG = {"text", "mathrm", "mathbf", "mathbb", "mathcal", "emph", "textbf", "texttt", "operatorname",
+             "textit", "boldsymbol", "mathit"}
+_SUP = str.maketrans("0123456789+-()ntT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿᵗᵀ")
+
+
+def _group(s: str, i: int) -> tuple[str, int]:
+    """The brace group (or single character) starting at ``s[i]`` and the index after it."""
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] != "{":
+        if s[i] == "\\":
+            m = re.match(r"\\([A-Za-z]+|.)", s[i:])
+            return m.group(0), i + m.end()
+        return s[i], i + 1
+    depth = 0
+    for j in range(i, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[j], 0) if s[j - 1] != "\\" or j == i else 0
+        if depth == 0:
+            return s[i + 1:j], j + 1
+    return s[i + 1:], len(s)
+
+
+def to_unicode(text: str) -> str:
+    r"""LaTeX prose with ``$...$`` math as readable terminal text: ``$1 - \eta\lambda$`` -> ``1 - ηλ``.
+
+    Covers what the justifications use: Greek letters, relations, ``\frac``, ``\sqrt``, sub/superscripts,
+    ``\text``-like commands, spacing and delimiters; any other command loses its backslash.
+    """
+    s = str(text).replace("$", "")
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\":
+            m = re.match(r"\\([A-Za-z]+|.)", s[i:])
+            name, i = m.group(1), i + m.end()
+            if name in ("frac", "tfrac", "dfrac", "binom"):
+                a, i = _group(s, i)
+                b, i = _group(s, i)
+                a, b = to_unicode(a), to_unicode(b)
+                wrap = lambda x: x if re.fullmatch(r"[\w.*ᵀ√]+", x) else f"({x})"  # noqa: E731
+                out.append(f"C({a},{b})" if name == "binom" else f"{wrap(a)}/{wrap(b)}")
+            elif name == "sqrt":
+                a, i = _group(s, i)
+                a = to_unicode(a)
+                out.append("√" + (a if re.fullmatch(r"[\wα-ω]+", a) else f"({a})"))
+            elif name in ("ref", "label", "eqref"):
+                _, i = _group(s, i)
+            elif name in ("cite", "citet", "citep"):
+                loc = ""
+                if i < len(s) and s[i] == "[":
+                    end = s.index("]", i)
+                    loc, i = ", " + s[i + 1:end], end + 1
+                key, i = _group(s, i)
+                out.append(f"[{key}{loc}]")
+            elif name in _DROP_ARG:
+                a, i = _group(s, i)
+                out.append(to_unicode(a))
+            elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "displaystyle",
+                          "limits", "nolimits"):
+                continue
+            elif name in ("begin", "end"):
+                _, i = _group(s, i)
+            elif name in _GREEK:
+                out.append(_GREEK[name])
+            elif name in _SYMBOLS:
+                out.append(_SYMBOLS[name])
+            else:
+                out.append(name)
+        elif ch in "^_":
+            a, i = _group(s, i + 1)
+            a = to_unicode(a)
+            if ch == "^" and a == "*":
+                out.append("*")
+            elif ch == "^" and all(c in "0123456789+-()ntT" for c in a):
+                out.append(a.translate(_SUP))
+            elif len(a) == 1:
+                out.append(ch + a if ch == "^" else "_" + a)
+            else:
+                out.append(f"{ch}({a})")
+        elif ch in "{}":
+            i += 1
+        elif ch == "~":
+            out.append(" ")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return re.sub(r"``|''", '"', "".join(out))

@@ -102,8 +102,9 @@ def test_assumed_steps_are_labelled_everywhere():
     assert dd["steps"][0]["check"] == "assumed" and dd["steps"][0]["method"] == "assumed"
     assert dd["steps"][1]["check"] == "passed"
     tex = render_derivation(d)
-    assert r"\textbf{assumed}" in tex
-    assert r"\checkmark" in tex
+    assert r"\item \assumedtag{}" in tex  # the hypothesis is tagged assumed in the margin
+    assert r"\item \checktag{identity}" in tex
+    assert r"\emph{Hypotheses} (assumed): taken as given" in tex
 
 
 def test_to_dict_shape():
@@ -125,13 +126,13 @@ def test_latex_rendering():
     assert r"\iff" in ineq.latex()
     d = _derivation(s, ineq)
     tex = render_derivation(d)
-    assert tex.count(r"\begin{align*}") == 2
-    assert r"\text{\scriptsize identity}" in tex and r"\text{\scriptsize inequality}" in tex
+    assert tex.count(r"\begin{equation*}") == 3  # the theorem's statement and the two proof steps
+    assert r"\checktag{identity}" in tex and r"\checktag{inequality}" in tex
 
 
 def test_failed_step_renders_as_failed():
     d = _derivation(Step.identity("bad", a, a + 1, "wrong"))
-    assert r"\textbf{FAILED}" in render_derivation(d)
+    assert r"\item \failedtag{identity}" in render_derivation(d)
 
 
 def test_duplicate_labels_rejected():

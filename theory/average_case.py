@@ -59,46 +59,54 @@ def mp_density_derivation() -> Derivation:
     D.add(Step.assumed(
         "MP law",
         sp.Eq(sp.Function("p")(lam), density),
-        "eigenvalue density of X^T X / n for Gaussian X (n x d), d/n -> r = s^2 in (0, 1), on [(1-s)^2, (1+s)^2]",
+        r"The Marchenko--Pastur law \cite{marchenko1967}: the eigenvalue density of $X^\top X/n$ for "
+        r"Gaussian $X \in \mathbb{R}^{n\times d}$ as $d/n \to r = s^2 \in (0, 1)$, supported on "
+        r"$[(1-s)^2, (1+s)^2]$.",
     ))
     m, h = 1 + sr**2, 2 * sr
     lam_theta = m - h * sp.cos(theta)
     D.add(Step.identity(
         "edges",
         sp.Matrix([m - h, m + h]), sp.Matrix([a, b]),
-        "lambda = m - h cos(theta) with m = 1 + r, h = 2 sqrt(r) maps theta in [0, pi] onto [lambda_-, lambda_+]",
+        r"The substitution $\lambda = m - h\cos\theta$ with $m = 1 + r$, $h = 2\sqrt{r}$ maps $\theta \in"
+        r" [0, \pi]$ onto $[\lambda_-, \lambda_+]$.",
     ))
     D.add(Step.identity(
         "square root",
         ((b - lam) * (lam - a)).subs(lam, lam_theta), h**2 * sp.sin(theta) ** 2,
-        "under the substitution the product under the square root is h^2 sin^2(theta): the edge singularities disappear",
+        r"Under this substitution the product under the square root is $h^2\sin^2\theta$: the edge "
+        r"singularities disappear.",
         simplifier=lambda e: sp.expand(sp.expand(e).subs(sp.cos(theta) ** 2, 1 - sp.sin(theta) ** 2)),
     ))
     c = sp.Symbol("c", real=True)  # c = cos(theta)
     D.add(Step.identity(
         "partial fractions",
         (1 - c**2) / (m - h * c), c / h + m / h**2 + (1 - m**2 / h**2) / (m - h * c),
-        "sin^2/(m - h cos) = cos/h + m/h^2 + (1 - m^2/h^2)/(m - h cos), with c = cos(theta)",
+        r"Partial fractions in $c = \cos\theta$: $\sin^2\theta/(m - h\cos\theta) = \cos\theta/h + m/h^2 +"
+        r" (1 - m^2/h^2)/(m - h\cos\theta)$.",
     ))
     k = (1 + sr) / (1 - sr)
     F = 2 / (1 - sr**2) * sp.atan(k * sp.tan(theta / 2))
     D.add(Step.identity(
         "antiderivative",
         sp.diff(F, theta), 1 / (m - h * sp.cos(theta)),
-        "d/dtheta [2/(1-r) atan(k tan(theta/2))] = 1/(m - h cos theta), k = (1+s)/(1-s) (cos written via tan(theta/2))",
+        r"Differentiate $\frac{2}{1-r}\arctan\bigl(k\tan\tfrac{\theta}{2}\bigr)$ with $k = (1+s)/(1-s)$ "
+        r"($\cos\theta$ written through $\tan\tfrac{\theta}{2}$): it is $1/(m - h\cos\theta)$.",
         simplifier=lambda e: sp.cancel(sp.together(e.rewrite(sp.tan)).subs(sp.tan(theta / 2), u)),
     ))
     kpos = sp.Symbol("k", positive=True)
     D.add(Step.limit(
         "upper end", sp.atan(kpos * u), u, sp.oo, sp.pi / 2,
-        "theta -> pi^- means u = tan(theta/2) -> oo and k = (1+s)/(1-s) > 0 (r < 1), so the antiderivative "
-        "rises from 0 at theta = 0 to 2/(1-r) * pi/2 = pi/(1-r)",
+        r"As $\theta \to \pi^-$, $u = \tan\tfrac{\theta}{2} \to \infty$ and $k = (1+s)/(1-s) > 0$ (as $r "
+        r"< 1$), so the antiderivative rises from $0$ at $\theta = 0$ to $\frac{2}{1-r}\cdot\frac{\pi}{2}"
+        r" = \frac{\pi}{1-r}$.",
     ))
     # ∫_a^b p dλ = h^2/(2π r) ∫_0^π sin^2θ/(m - h cos θ) dθ; ∫cos = 0, ∫1 = π, ∫1/(m-h cos) = π/(1-r)
     norm = h**2 / (2 * sp.pi * sr**2) * (0 + m * sp.pi / h**2 + (1 - m**2 / h**2) * sp.pi / (1 - sr**2))
     D.add(Step.identity(
         "normalisation", norm, 1,
-        "integral of the density = h^2/(2 pi r) [0 + m pi/h^2 + (1 - m^2/h^2) pi/(1-r)] = 1 (r < 1)",
+        r"The integral of the density is $\frac{h^2}{2\pi r}\bigl[0 + m\pi/h^2 + (1 - "
+        r"m^2/h^2)\,\pi/(1-r)\bigr] = 1$ (for $r < 1$).",
     ))
     moments = {}
     for kk in (1, 2, 3):
@@ -106,8 +114,8 @@ def mp_density_derivation() -> Derivation:
         value = sp.integrate(integrand, (theta, 0, sp.pi))
         D.add(Step.identity(
             f"moment {kk}", value, mp_moment(kk, sr**2),
-            f"integral of lambda^{kk} p(lambda) (the 1/lambda cancels: a polynomial in cos theta times sin^2) "
-            "equals the Narayana sum sum_j r^j/(j+1) C(k,j) C(k-1,j)",
+            rf"The integral of $\lambda^{{{kk}}} p(\lambda)$ (the factor $1/\lambda$ cancels: a polynomial in $\cos\theta$ "
+            rf"times $\sin^2\theta$) equals the Narayana sum $\sum_j \frac{{r^j}}{{j+1}}\binom{{{kk}}}{{j}}\binom{{{kk - 1}}}{{j}}$",
         ))
         moments[kk] = mp_moment(kk, r)
     D.results.update({
@@ -147,14 +155,14 @@ def residual_recurrences() -> Derivation:
         b = sp.factor(expr.coeff(P_tm1))
         D.add(Step.identity(
             f"{method} recurrence", nxt, (a * P_t + b * P_tm1) * e0,
-            f"{method}: one step of the update rule on x_t = P_t e_0 (x* = 0, gradient lambda y) gives "
-            "P_{t+1} = a P_t + b P_{t-1}",
+            rf"{method}: one step of the update rule on $x_t = P_t(\lambda)\,e_0$ ($x^\star = 0$, gradient $\lambda y$) gives "
+            r"$P_{t+1} = a P_t + b P_{t-1}$",
         ))
         # P_1 from the rule with x_{-1} = x_0 (P_{-1} = P_0 = 1)
         p1 = sp.expand((nxt / e0).subs({P_t: 1, P_tm1: 1}))
         D.add(Step.substitution(
             f"{method} first step", a * P_t + b * P_tm1, {P_t: 1, P_tm1: 1}, p1,
-            f"{method}: x_{{-1}} = x_0 gives P_0 = 1 and P_1 = a + b",
+            rf"{method}: $x_{{-1}} = x_0$ gives $P_0 = 1$ and $P_1 = a + b$",
             lhs=sp.Symbol(f"P_1^{{{method}}}"),
         ))
         results[f"{method}_a"] = a
@@ -162,7 +170,7 @@ def residual_recurrences() -> Derivation:
         results[f"{method}_P1"] = p1
     D.add(Step.identity(
         "gd closed form", (1 - eta * lam) ** (t + 1), results["gd_a"] * (1 - eta * lam) ** t,
-        "for GD b = 0, so P_t = (1 - eta lambda)^t",
+        r"For gradient descent $b = 0$, so $P_t(\lambda) = (1 - \eta\lambda)^t$.",
         simplifier=lambda e: sp.simplify(sp.powsimp(sp.expand_power_base(e, force=True), force=True)),
     ))
     results["gd_P"] = (1 - eta * lam) ** t
@@ -179,7 +187,8 @@ def expected_loss_derivation() -> Derivation:
     E = sp.Function("E")
     D.add(Step.assumed(
         "isotropic start", sp.Eq(E(sp.Symbol("e_{0,i}") * sp.Symbol("e_{0,j}")), sp.KroneckerDelta(sp.Symbol("i"), sp.Symbol("j")) * R**2 / d),
-        "x_0 - x* is isotropic with E||x_0 - x*||^2 = R^2 (e.g. Gaussian N(0, R^2/d I))",
+        r"Hypothesis: $x_0 - x^\star$ is isotropic with $\mathbb{E}\|x_0 - x^\star\|^2 = R^2$ (for "
+        r"example Gaussian $\mathcal{N}(0, \tfrac{R^2}{d} I)$).",
     ))
     # a 3-dimensional instance checked by SymPy: replace e_i^2 by its expectation
     ls = sp.symbols("lambda_1:4", positive=True)
@@ -189,15 +198,15 @@ def expected_loss_derivation() -> Derivation:
     D.add(Step.substitution(
         "expectation (d = 3 instance)", loss, {e**2: R**2 / 3 for e in es},
         R**2 / (2 * 3) * sum(l * P(l) ** 2 for l in ls),
-        "f(x_t) - f* = 1/2 sum_i lambda_i P_t(lambda_i)^2 e_{0,i}^2; the cross terms vanish in expectation and "
-        "E e_{0,i}^2 = R^2/d (shown for d = 3)",
+        r"$f(x_t) - f^\star = \tfrac12\sum_i \lambda_i P_t(\lambda_i)^2 e_{0,i}^2$; the cross terms "
+        r"vanish in expectation and $\mathbb{E}\,e_{0,i}^2 = R^2/d$ (checked for $d = 3$).",
     ))
     mu = sp.Function("mu_MP")
     D.add(Step.assumed(
         "large d", sp.Eq(sp.Limit(sp.Sum(lam * P(lam) ** 2, (sp.Symbol("i"), 1, d)) / d, d, sp.oo),
                          sp.Integral(lam * P(lam) ** 2 * mu(lam), (lam, (1 - sp.sqrt(r)) ** 2, (1 + sp.sqrt(r)) ** 2))),
-        "the empirical spectral measure of X^T X/n converges weakly to the MP law (Marchenko & Pastur 1967); "
-        "lambda P_t^2 is a polynomial, continuous on the support",
+        r"The empirical spectral measure of $X^\top X/n$ converges weakly to the Marchenko--Pastur law "
+        r"\cite{marchenko1967}; $\lambda P_t(\lambda)^2$ is a polynomial, continuous on the support.",
     ))
     D.results["expected_loss_integrand"] = R**2 / 2 * lam * P(lam) ** 2
     D.symbols.update({"R": R, "lambda": lam})

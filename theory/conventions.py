@@ -45,6 +45,7 @@ from typing import Callable
 import sympy as sp
 
 from .derivation import Derivation, Step, is_zero
+from .printing import latex
 from .two_step import companion, one_step_matrix, radius_expr, z
 
 __all__ = [
@@ -131,13 +132,13 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
     for f in [
         SymbolicForm("heavy-ball", "velocity", ("eta", "beta"), lambda xt, st: xt, _velocity_update, "polyak", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seeds 000, 003; PyTorch SGD(momentum=beta, dampening=0)"),
+                     "seeds 000, 003; PyTorch SGD (momentum, dampening 0)"),
         SymbolicForm("heavy-ball", "ema", ("alpha", "beta"), lambda xt, st: xt, _ema_update, "polyak", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
                      "seeds 001, 002"),
         SymbolicForm("heavy-ball", "sutskever", ("gamma", "eta"), lambda xt, st: xt, _sutskever_update, "polyak", "m",
                      r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\ x_{t+1} = x_t + m_{t+1}",
-                     "seed 004; Keras SGD(momentum=gamma); Sutskever et al. (2013)"),
+                     "seed 004; Keras SGD (momentum); Sutskever et al. (2013)"),
         SymbolicForm("nesterov", "velocity-lookahead", ("eta", "beta"), lambda xt, st: xt - eta * beta * st,
                      _velocity_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "seed 000"),
@@ -151,7 +152,7 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
                      "seed 003, Sec. 3.2 (as written)"),
         SymbolicForm("nesterov", "pytorch", ("eta", "beta"), lambda xt, st: xt, _pytorch_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
-                     "PyTorch SGD(momentum=beta, nesterov=True, dampening=0)"),
+                     "PyTorch SGD (momentum, nesterov=True, dampening 0)"),
     ]
 }
 
@@ -200,7 +201,7 @@ def form_derivation(method: str, name: str) -> Derivation:
     buf = sp.Symbol(f"{f.buffer}_t", real=True)
     d = Derivation(
         topic="conventions",
-        title=f"{method} form '{name}' as a two-step recurrence",
+        title=rf"{method} form \texttt{{{name}}} as a two-step recurrence",
         symbols={p: SYMBOLS[p] for p in f.params},
         source=f.source,
     )
@@ -208,39 +209,41 @@ def form_derivation(method: str, name: str) -> Derivation:
     buffer_expr = (x - x_prev) / k
     d.add(Step.solve(
         "buffer from iterates", sp.Eq(x - x_prev, k * buf), buf, [buffer_expr],
-        f"the update moves x by {sp.sstr(k)} times the new buffer, so {f.buffer}_t = (x_t - x_(t-1))/({sp.sstr(k)}) "
-        f"for t >= 1; at t = 0 it holds because {f.buffer}_0 = 0 and x_(-1) = x_0"))
+        rf"The update moves $x$ by ${latex(k)}$ times the new buffer, so ${f.buffer}_t = (x_t - x_{{t-1}})/({latex(k)})$ "
+        rf"for $t \ge 1$; at $t = 0$ it holds because ${f.buffer}_0 = 0$ and $x_{{-1}} = x_0$"))
     # 2. the recurrence in x alone, and the parameters read off it
     rec = sp.expand(xn.subs(s, buffer_expr))
     a, b, c = _read_family(rec)
     d.add(Step.substitution(
         "two-step recurrence", xn, {s: buffer_expr}, family_update(x, x_prev, a, b, c),
-        "substitute the buffer into the update (g = grad f, any f); the result is the family "
-        "x_t + beta'(x_t - x_(t-1)) - alpha' g(x_t + gamma'(x_t - x_(t-1))) with the parameters shown",
+        r"Substitute the buffer into the update ($g = \nabla f$, any $f$); the result is the family $x_t "
+        r"+ \beta'(x_t - x_{t-1}) - \alpha' g\bigl(x_t + \gamma'(x_t - x_{t-1})\bigr)$ with the "
+        r"parameters shown.",
         lhs=sp.Symbol("x_{t+1}")))
     # 3. equivalence with the canonical form: a condition on the look-ahead coefficient
     if f.canonical == "polyak":
         d.add(Step.substitution("heavy ball: gradient at x_t", GAMMA_P, {GAMMA_P: c}, 0,
-                                "the gradient is taken at the iterate itself (gamma' = 0): Polyak's heavy ball"))
+                                r"The gradient is taken at the iterate itself ($\gamma' = 0$): Polyak's heavy ball."))
         equivalent = True
     else:
         if sp.expand(c - b) == 0:
             d.add(Step.substitution("Nesterov: look-ahead = momentum", GAMMA_P - BETA_P, {GAMMA_P: c, BETA_P: b}, 0,
-                                "gamma' = beta': the gradient is taken at y_t = x_t + beta'(x_t - x_(t-1)), Lessard's NAG"))
+                                r"$\gamma' = \beta'$: the gradient is taken at $y_t = x_t + \beta'(x_t - x_{t-1})$, the NAG form "
+                                r"of Lessard et al."))
             equivalent = True
         else:
             free = sorted(((c - b).free_symbols - {beta}), key=str)
             d.add(Step.solve(
                 "NAG only when gamma' = beta'", sp.Eq(c, b), free[0], sp.solve(sp.Eq(c, b), free[0]),
-                f"the look-ahead coefficient gamma' = {sp.sstr(c)} equals the momentum beta' = {sp.sstr(b)} "
-                f"only at this value: otherwise the gradient is taken at another point than NAG's"))
+                rf"The look-ahead coefficient $\gamma' = {latex(c)}$ equals the momentum $\beta' = {latex(b)}$ "
+                rf"only at this value: otherwise the gradient is taken at another point than NAG's"))
             equivalent = False
     # 4. initial conditions: x_1 from s_0 = 0 equals x_1 from x_(-1) = x_0
     x1_form, _ = _one_step(f, x0, sp.S.Zero)
     d.add(Step.identity(
         "first iterate", x1_form, family_update(x0, x0, a, b, c),
-        "x_1 from s_0 = 0 equals the family's x_1 with x_(-1) = x_0; with the same two-step recurrence, equal "
-        "x_0 and x_1 give equal x_t for every t >= 0 (induction)"))
+        r"$x_1$ from $s_0 = 0$ equals the family's $x_1$ with $x_{-1} = x_0$; with the same two-step "
+        r"recurrence, equal $x_0$ and $x_1$ give equal $x_t$ for every $t \ge 0$ (induction)."))
     # 5. inverse map (canonical parameters -> this form's), checked by substituting back
     syms = [SYMBOLS[p] for p in f.params]
     sol = sp.solve([sp.Eq(a, alpha_c), sp.Eq(b, beta_c)], syms, dict=True)
@@ -254,8 +257,9 @@ def form_derivation(method: str, name: str) -> Derivation:
 
     d.add(Step.custom(
         "inverse map", sp.Eq(sp.Matrix(syms), sp.Matrix([inv[p] for p in f.params]), evaluate=False),
-        "the form's parameters for canonical step alpha_c and momentum beta_c (e.g. for --tuning); substituting "
-        "them back into the map gives (alpha', beta') = (alpha_c, beta_c)", substitute_back, "substitution",
+        r"The form's parameters for the canonical step $\alpha_c$ and momentum $\beta_c$ (as used by "
+        r"\texttt{-{}-tuning}); substituting them back into the map gives $(\alpha', \beta') = (\alpha_c,"
+        r" \beta_c)$.", substitute_back, "substitution",
         "substitute back into the parameter map, residual simplifies to 0"))
     d.results.update({f"{name}.alpha'": a, f"{name}.beta'": b, f"{name}.gamma'": c, f"{name}.buffer_scale": k,
                       f"{name}.equivalent": sp.sympify(equivalent)})
@@ -281,7 +285,7 @@ def pytorch_derivation() -> Derivation:
 
     d = Derivation(
         topic="conventions",
-        title="PyTorch nesterov=True: its iterate is NAG's look-ahead point",
+        title=r"PyTorch \texttt{nesterov=True}: its iterate is NAG's look-ahead point",
         symbols={"eta": eta, "beta": beta},
         source="PyTorch torch.optim.SGD documentation (nesterov=True, dampening 0); Sutskever et al. (2013)",
     )
@@ -289,15 +293,15 @@ def pytorch_derivation() -> Derivation:
     pn, vpn = _one_step(pt, P(x, v), v)
     d.add(Step.identity(
         "one step commutes with p = x - eta beta v", sp.Matrix([pn, vpn]), sp.Matrix([P(xn, vn), vn]),
-        "a PyTorch step from (x_t - eta beta v_t, v_t) lands on (x_(t+1) - eta beta v_(t+1), v_(t+1)) of the "
-        "velocity-lookahead form, for any gradient g"))
-    d.add(Step.substitution("same start", P(x0, v), {v: 0}, x0, "v_0 = 0, so p_0 = x_0; by induction "
-                            "p_t = x_t - eta beta v_t for every t", lhs=sp.Symbol("p_0")))
+        r"A PyTorch step from $(x_t - \eta\beta v_t,\ v_t)$ lands on $(x_{t+1} - \eta\beta v_{t+1},\ "
+        r"v_{t+1})$ of the velocity-lookahead form, for any gradient $g$."))
+    d.add(Step.substitution("same start", P(x0, v), {v: 0}, x0, r"$v_0 = 0$, so $p_0 = x_0$; by induction $p_t = x_t - \eta\beta v_t$ for every $t$.", lhs=sp.Symbol("p_0")))
     buffer_expr = (x - x_prev) / (-eta)
     d.add(Step.substitution(
         "p_t is the look-ahead point", P(x, v), {v: buffer_expr}, x + beta * (x - x_prev),
-        "v_t = -(x_t - x_(t-1))/eta in velocity-lookahead (= lessard with alpha = eta), so p_t = y_t, the point "
-        "where NAG evaluates its gradient; NAG's own iterate is x_t = p_t + eta beta v_t", lhs=sp.Symbol("p_t")))
+        r"$v_t = -(x_t - x_{t-1})/\eta$ in the velocity-lookahead form (the Lessard form with $\alpha = "
+        r"\eta$), so $p_t = y_t$, the point where NAG evaluates its gradient; NAG's own iterate is $x_t ="
+        r" p_t + \eta\beta v_t$.", lhs=sp.Symbol("p_t")))
     d.results.update({"pytorch.alpha'": eta, "pytorch.beta'": beta, "pytorch.gamma'": beta, "pytorch.equivalent": sp.true,
                       "pytorch.inverse_eta": alpha_c, "pytorch.inverse_beta": beta_c})
     return d
@@ -334,34 +338,37 @@ def seed003_rate_derivation() -> Derivation:
     cc = beta * (1 - lam)
     d = Derivation(
         topic="conventions",
-        title="Seed 003's Nesterov form: iteration matrix and rate",
+        title="Note 003's Nesterov form: iteration matrix and rate",
         symbols={"eta": eta, "beta": beta, "lambda": lam},
         source="seed 003, Sec. 3.2; Lessard, Recht & Packard (2016), Sec. 2; Jury (1964)",
     )
     d.add(Step.identity(
         "iteration matrix", M, companion(bb, cc),
-        "on one eigenvalue lambda (gradient lambda x, x* = 0) the recurrence read off by SymPy, in the state "
-        "(e_t, e_(t-1)); companion matrix [[b, -c], [1, 0]]"))
+        r"On one eigenvalue $\lambda$ (gradient $\lambda x$, $x^\star = 0$) SymPy reads the recurrence "
+        r"off the update, in the state $(e_t, e_{t-1})$; companion matrix $\begin{pmatrix} b & -c\\ 1 & "
+        r"0\end{pmatrix}$."))
     d.add(Step.identity(
         "difference from NAG", M - M_nag, beta * lam * (eta - 1) * sp.Matrix([[1, -1], [0, 0]]),
-        "NAG at the same (eta, beta); the matrices differ by beta lambda (eta - 1) [[1, -1], [0, 0]]: equal iff eta = 1"))
+        r"NAG at the same $(\eta, \beta)$: the matrices differ by $\beta\lambda(\eta - 1)\begin{pmatrix}1"
+        r" & -1\\ 0 & 0\end{pmatrix}$, so they are equal iff $\eta = 1$."))
     bL, cL = bb.subs(lam, 100).subs(KAPPA100), cc.subs(lam, 100).subs(KAPPA100)
     bm, cm = bb.subs(lam, 1).subs(KAPPA100), cc.subs(lam, 1).subs(KAPPA100)
     d.add(Step.substitution("b, c at lambda = L = 100", sp.Matrix([bb, cc]), {lam: 100, **KAPPA100},
-                            sp.Matrix([-81, -81]), "eta = 1/L = 1/100, beta = 9/11 (NAG's standard tuning at kappa = 100)",
+                            sp.Matrix([-81, -81]), r"$\eta = 1/L = 1/100$, $\beta = 9/11$ (NAG's standard tuning at $\kappa = 100$).",
                             lhs=sp.Matrix([sp.Symbol("b"), sp.Symbol("c")])))
     rho_closed = (81 + 9 * sp.sqrt(85)) / 2
     rho_sym = radius_expr(B_SYM, C_SYM)
     d.add(Step.substitution("radius at lambda = L", rho_sym, {B_SYM: bL, C_SYM: cL}, rho_closed,
-                            "c < 0, so the roots of z^2 + 81 z - 81 are real: (|b| + sqrt(b^2 - 4c))/2, "
-                            "sqrt(6885) = 9 sqrt(85)", lhs=RHO(sp.Symbol("L"))))
+                            r"$c < 0$, so the roots of $z^2 + 81z - 81$ are real: $\bigl(|b| + \sqrt{b^2 - 4c}\bigr)/2$, and "
+                            r"$\sqrt{6885} = 9\sqrt{85}$.", lhs=RHO(sp.Symbol("L"))))
     d.add(Step.substitution("radius at lambda = mu = 1", rho_sym, {B_SYM: bm, C_SYM: cm}, sp.Rational(99, 100),
-                            "b = 99/100, c = 0: roots 99/100 and 0", lhs=RHO(sp.Symbol("mu"))))
+                            r"$b = 99/100$, $c = 0$: the roots are $99/100$ and $0$.", lhs=RHO(sp.Symbol("mu"))))
     r = sp.Symbol("r", positive=True)
     d.add(Step.assumed(
         "Jury's triangle",
         sp.Symbol("Jury(b, c, r)"),
-        "both roots of z^2 - b z + c have modulus <= r iff c <= r^2 and |b| <= r + c/r (Schur-Cohn/Jury criterion)",
+        r"Both roots of $z^2 - bz + c$ have modulus at most $r$ iff $c \le r^2$ and $|b| \le r + c/r$ "
+        r"(Schur--Cohn--Jury criterion \cite{jury1964}).",
         latex_statement=r"& |z_{1,2}| \le r \iff c \le r^2 \ \wedge\ |b| \le r + c/r"))
 
     def affine_in_lambda():
@@ -371,31 +378,32 @@ def seed003_rate_derivation() -> Derivation:
 
     d.add(Step.custom(
         "rate = max over the two ends", sp.Eq(sp.Symbol("rho"), sp.Max(sp.Symbol("rho(mu)"), sp.Symbol("rho(L)"))),
-        "each of Jury's conditions is affine in lambda, so {lambda: rho(lambda) <= r} is an interval and the "
-        "maximum of rho over [mu, L] is at mu or L", affine_in_lambda, "degree",
+        r"Each of Jury's conditions is affine in $\lambda$, so $\{\lambda : \rho(\lambda) \le r\}$ is an "
+        r"interval and the maximum of $\rho$ over $[\mu, L]$ is at $\mu$ or at $L$.", affine_in_lambda, "degree",
         "the conditions have degree <= 1 in lambda",
         latex_statement=r"\rho &= \max\{\rho(\mu), \rho(L)\}"))
     d.add(Step.substitution("seed 003 rate at kappa = 100", sp.Max(RHO(sp.Symbol("mu")), RHO(sp.Symbol("L"))),
                             {RHO(sp.Symbol("mu")): sp.Rational(99, 100), RHO(sp.Symbol("L")): rho_closed}, rho_closed,
                             lhs=sp.Symbol(r"\rho_{\mathrm{seed\,003}}"), justification=
-                        "the larger end: the form diverges, growth factor (81 + 9 sqrt 85)/2 ~ 81.99 per step"))
+                        r"The larger end: the form diverges, with growth factor $(81 + 9\sqrt{85})/2 \approx 81.99$ per "
+                        r"step."))
     bn = (1 + beta) * (1 - eta * lam)
     cn = beta * (1 - eta * lam)
     d.add(Step.substitution("NAG at the same parameters", rho_sym,
                             {B_SYM: bn.subs(lam, 1).subs(KAPPA100), C_SYM: cn.subs(lam, 1).subs(KAPPA100)},
                             sp.Rational(9, 10), lhs=sp.Symbol(r"\rho_{\mathrm{NAG}}"), justification=
-                            "b = 9/5, c = 81/100 at lambda = mu: a double root 9/10 = 1 - 1/sqrt(kappa) "
-                            "(at lambda = L: b = c = 0)"))
+                            r"$b = 9/5$, $c = 81/100$ at $\lambda = \mu$: a double root $9/10 = 1 - 1/\sqrt{\kappa}$ (at "
+                            r"$\lambda = L$: $b = c = 0$)."))
     # divergence for every eta once L > 1 + 1/beta: the product of the roots is c = beta (1 - lambda)
     z1, z2 = sp.symbols("z_1 z_2")
     d.add(Step.substitution("product of the roots", sp.expand((z - z1) * (z - z2)).coeff(z, 0), {}, z1 * z2,
                             lhs=sp.Symbol("c"), justification=
-                        "Vieta: z^2 - b z + c = (z - z_1)(z - z_2) has c = z_1 z_2, so |c| > 1 forces a root "
-                        "outside the unit disk (growth), whatever b is"))
-    d.add(Step.sign("c decreases in lambda", sp.diff(cc, lam), "<", "dc/dlambda = -beta < 0"))
+                        r"Vieta: $z^2 - bz + c = (z - z_1)(z - z_2)$ has $c = z_1 z_2$, so $|c| > 1$ forces a root "
+                        r"outside the unit disk (growth), whatever $b$ is."))
+    d.add(Step.sign("c decreases in lambda", sp.diff(cc, lam), "<", r"$\mathrm{d}c/\mathrm{d}\lambda = -\beta < 0$."))
     d.add(Step.solve("c = -1", sp.Eq(cc, -1), lam, [1 + 1 / beta],
-                     "so c(L) < -1 iff L > 1 + 1/beta: then the form diverges for EVERY step eta > 0 "
-                     "(beta = 9/11: L > 20/9; beta = 0.9: L > 19/9)"))
+                     r"So $c(L) < -1$ iff $L > 1 + 1/\beta$: then the form diverges for \emph{every} step $\eta > 0$ "
+                     r"($\beta = 9/11$: $L > 20/9$; $\beta = 0.9$: $L > 19/9$)."))
     d.results.update({"seed-003.b": bb, "seed-003.c": cc, "seed-003.radius": radius_expr(bb, cc),
                       "rate_kappa100": rho_closed,
                       "divergence_threshold_L": 1 + 1 / beta,

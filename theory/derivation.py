@@ -26,6 +26,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import sympy as sp
 
+from .printing import latex
+
 __all__ = [
     "CheckStatus",
     "Check",
@@ -124,8 +126,8 @@ def _rel_latex(statement: Any) -> str:
     """``lhs & rel rhs`` for ``align*`` when the statement is a binary relation."""
     if isinstance(statement, sp.Rel) and not isinstance(statement, sp.Ne):
         rel = {"==": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}[statement.rel_op]
-        return f"{sp.latex(statement.lhs)} &{rel} {sp.latex(statement.rhs)}"
-    return "& " + sp.latex(statement)
+        return f"{latex(statement.lhs)} &{rel} {latex(statement.rhs)}"
+    return "& " + latex(statement)
 
 
 def _limit_dir(point: Any, direction: str) -> str:
@@ -200,7 +202,7 @@ class Step:
             statement = sp.Eq(sp.ImmutableMatrix(shown), sp.ImmutableMatrix(expected), evaluate=False)
         else:
             statement = sp.Eq(shown, expected, evaluate=False)
-        what = ", ".join(f"{sp.latex(k)} \\to {sp.latex(v)}" for k, v in subs.items())
+        what = ", ".join(f"{latex(k)} \\to {latex(v)}" for k, v in subs.items())
         return cls(label, statement, justification, Check("substitution", run, f"substitute ${what}$"))
 
     @classmethod
@@ -239,8 +241,8 @@ class Step:
             statement = sp.Eq(symbol, expected[0], evaluate=False)
         else:
             statement = sp.Contains(symbol, sp.FiniteSet(*expected), evaluate=False)
-        eq_latex = sp.latex(equation if isinstance(equation, sp.Rel) else sp.Eq(equation, 0))
-        return cls(label, statement, justification, Check("solve", run, f"solve ${eq_latex}$ for ${sp.latex(symbol)}$"))
+        eq_latex = latex(equation if isinstance(equation, sp.Rel) else sp.Eq(equation, 0))
+        return cls(label, statement, justification, Check("solve", run, f"solve ${eq_latex}$ for ${latex(symbol)}$"))
 
     @classmethod
     def limit(
@@ -297,7 +299,7 @@ class Step:
             statement,
             justification,
             Check("inequality", run, "sympy.solve_univariate_inequality"),
-            latex_statement=f"{sp.latex(relation)} &\\iff {sp.latex(symbol)} \\in {sp.latex(expected)}",
+            latex_statement=f"{latex(relation)} &\\iff {latex(symbol)} \\in {latex(expected)}",
         )
 
     @classmethod

@@ -56,34 +56,35 @@ def lemma_derivation() -> Derivation:
     r"""The descent lemma via the fundamental theorem of calculus (hypothesis: L-Lipschitz gradient)."""
     d = Derivation(
         topic="descent-lemma",
-        title="Descent lemma: f(y) <= f(x) + <grad f(x), y - x> + (L/2)|y - x|^2",
+        title=r"Descent lemma: $f(y) \le f(x) + \langle\nabla f(x), y - x\rangle + \tfrac{L}{2}\|y - x\|^2$",
         symbols={"L": L},
         source="Nesterov (2018), Lemma 1.2.3; Bubeck (2015), Lemma 3.4",
     )
     d.add(Step.assumed(
         "hypothesis: L-smooth", sp.Symbol("H"),
-        "the gradient is L-Lipschitz: |grad f(x) - grad f(y)| <= L |x - y| for all x, y",
+        r"Hypothesis: the gradient is $L$-Lipschitz, $\|\nabla f(x) - \nabla f(y)\| \le L\|x - y\|$ for "
+        r"all $x, y$.",
         latex_statement=r"& \|\nabla f(u) - \nabla f(w)\| \le L\|u - w\| \quad \forall u, w"))
     d.add(_integral_step(
         "fundamental theorem of calculus", sp.Derivative(phi(s), s), 0, 1, phi(1) - phi(0),
-        "phi(s) = f(x + s d), d = y - x: phi(1) - phi(0) = f(y) - f(x) = int_0^1 phi'(s) ds, "
-        "with phi'(s) = <grad f(x + s d), d> (chain rule)"))
+        r"$\varphi(s) = f(x + sd)$ with $d = y - x$: $\varphi(1) - \varphi(0) = f(y) - f(x) = \int_0^1 \varphi'(s)\,ds$, "
+        r"where $\varphi'(s) = \langle\nabla f(x + sd), d\rangle$ (chain rule)."))
     c = sp.Symbol(r"\langle\nabla f(x), d\rangle", real=True)
     d.add(_integral_step(
         "subtract the linear term", c, 0, 1, c,
-        "<grad f(x), d> = int_0^1 <grad f(x), d> ds, so f(y) - f(x) - <grad f(x), d> = "
-        "int_0^1 <grad f(x + s d) - grad f(x), d> ds"))
+        r"$\langle\nabla f(x), d\rangle = \int_0^1 \langle\nabla f(x), d\rangle\,ds$, so $f(y) - f(x) - \langle\nabla f(x), d\rangle "
+        r"= \int_0^1 \langle\nabla f(x + sd) - \nabla f(x), d\rangle\,ds$."))
     a1, a2, a3, b1, b2, b3 = sp.symbols("a_1 a_2 a_3 b_1 b_2 b_3", real=True)
     lagrange = (a1 * b2 - a2 * b1) ** 2 + (a1 * b3 - a3 * b1) ** 2 + (a2 * b3 - a3 * b2) ** 2
     d.add(Step.identity(
         "Cauchy-Schwarz (Lagrange's identity)",
         (a1**2 + a2**2 + a3**2) * (b1**2 + b2**2 + b3**2) - (a1 * b1 + a2 * b2 + a3 * b3) ** 2, lagrange,
-        "|a|^2 |b|^2 - <a, b>^2 is a sum of squares (shown in 3 dimensions; the same identity holds in n), so "
-        "<a, b> <= |a| |b|; with a = grad f(x + s d) - grad f(x), b = d and the hypothesis, the integrand is "
-        "<= L s |d|^2"))
+        r"$\|a\|^2\|b\|^2 - \langle a, b\rangle^2$ is a sum of squares (checked in 3 dimensions; the same"
+        r" identity holds in $n$), so $\langle a, b\rangle \le \|a\|\,\|b\|$; with $a = \nabla f(x + sd) "
+        r"- \nabla f(x)$, $b = d$ and the hypothesis, the integrand is at most $Ls\|d\|^2$."))
     d.add(_integral_step(
         "integrate the bound", L * s * D2, 0, 1, L / 2 * D2,
-        "int_0^1 L s |d|^2 ds = (L/2)|d|^2: f(y) <= f(x) + <grad f(x), d> + (L/2)|d|^2"))
+        r"$\int_0^1 Ls\|d\|^2\,ds = \tfrac{L}{2}\|d\|^2$, so $f(y) \le f(x) + \langle\nabla f(x), d\rangle + \tfrac{L}{2}\|d\|^2$."))
     d.results.update({"constant": L / 2})
     return d
 
@@ -103,26 +104,27 @@ def quadratic_derivation() -> Derivation:
     gap = f(xv + dv) - f(xv) - (grad.T * dv)[0]
     d = Derivation(
         topic="descent-lemma",
-        title="Descent lemma on a quadratic: exact, with L = lambda_max",
+        title=r"Descent lemma on a quadratic: exact, with $L = \lambda_{\max}$",
         symbols={"L": L},
         source="Nesterov (2018), Sec. 1.2.3",
     )
     d.add(Step.identity("gap is the quadratic form", gap, (dv.T * A * dv)[0] / 2,
-                        "f = (1/2) x^T A x - b^T x (symmetric A, shown in 2 dimensions): "
-                        "f(x + d) - f(x) - <grad f(x), d> = (1/2) d^T A d exactly"))
+                        r"$f = \tfrac12 x^\top A x - b^\top x$ (symmetric $A$, checked in 2 dimensions): $f(x + d) - f(x)"
+                        r" - \langle\nabla f(x), d\rangle = \tfrac12 d^\top A d$ exactly."))
     lmax = sp.Symbol(r"\lambda_{\max}", positive=True)
     dl1, dl2 = sp.symbols(r"\delta_1 \delta_2", nonnegative=True)
     y1, y2 = sp.symbols("y_1 y_2", positive=True)
     # in A's eigenbasis: eigenvalues lambda_i = lambda_max - delta_i, delta_i >= 0; d has coordinates y_i
     d.add(Step.sign("L = lambda_max bounds it",
                     lmax * (y1**2 + y2**2) - ((lmax - dl1) * y1**2 + (lmax - dl2) * y2**2), ">=",
-                    "in A's eigenbasis (eigenvalues lambda_max - delta_i, delta_i >= 0): "
-                    "lambda_max |d|^2 - d^T A d = sum_i delta_i y_i^2 >= 0",
+                    r"In the eigenbasis of $A$ (eigenvalues $\lambda_{\max} - \delta_i$, $\delta_i \ge 0$): "
+                    r"$\lambda_{\max}\|d\|^2 - d^\top A d = \sum_i \delta_i y_i^2 \ge 0$.",
                     rewrite=sp.expand))
     d.add(Step.substitution("equality along the top eigenvector",
                             lmax * (y1**2 + y2**2) - ((lmax - dl1) * y1**2 + (lmax - dl2) * y2**2),
                             {dl1: 0, y2: 0}, 0,
-                            "with delta_1 = 0 (the top eigenvalue) and d along e_1 (y_2 = 0) the gap is 0: the lemma is tight"))
+                            r"With $\delta_1 = 0$ (the top eigenvalue) and $d$ along $e_1$ ($y_2 = 0$) the gap is $0$: the "
+                            r"lemma is tight."))
     return d
 
 
@@ -140,19 +142,21 @@ def gd_step_derivation() -> Derivation:
     decrease = eta * (1 - L * eta / 2) * G2
     d.add(Step.substitution(
         "substitute d = -eta grad f(x)", bound, {ip: -eta * G2, D2: eta**2 * G2}, -decrease,
-        "<grad f, -eta grad f> = -eta |grad f|^2 and |-eta grad f|^2 = eta^2 |grad f|^2: "
-        "f(x+) <= f(x) - eta (1 - L eta/2) |grad f(x)|^2"))
+        r"$\langle\nabla f, -\eta\nabla f\rangle = -\eta\|\nabla f\|^2$ and $\|{-\eta}\nabla f\|^2 = "
+        r"\eta^2\|\nabla f\|^2$, so $f(x^+) \le f(x) - \eta\bigl(1 - \tfrac{L\eta}{2}\bigr)\|\nabla "
+        r"f(x)\|^2$."))
     d.add(Step.inequality(
         "decrease guaranteed iff", eta_r * (1 - L * eta_r / 2) > 0, eta_r, sp.Interval.open(0, 2 / L),
-        "the guaranteed decrease is positive exactly on 0 < eta < 2/L (not only on eta <= 1/L)"))
+        r"The guaranteed decrease is positive exactly on $0 < \eta < 2/L$ (not only for $\eta \le 1/L$)."))
     d.add(Step.solve("best step", sp.diff(eta * (1 - L * eta / 2), eta), eta, [1 / L],
-                     "the guaranteed decrease eta (1 - L eta/2) is a concave parabola in eta, maximal at 1/L"))
+                     r"The guaranteed decrease $\eta\bigl(1 - \tfrac{L\eta}{2}\bigr)$ is a concave parabola in $\eta$,"
+                     r" maximal at $\eta = 1/L$."))
     d.add(Step.substitution("largest guaranteed decrease", decrease, {eta: 1 / L}, G2 / (2 * L),
-                            "at eta = 1/L: |grad f(x)|^2/(2L)"))
+                            r"At $\eta = 1/L$ the decrease is $\|\nabla f(x)\|^2/(2L)$."))
     d.add(Step.substitution("eta = 1.9/L still decreases", decrease, {eta: sp.Rational(19, 10) / L},
                             sp.Rational(19, 200) * G2 / L,
-                            "seed 003's 'eta <= 1/L for stability' is not what the lemma says: e.g. eta = 1.9/L "
-                            "still guarantees a decrease of 0.095 |grad f|^2/L per step"))
+                            r"Note 003's ``$\eta \le 1/L$ for stability'' is not what the lemma says: $\eta = 1.9/L$ still "
+                            r"guarantees a decrease of $0.095\,\|\nabla f\|^2/L$ per step."))
     d.results.update({"decrease": decrease, "best_eta": 1 / L, "best_decrease": G2 / (2 * L),
                       "upper_eta": 2 / L})
     return d

@@ -78,28 +78,28 @@ def velocity_derivation() -> Derivation:
     r"""Velocity form under a constant gradient: fixed point, transient, limit, total displacement."""
     d = Derivation(
         topic="effective-lr",
-        title="Momentum (velocity form) under a constant gradient: the factor 1/(1 - beta)",
+        title=r"Momentum (velocity form) under a constant gradient: the factor $1/(1 - \beta)$",
         symbols={"beta": beta, "eta": eta, "gamma": gamma},
-        source="seeds 000 (eta_eff = eta/(1 - beta)), 003, 004; PyTorch SGD (dampening 0)",
+        source="notes 000, 003, 004; PyTorch SGD (dampening 0)",
     )
     d.add(Step.solve("fixed point", sp.Eq(v, beta * v + g), v, [g / (1 - beta)],
-                     "a constant velocity under v_(t+1) = beta v_t + g (0 < beta < 1)"))
+                     r"A constant velocity under $v_{t+1} = \beta v_t + g$ ($0 < \beta < 1$)."))
     v_t = g * step_factor
     d.add(_summation_step("geometric sum", beta**k * g, k, 0, t - 1, v_t,
-                          "unrolling v_t = beta v_(t-1) + g from v_0 = 0: v_t = sum_(k<t) beta^k g"))
+                          r"Unroll $v_t = \beta v_{t-1} + g$ from $v_0 = 0$: $v_t = \sum_{k<t} \beta^k g$."))
     d.add(Step.identity("closed form obeys the update", v_t.subs(t, t + 1), beta * v_t + g,
-                        "the closed form satisfies v_(t+1) = beta v_t + g", simplifier=lambda e: sp.simplify(sp.expand(e))))
-    d.add(Step.substitution("starts at zero", v_t, {t: 0}, 0, "v_0 = 0 (PyTorch: buffer = first gradient = beta 0 + g)",
+                        r"The closed form satisfies $v_{t+1} = \beta v_t + g$.", simplifier=lambda e: sp.simplify(sp.expand(e))))
+    d.add(Step.substitution("starts at zero", v_t, {t: 0}, 0, r"$v_0 = 0$ (PyTorch: the buffer is the first gradient, $\beta\cdot 0 + g$).",
                             lhs=sp.Symbol("v_0")))
     d.add(_limit_step("limit of the step", eta * step_factor, eta / (1 - beta),
-                      "the step x_t - x_(t-1) = -eta v_t tends to -eta g/(1 - beta): the effective learning rate"))
+                      r"The step $x_t - x_{t-1} = -\eta v_t$ tends to $-\eta g/(1 - \beta)$: the effective learning rate."))
     d.add(Step.substitution("seed 000: beta = 0.9", eta / (1 - beta), {beta: sp.Rational(9, 10)}, 10 * eta,
-                            "beta = 0.9 amplifies the step tenfold", lhs=sp.Symbol(r"\eta_{\mathrm{eff}}")))
+                            r"$\beta = 0.9$ amplifies the step tenfold.", lhs=sp.Symbol(r"\eta_{\mathrm{eff}}")))
     total = -eta * g / (1 - beta) * (T - beta * (1 - beta**T) / (1 - beta))
     d.add(_summation_step("total displacement", -eta * g * (1 - beta**t) / (1 - beta), t, 1, T, total,
-                          "x_T - x_0 = sum_(t=1..T) (-eta v_t): T full steps minus the start-up deficit"))
+                          r"$x_T - x_0 = \sum_{t=1}^{T} (-\eta v_t)$: $T$ full steps minus the start-up deficit."))
     d.add(Step.solve("Sutskever/Keras terminal velocity", sp.Eq(m, gamma * m - eta * g), m, [-eta * g / (1 - gamma)],
-                     "seed 004: m_(t+1) = gamma m_t - eta C has the fixed point -eta C/(1 - gamma)"))
+                     r"Note 004: $m_{t+1} = \gamma m_t - \eta C$ has the fixed point $-\eta C/(1 - \gamma)$."))
     d.results.update({"v_star": g / (1 - beta), "step_factor": step_factor, "limit_factor": 1 / (1 - beta),
                       "total_displacement": total, "sutskever_terminal": -eta * g / (1 - gamma)})
     return d
@@ -115,15 +115,16 @@ def ema_derivation() -> Derivation:
         source="seeds 001, 002, 003 (Adam); Kingma & Ba, ICLR 2015, Sec. 3",
     )
     d.add(Step.solve("fixed point", sp.Eq(m, beta * m + (1 - beta) * g), m, [g],
-                     "the EMA of a constant is the constant: the steady step is -alpha g, no 1/(1 - beta)"))
+                     r"The EMA of a constant is the constant: the steady step is $-\alpha g$, with no factor $1/(1 - "
+                     r"\beta)$."))
     m_t = g * ema_factor
     d.add(_summation_step("geometric sum", (1 - beta) * beta**k * g, k, 0, t - 1, m_t,
-                          "unrolling m_t = beta m_(t-1) + (1 - beta) g from m_0 = 0"))
-    d.add(_limit_step("limit of the step", alpha * ema_factor, alpha, "the step -alpha m_t tends to -alpha g"))
+                          r"Unroll $m_t = \beta m_{t-1} + (1 - \beta) g$ from $m_0 = 0$."))
+    d.add(_limit_step("limit of the step", alpha * ema_factor, alpha, r"The step $-\alpha m_t$ tends to $-\alpha g$."))
     m_adam = g * (1 - beta1**t)
     d.add(Step.substitution("Adam: bias correction is exact", m / (1 - beta1**t), {m: m_adam}, g,
-                            "Adam's m_t (beta_1, m_0 = 0) is the same EMA, m_t = (1 - beta_1^t) g, so "
-                            "m_hat_t = m_t/(1 - beta_1^t) = g for every t >= 1", lhs=sp.Symbol(r"\hat{m}_t")))
+                            r"Adam's $m_t$ ($\beta_1$, $m_0 = 0$) is the same EMA, $m_t = (1 - \beta_1^t)\,g$, so $\hat m_t ="
+                            r" m_t/(1 - \beta_1^t) = g$ for every $t \ge 1$ \cite{kingma2015}.", lhs=sp.Symbol(r"\hat{m}_t")))
     d.results.update({"m_t_factor": ema_factor, "steady_factor": sp.S.One, "adam_m_hat": g,
                       "adam_bias": 1 - beta1**t})
     return d

@@ -35,6 +35,7 @@ from typing import Any
 import sympy as sp
 
 from .derivation import Derivation, Step
+from .printing import latex
 
 __all__ = [
     "gd_derivations",
@@ -111,14 +112,14 @@ def quadratic_derivation() -> Derivation:
     """
     d = Derivation(
         topic="gd",
-        title="Gradient and minimizer of a quadratic",
+        title=r"Gradient and minimizer of a quadratic (checked for $n = 2, 3$)",
         symbols={"mu": mu, "L": L},
         source="standard calculus; Nesterov (2018), Sec. 2.1",
     )
     d.add(Step.assumed(
         "hypothesis",
         sp.Symbol(r"A = A^\top \succ 0,\ \operatorname{eig}(A) \subset [\mu, L],\ 0 < \mu \le L"),
-        "The problem class: A symmetric positive definite with eigenvalues in [mu, L].",
+        r"The problem class: $A$ symmetric positive definite with eigenvalues in $[\mu, L]$.",
         latex_statement=r"& A = A^\top \succ 0,\quad \operatorname{eig}(A) \subset [\mu, L],\quad 0 < \mu \le L",
     ))
     for n in (2, 3):
@@ -127,17 +128,17 @@ def quadratic_derivation() -> Derivation:
         total = rf"\Big(\tfrac12\sum_{{i,j=1}}^{{{n}}} x_i a_{{ij}} x_j - \sum_{{i=1}}^{{{n}}} b_i x_i\Big)"
         d.add(_shown(Step.identity(
             f"gradient-n{n}", grad, A * x - b,
-            f"Differentiate the explicit component sum of f (n = {n}, symmetric symbols a_ij = a_ji); "
-            "the residual against A x - b is 0.",
-        ), rf"\nabla_x {total} &= {sp.latex(grad)} = A x - b"))
+            f"Differentiate the explicit component sum of $f$ ($n = {n}$, symmetric symbols $a_{{ij}} = a_{{ji}}$); "
+            r"the residual against $Ax - b$ is $0$.",
+        ), rf"\nabla_x {total} &= {latex(grad)} = A x - b"))
         d.add(_shown(Step.identity(
             f"hessian-n{n}", sp.hessian(f, list(x)), A,
-            f"The second derivatives of f are the entries of A (n = {n}): f is a convex quadratic.",
-        ), rf"\nabla_x^2 f &= {sp.latex(sp.hessian(f, list(x)))} = A"))
+            f"The second derivatives of $f$ are the entries of $A$ ($n = {n}$): $f$ is a convex quadratic.",
+        ), rf"\nabla_x^2 f &= {latex(sp.hessian(f, list(x)))} = A"))
         xstar = A.adjugate() * b / A.det()
         d.add(_shown(Step.substitution(
             f"minimizer-n{n}", grad, dict(zip(x, xstar)), sp.zeros(n, 1),
-            f"x* = A^(-1) b = adj(A) b / det(A) (n = {n}) makes the gradient vanish.",
+            rf"$x^\star = A^{{-1}}b = \operatorname{{adj}}(A)\,b/\det A$ ($n = {n}$) makes the gradient vanish.",
         ), rf"\nabla f(x)\big|_{{x = \operatorname{{adj}}(A)\,b/\det A}} &= 0 \quad (n = {n})"))
     A2, x2, b2 = _symmetric_matrix(2), _vector("x", 2), _vector("b", 2)
     d.results["gradient"] = A2 * x2 - b2
@@ -179,8 +180,9 @@ def error_recurrence_derivation() -> Derivation:
     I3 = sp.eye(n)
     d.add(_shown(Step.identity(
         "recurrence", e_next, (I3 - eta * A) * (x - xs),
-        "Subtract x* from x_{t+1} = x_t - eta grad f(x_t) (gradient computed from the component sum, n = 3) "
-        "and use b = A x*: the error e_t = x_t - x* obeys e_{t+1} = (I - eta A) e_t.",
+        r"Subtract $x^\star$ from $x_{t+1} = x_t - \eta\nabla f(x_t)$ (gradient computed from the "
+        r"component sum, $n = 3$) and use $b = Ax^\star$: the error $e_t = x_t - x^\star$ obeys $e_{t+1} "
+        r"= (I - \eta A)e_t$.",
     ), r"x_t - \eta\nabla f(x_t) - x^\star\big|_{b = A x^\star} &= (I - \eta A)(x_t - x^\star)"))
 
     Q, _u = _rational_rotation()
@@ -189,19 +191,20 @@ def error_recurrence_derivation() -> Derivation:
     A2 = Q * Lam * Q.T
     d.add(_shown(Step.identity(
         "orthogonal", Q.T * Q, sp.eye(2),
-        "The rotation Q with cos = (1-u^2)/(1+u^2), sin = 2u/(1+u^2) is orthogonal (every 2x2 rotation but "
-        "the half turn has this form).",
+        r"The rotation $Q$ with $\cos = (1-u^2)/(1+u^2)$, $\sin = 2u/(1+u^2)$ is orthogonal (every "
+        r"$2\times 2$ rotation but the half turn has this form).",
     ), r"Q^\top Q &= I, \quad Q = \frac{1}{1+u^2}\begin{pmatrix} 1-u^2 & -2u \\ 2u & 1-u^2 \end{pmatrix}"))
     d.add(_shown(Step.identity(
         "eigenbasis-2x2", Q.T * (sp.eye(2) - eta * A2) * Q, sp.diag(1 - eta * l1, 1 - eta * l2),
-        "With A = Q Lambda Q^T, the iteration matrix in the eigenbasis is diagonal: "
-        "the factor per eigenvalue is 1 - eta lambda_i.",
+        r"With $A = Q\Lambda Q^\top$ the iteration matrix is diagonal in the eigenbasis: the factor per "
+        r"eigenvalue is $1 - \eta\lambda_i$.",
     ), r"Q^\top (I - \eta Q\Lambda Q^\top) Q &= \begin{pmatrix} 1-\eta\lambda_1 & 0 \\ 0 & 1-\eta\lambda_2 \end{pmatrix}"))
     A3 = sp.diag(l1, l2, l3)
     z = _vector("z", 3)
     d.add(Step.identity(
         "eigenbasis-3x3", z - eta * (A3 * z), sp.diag(1 - eta * l1, 1 - eta * l2, 1 - eta * l3) * z,
-        "One GD step on a diagonal 3x3 A multiplies each error component by 1 - eta lambda_i.",
+        r"One gradient step on a diagonal $3\times 3$ matrix $A$ multiplies each error component by $1 - "
+        r"\eta\lambda_i$.",
     ))
     e0 = _vector("e_0", 2)
 
@@ -210,12 +213,13 @@ def error_recurrence_derivation() -> Derivation:
 
     d.add(_shown(Step.substitution(
         "closed-form-base", closed_form(_t), {_t: 0}, e0,
-        "Base case of e_t = Q (I - eta Lambda)^t Q^T e_0 = (I - eta A)^t e_0: at t = 0 it is e_0.",
+        r"Base case of $e_t = Q(I - \eta\Lambda)^t Q^\top e_0 = (I - \eta A)^t e_0$: at $t = 0$ it is "
+        r"$e_0$.",
     ), r"Q (I - \eta\Lambda)^{t} Q^\top e_0\big|_{t=0} &= e_0"))
     d.add(_shown(Step.identity(
         "closed-form-step", (sp.eye(2) - eta * A2) * closed_form(_t), closed_form(_t + 1),
-        "Induction step (symbolic t): applying I - eta A to the closed form at t gives the closed form at t + 1; "
-        "hence e_t = (I - eta A)^t e_0.",
+        r"Induction step (symbolic $t$): applying $I - \eta A$ to the closed form at $t$ gives the closed"
+        r" form at $t + 1$; hence $e_t = (I - \eta A)^t e_0$.",
     ), r"(I - \eta A)\,Q (I - \eta\Lambda)^{t} Q^\top e_0 &= Q (I - \eta\Lambda)^{t+1} Q^\top e_0"))
     d.results["factor"] = 1 - eta * lam
     return d
@@ -241,32 +245,35 @@ def spectral_radius_derivation() -> Derivation:
     g2 = sp.diff(g, lam, 2)
     d.add(Step.identity(
         "second-derivative", sp.Derivative(g, (lam, 2)), 2 * eta**2,
-        "Differentiate the squared factor g(lambda) = (1 - eta lambda)^2 twice.",
+        r"Differentiate the squared factor $g(\lambda) = (1 - \eta\lambda)^2$ twice.",
         simplifier=lambda e: sp.expand(e.doit()),
     ))
-    d.add(Step.sign("convex", g2, ">", "g''(lambda) = 2 eta^2 > 0: g is convex in lambda."))
+    d.add(Step.sign("convex", g2, ">", r"$g''(\lambda) = 2\eta^2 > 0$: $g$ is convex in $\lambda$."))
     p, q = sp.symbols("p q", positive=True)
     interior = (q * mu + p * L) / (p + q)
     gap = (q * g.subs(lam, mu) + p * g.subs(lam, L)) / (p + q) - g.subs(lam, interior)
     gap_closed = p * q * eta**2 * (L - mu) ** 2 / (p + q) ** 2
     d.add(Step.identity(
         "convexity-gap", gap, gap_closed,
-        "At an interior point lambda = (q mu + p L)/(p + q) (p, q > 0) the chord of g lies above g by this gap.",
+        r"At an interior point $\lambda = (q\mu + pL)/(p + q)$ ($p, q > 0$) the chord of $g$ lies above "
+        r"$g$ by this gap.",
     ))
     d.add(Step.sign(
         "max-at-endpoint", gap_closed, ">=",
-        "The gap is >= 0, so g(lambda) <= max(g(mu), g(L)) on [mu, L]: the maximum is at an endpoint.",
+        r"The gap is non-negative, so $g(\lambda) \le \max\bigl(g(\mu), g(L)\bigr)$ on $[\mu, L]$: the "
+        r"maximum is at an endpoint.",
     ))
     z = sp.Symbol("z", positive=True)
     d.add(Step.sign(
         "sqrt-increasing", sp.diff(sp.sqrt(z), z), ">",
-        "sqrt is increasing, so |1 - eta lambda| = sqrt(g(lambda)) is also maximal at an endpoint.",
+        r"$z \mapsto \sqrt{z}$ is increasing, so $|1 - \eta\lambda| = \sqrt{g(\lambda)}$ is also maximal "
+        r"at an endpoint.",
     ))
     rho = sp.Max(sp.Abs(1 - eta * mu), sp.Abs(1 - eta * L))
     d.add(_shown(Step.identity(
         "spectral-radius", sp.Max(sp.sqrt(g.subs(lam, mu)), sp.sqrt(g.subs(lam, L))), rho,
-        "Hence rho(eta) = max over eig(A) in [mu, L] of |1 - eta lambda| = max(|1 - eta mu|, |1 - eta L|); "
-        "both endpoints are eigenvalues in the worst case.",
+        r"Hence $\rho(\eta) = \max_{\lambda \in [\mu, L]} |1 - \eta\lambda| = \max(|1 - \eta\mu|, |1 - "
+        r"\eta L|)$; both endpoints are eigenvalues in the worst case.",
     ), r"\rho(\eta) = \max_{\lambda \in [\mu, L]} |1 - \eta\lambda| &= \max\big(\sqrt{g(\mu)}, \sqrt{g(L)}\big) "
        r"= \max(|1 - \eta\mu|, |1 - \eta L|)"))
     d.results["rho"] = rho
@@ -291,21 +298,24 @@ def convergence_derivation() -> Derivation:
     s = sp.Symbol("s", real=True)
     d.add(Step.inequality(
         "scaled-step", sp.Abs(1 - s) < 1, s, sp.Interval.open(0, 2),
-        "A mode contracts iff its factor has modulus < 1; with s = eta lambda this is |1 - s| < 1.",
+        r"A mode contracts iff its factor has modulus $< 1$; with $s = \eta\lambda$ this is $|1 - s| < "
+        r"1$.",
     ))
     eta_real = sp.Symbol("eta", real=True)
     d.add(Step.inequality(
         "per-eigenvalue", sp.Abs(1 - eta_real * lam) < 1, eta_real, sp.Interval.open(0, 2 / lam),
-        "Map back (lambda > 0): the mode of eigenvalue lambda contracts iff 0 < eta < 2/lambda.",
+        r"Map back ($\lambda > 0$): the mode of eigenvalue $\lambda$ contracts iff $0 < \eta < "
+        r"2/\lambda$.",
     ))
     d.add(Step.sign(
         "bound-decreasing", sp.diff(2 / lam, lam), "<",
-        "2/lambda decreases in lambda, so every mode in [mu, L] contracts iff the mode lambda = L does.",
+        r"$2/\lambda$ decreases in $\lambda$, so every mode in $[\mu, L]$ contracts iff the mode $\lambda"
+        r" = L$ does.",
     ))
     d.add(Step.inequality(
         "convergence", sp.Abs(1 - eta_real * L) < 1, eta_real, sp.Interval.open(0, 2 / L),
-        "Convergence iff rho(eta) < 1 iff 0 < eta < 2/L; at eta = 2/L the mode L has factor -1 "
-        "(no decay), and beyond it grows by |1 - eta L| per step.",
+        r"Convergence iff $\rho(\eta) < 1$ iff $0 < \eta < 2/L$; at $\eta = 2/L$ the mode $L$ has factor "
+        r"$-1$ (no decay), and beyond it the error grows by $|1 - \eta L|$ per step.",
     ))
     d.results["eta_max"] = 2 / L
     return d
@@ -330,48 +340,51 @@ def optimal_step_derivation() -> Derivation:
     (eta_star,) = sp.solve(sp.Eq(1 - eta * mu, -(1 - eta * L)), eta)
     d.add(Step.solve(
         "min-max", sp.Eq(1 - eta * mu, -(1 - eta * L)), eta, [2 / (mu + L)],
-        "The two endpoint factors have equal modulus and opposite sign: 1 - eta mu = -(1 - eta L).",
+        r"The two endpoint factors have equal modulus and opposite sign: $1 - \eta\mu = -(1 - \eta L)$.",
     ))
     w, delta = sp.symbols("w delta", positive=True)
     spread = {L: mu + delta}  # L >= mu
     d.add(Step.sign(
         "left-branch", (left - right).subs(eta, eta_star / (1 + w)), ">",
-        "For eta = eta*/(1 + w) < eta* (w > 0): 1 - eta mu exceeds eta L - 1 ...",
+        r"For $\eta = \eta^\star/(1 + w) < \eta^\star$ ($w > 0$): $1 - \eta\mu$ exceeds $\eta L - 1$ "
+        r"\dots",
     ))
     d.add(Step.sign(
         "left-branch-abs", sp.expand((left - (1 - eta * L)).subs(spread)), ">",
-        "... and exceeds 1 - eta L (L = mu + delta, delta > 0), so rho(eta) = 1 - eta mu there.",
+        r"\dots\ and exceeds $1 - \eta L$ ($L = \mu + \delta$, $\delta > 0$), so $\rho(\eta) = 1 - "
+        r"\eta\mu$ there.",
     ))
     d.add(Step.sign(
         "left-decreasing", sp.diff(left, eta), "<",
-        "rho(eta) = 1 - eta mu decreases for eta < eta*.",
+        r"$\rho(\eta) = 1 - \eta\mu$ decreases for $\eta < \eta^\star$.",
     ))
     d.add(Step.sign(
         "right-branch", sp.cancel((right - left).subs(eta, eta_star * (1 + w))), ">",
-        "For eta = eta*(1 + w) > eta*: eta L - 1 exceeds 1 - eta mu (and eta mu - 1 < eta L - 1), "
-        "so rho(eta) = eta L - 1 there ...",
+        r"For $\eta = \eta^\star(1 + w) > \eta^\star$: $\eta L - 1$ exceeds $1 - \eta\mu$ (and $\eta\mu -"
+        r" 1 < \eta L - 1$), so $\rho(\eta) = \eta L - 1$ there \dots",
     ))
     d.add(Step.sign(
         "right-increasing", sp.diff(right, eta), ">",
-        "... which increases: the minimum of rho is at eta* = 2/(mu + L).",
+        r"\dots\ which increases: the minimum of $\rho$ is at $\eta^\star = 2/(\mu + L)$.",
     ))
     rho_star_mu_L = sp.factor(left.subs(eta, eta_star))
     d.add(Step.identity(
         "rho-star", rho_star_mu_L, (L - mu) / (L + mu),
-        "rho* = 1 - eta* mu at the crossing.",
+        r"$\rho^\star = 1 - \eta^\star\mu$ at the crossing.",
     ))
     rho_star = (kappa - 1) / (kappa + 1)
     d.add(Step.substitution(
         "rho-star-kappa", rho_star_mu_L, {L: kappa * mu}, rho_star,
-        "With kappa = L/mu the optimal rate depends on kappa alone.",
+        r"With $\kappa = L/\mu$ the optimal rate depends on $\kappa$ alone.",
         lhs=sp.Symbol(r"\rho^\star"),
     ))
     nu = sp.Symbol("nu", positive=True)
     rho_expr = spectral_radius_derivation().results["rho"]
     d.add(Step.substitution(
         "rho-at-eta-star", rho_expr.subs(eta, eta_star).subs(L, kappa * mu), {kappa: 1 + nu}, rho_star.subs(kappa, 1 + nu),
-        "Check against the spectral radius max(|1 - eta mu|, |1 - eta L|) at eta*, L = kappa mu, kappa = 1 + nu >= 1.",
-        lhs=sp.Symbol(r"\rho(\eta^\star)"),
+        r"Check against the spectral radius $\max(|1 - \eta\mu|, |1 - \eta L|)$ at $\eta^\star$, with $L "
+        r"= \kappa\mu$ and $\kappa = 1 + \nu \ge 1$.",
+        lhs=sp.Function("rho")(sp.Symbol(r"\eta^\star")),
     ))
     d.results["eta_star"] = eta_star
     d.results["rho_star"] = rho_star
@@ -390,28 +403,28 @@ def iteration_count_derivation() -> Derivation:
     """
     d = Derivation(
         topic="gd",
-        title="Iterations to reduce the error by epsilon",
+        title=r"Iterations to reduce the error by $\varepsilon$",
         symbols={"epsilon": epsilon, "rho": rho_symbol, "kappa": kappa},
         source="Nesterov (2018), Sec. 2.1.5",
     )
     T = sp.Symbol("T", real=True)
     d.add(Step.solve(
         "solve-T", rho_symbol**T - epsilon, T, [sp.log(epsilon) / sp.log(rho_symbol)],
-        "On the slowest mode ||e_T|| / ||e_0|| = rho^T; solve rho^T = epsilon for T.",
+        r"On the slowest mode $\|e_T\|/\|e_0\| = \rho^T$; solve $\rho^T = \varepsilon$ for $T$.",
     ))
     w = sp.Symbol("w", positive=True)
     d.add(Step.sign(
         "decreasing", sp.diff(rho_symbol**T, T).subs(rho_symbol, 1 / (1 + w)), "<",
-        "For rho = 1/(1 + w) < 1, rho^T decreases in T, so the first integer step with rho^t <= epsilon is "
-        "ceil(ln epsilon / ln rho).",
+        r"For $\rho = 1/(1 + w) < 1$, $\rho^T$ decreases in $T$, so the first integer step with $\rho^t "
+        r"\le \varepsilon$ is $\lceil \ln\varepsilon/\ln\rho \rceil$.",
     ))
     rho_star = optimal_step_derivation().results["rho_star"]
     T_star = sp.log(epsilon) / sp.log(rho_star)
     large = kappa / 2 * sp.log(1 / epsilon)
     d.add(Step.limit(
         "large-kappa", T_star / large, kappa, sp.oo, 1,
-        "At the optimal step the count over (kappa/2) ln(1/epsilon) tends to 1 as kappa -> oo "
-        "(ln((kappa-1)/(kappa+1)) ~ -2/kappa).",
+        r"At the optimal step the count divided by $\tfrac{\kappa}{2}\ln(1/\varepsilon)$ tends to $1$ as "
+        r"$\kappa \to \infty$ (since $\ln\frac{\kappa-1}{\kappa+1} \sim -2/\kappa$).",
     ))
     d.results["iterations"] = sp.ceiling(sp.log(epsilon) / sp.log(rho_symbol))
     d.results["iterations_optimal"] = sp.ceiling(T_star)

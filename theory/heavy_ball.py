@@ -56,7 +56,7 @@ SYMBOLS = {"alpha": alpha, "beta": beta, "lambda": lam, "mu": mu, "L": L, "kappa
 @cache
 def matrix_derivation() -> Derivation:
     r"""Iteration matrix, characteristic polynomial and roots from the update rule."""
-    x, xm, xs, e, em = sp.symbols("x x_prev x^* e_t e_{t-1}", real=True)
+    x, xm, xs, e, em = sp.symbols(r"x x_prev x^\star e_t e_{t-1}", real=True)
     grad = lam * (x - xs)  # gradient of the quadratic on one eigen-direction
     update = x - alpha * grad + beta * (x - xm)
     e_next = (update - xs).subs({x: e + xs, xm: em + xs})
@@ -65,15 +65,16 @@ def matrix_derivation() -> Derivation:
     d = Derivation(TOPIC, "Heavy ball: iteration matrix from the update rule", source=SOURCE,
                    symbols=dict(SYMBOLS))
     d.add(Step.identity("error recursion", sp.expand(e_next), (1 + beta - alpha * lam) * e - beta * em,
-                        "x+ = x - alpha grad f(x) + beta (x - x_prev) with grad f(x) = lambda (x - x*), minus x*"))
+                        r"$x^+ = x - \alpha\nabla f(x) + \beta(x - x^-)$ with $\nabla f(x) = \lambda(x - x^\star)$, minus"
+                        r" $x^\star$."))
     d.add(Step.identity("iteration matrix", M, companion(1 + beta - alpha * lam, beta),
-                        "state (e_t, e_{t-1}): coefficients of the error recursion, read off by SymPy"))
+                        r"In the state $(e_t, e_{t-1})$: the coefficients of the error recursion, read off by SymPy."))
     p = char_poly(M)
     d.add(Step.identity("characteristic polynomial", p, z**2 - (1 + beta - alpha * lam) * z + beta,
-                        "det(zI - M)"))
+                        r"$\det(zI - M)$."))
     disc = (1 + beta - alpha * lam) ** 2 - 4 * beta
     roots = [(1 + beta - alpha * lam + sp.sqrt(disc)) / 2, (1 + beta - alpha * lam - sp.sqrt(disc)) / 2]
-    d.add(Step.solve("roots", p, z, roots, "quadratic formula"))
+    d.add(Step.solve("roots", p, z, roots, r"The quadratic formula."))
     d.results.update({"matrix": M, "b": b, "c": c, "char_poly": p, "roots": roots,
                       "radius": radius_expr(b, c)})
     return d
@@ -91,20 +92,22 @@ def regimes_derivation() -> Derivation:
     D = (1 + beta - h) ** 2 - 4 * beta  # discriminant, h = alpha*lambda
     lo, hi = (1 - sp.sqrt(beta)) ** 2, (1 + sp.sqrt(beta)) ** 2
     d.add(Step.solve("discriminant vanishes", D, h, [sp.expand(lo), sp.expand(hi)],
-                     "discriminant of z^2 - (1+beta-h) z + beta, h = alpha lambda"))
+                     r"The discriminant of $z^2 - (1 + \beta - h)z + \beta$, with $h = \alpha\lambda$."))
     Dr = D.subs(beta, r**2)
     d.add(Step.identity("discriminant factors", Dr, (h - (1 - r) ** 2) * (h - (1 + r) ** 2),
-                        "with r = sqrt(beta)"))
+                        r"With $r = \sqrt{\beta}$."))
     d.add(Step.sign("negative inside the band", sp.factor(Dr.subs(h, (1 - r) ** 2 + 4 * r * u / (1 + u))), "<",
-                    "h = (1-r)^2 + 4r t, t = u/(1+u) in (0,1): D = -16 r^2 t (1-t) < 0, complex roots"))
+                    r"$h = (1-r)^2 + 4rt$ with $t = u/(1+u) \in (0,1)$: the discriminant is $-16r^2t(1-t) < 0$, "
+                    r"complex roots."))
     d.add(Step.sign("positive below the band", sp.factor(Dr.subs(h, (1 - r) ** 2 - s)), ">",
-                    "h = (1-r)^2 - s, s > 0: D = s (s + 4r) > 0, real roots"))
+                    r"$h = (1-r)^2 - s$, $s > 0$: the discriminant is $s(s + 4r) > 0$, real roots."))
     d.add(Step.sign("positive above the band", sp.factor(Dr.subs(h, (1 + r) ** 2 + s)), ">",
-                    "h = (1+r)^2 + s, s > 0: D = s (s + 4r) > 0, real roots"))
+                    r"$h = (1+r)^2 + s$, $s > 0$: the discriminant is $s(s + 4r) > 0$, real roots."))
     gen = quadratic_roots_derivation()
     c_sym = gen.symbols["c"]
     d.add(Step.substitution("modulus in the complex band", sp.sqrt(c_sym), {c_sym: beta}, sp.sqrt(beta),
-                            "complex roots of z^2 - bz + c have modulus sqrt(c) (checked generically); c = beta",
+                            r"Complex roots of $z^2 - bz + c$ have modulus $\sqrt{c}$ (checked for generic $b, c$); here $c ="
+                            r" \beta$.",
                             lhs=sp.Symbol("|z|")))
     d.results.update({"band_low": lo, "band_high": hi, "complex_modulus": sp.sqrt(beta)})
     return d
@@ -118,18 +121,18 @@ def region_derivation() -> Derivation:
     p = z**2 - (1 + beta - h) * z + beta
     d.add(Step.assumed("Schur-Jury criterion",
                        sp.Symbol(r"\rho<1 \iff |c|<1,\ p(1)>0,\ p(-1)>0"),
-                       "both roots of a real monic quadratic p(z) = z^2 - bz + c lie in |z| < 1 iff |c| < 1, "
-                       "p(1) > 0 and p(-1) > 0 (Jury, Theory and Application of the z-Transform Method, 1964)",
+                       r"Both roots of a real monic quadratic $p(z) = z^2 - bz + c$ lie in $|z| < 1$ iff $|c| < 1$, "
+                       r"$p(1) > 0$ and $p(-1) > 0$ (Jury's criterion \cite{jury1964}).",
                        latex_statement=r"& \rho<1 \iff |c|<1,\ p(1)>0,\ p(-1)>0"))
-    d.add(Step.substitution("p(1)", p, {z: 1}, h, "p(1) = alpha lambda", lhs=sp.Symbol("p(1)")))
-    d.add(Step.substitution("p(-1)", p, {z: -1}, 2 * (1 + beta) - h, "p(-1) = 2(1+beta) - alpha lambda",
+    d.add(Step.substitution("p(1)", p, {z: 1}, h, r"$p(1) = \alpha\lambda$.", lhs=sp.Symbol("p(1)")))
+    d.add(Step.substitution("p(-1)", p, {z: -1}, 2 * (1 + beta) - h, r"$p(-1) = 2(1+\beta) - \alpha\lambda$.",
                             lhs=sp.Symbol("p(-1)")))
     d.add(Step.inequality("step range", 2 * (1 + beta) - h > 0, h, sp.Interval.open(-sp.oo, 2 * (1 + beta)),
-                          "p(-1) > 0; together with p(1) = h > 0: 0 < alpha lambda < 2(1+beta)"))
+                          r"$p(-1) > 0$; together with $p(1) = h > 0$: $0 < \alpha\lambda < 2(1+\beta)$."))
     beta_real = sp.Symbol("beta", real=True)
     d.add(Step.inequality("momentum range", sp.Abs(beta_real) < 1, beta_real, sp.Interval.open(-1, 1),
-                          "|c| = |beta| < 1; with beta >= 0 (this form's range; beta = 0 is gradient descent): "
-                          "0 <= beta < 1"))
+                          r"$|c| = |\beta| < 1$; with $\beta \ge 0$ (this form's range; $\beta = 0$ is gradient descent): "
+                          r"$0 \le \beta < 1$."))
     d.results.update({"h_max": 2 * (1 + beta), "alpha_max": 2 * (1 + beta) / L})
     return d
 
@@ -140,15 +143,16 @@ def max_over_spectrum_derivation() -> Derivation:
     d = Derivation(TOPIC, "Heavy ball: the worst eigenvalue is an endpoint", source=SOURCE, symbols=dict(SYMBOLS))
     b = 1 + r**2 - h  # beta = r^2
     below = Step.sign("b > 0 below the band", sp.expand(b.subs(h, (1 - r) ** 2 - s)), ">",
-                      "h = (1-r)^2 - s: b = 2r + s > 0, so |b| = b decreases as h grows")
+                      r"$h = (1-r)^2 - s$: $b = 2r + s > 0$, so $|b| = b$ decreases as $h$ grows.")
     above = Step.sign("b < 0 above the band", sp.expand(b.subs(h, (1 + r) ** 2 + s)), "<",
-                      "h = (1+r)^2 + s: b = -2r - s < 0, so |b| = -b increases as h grows")
+                      r"$h = (1+r)^2 + s$: $b = -2r - s < 0$, so $|b| = -b$ increases as $h$ grows.")
     d.add(below)
     d.add(above)
     Bp = sp.Symbol("B", positive=True)
     floor = Step.sign("real-regime radius is at least sqrt(beta)",
                       sp.expand(((Bp + sp.sqrt(Bp**2 - 4 * r**2)) / 2 - r).subs(Bp, 2 * r + s)), ">",
-                      "with |b| = 2r + s >= 2 sqrt(beta): (|b| + sqrt(b^2 - 4 beta))/2 > sqrt(beta)")
+                      r"With $|b| = 2r + s \ge 2\sqrt{\beta}$: $\bigl(|b| + \sqrt{b^2 - 4\beta}\bigr)/2 > "
+                      r"\sqrt{\beta}$.")
     d.add(floor)
     gen = quadratic_roots_derivation()
 
@@ -162,9 +166,10 @@ def max_over_spectrum_derivation() -> Derivation:
     d.add(Step.custom(
         "max at the endpoints", sp.Eq(sp.Symbol(r"\rho(\alpha,\beta;\mu,L)"), sp.Max(sp.Symbol(r"\rho(\alpha\mu)"),
                                                                                        sp.Symbol(r"\rho(\alpha L)"))),
-        "rho(h) decreases below the band (|b| falls, radius increases with |b|), equals sqrt(beta) in the band "
-        "and increases above it, never below sqrt(beta): quasi-convex in h, so the max over [alpha mu, alpha L] "
-        "is at an end (or the whole band, where both ends give sqrt(beta))",
+        r"$\rho(h)$ decreases below the band ($|b|$ falls and the radius increases with $|b|$), equals "
+        r"$\sqrt{\beta}$ in the band and increases above it, never below $\sqrt{\beta}$: it is "
+        r"quasi-convex in $h$, so its maximum over $[\alpha\mu, \alpha L]$ is at an end (or on the whole "
+        r"band, where both ends give $\sqrt{\beta}$).",
         conclude, "combination", "re-runs the monotonicity checks it rests on"))
     d.results.update({"rate": sp.Max(rho_mu, rho_L), "rate_mu": rho_mu, "rate_L": rho_L})
     return d
@@ -176,10 +181,11 @@ def critical_damping_derivation() -> Derivation:
     d = Derivation(TOPIC, "Heavy ball: critical damping", source=SOURCE, symbols=dict(SYMBOLS))
     D = (1 + beta - h) ** 2 - 4 * beta
     d.add(Step.solve("double-root condition", D, beta, [(1 - sp.sqrt(h)) ** 2, (1 + sp.sqrt(h)) ** 2],
-                     "discriminant = 0 solved for beta; beta < 1 needs the root (1 - sqrt(h))^2 (h < 4)"))
+                     r"The discriminant $= 0$ solved for $\beta$; $\beta < 1$ needs the root $(1 - \sqrt{h})^2$ ($h < "
+                     r"4$)."))
     b = 1 + beta - h
     d.add(Step.substitution("double root", b / 2, {beta: (1 - sp.sqrt(h)) ** 2}, 1 - sp.sqrt(h),
-                            "the double root is b/2 = (1 + beta - h)/2", lhs=sp.Symbol("z_*")))
+                            r"The double root is $b/2 = (1 + \beta - h)/2$.", lhs=sp.Symbol(r"z_\star")))
     d.results.update({"beta_critical": (1 - sp.sqrt(h)) ** 2, "rate_critical": 1 - sp.sqrt(h)})
     return d
 
@@ -190,26 +196,27 @@ def optimal_tuning_derivation() -> Derivation:
     d = Derivation(TOPIC, "Heavy ball: Polyak's optimal tuning", source=SOURCE, symbols=dict(SYMBOLS))
     a = sp.Symbol("a", positive=True)  # a = sqrt(alpha)
     d.add(Step.assumed("design", sp.Symbol("design"),
-                       "put mu and L on the two edges of the complex band (critical damping at both ends): "
-                       "alpha mu = (1 - sqrt(beta))^2, alpha L = (1 + sqrt(beta))^2; then every lambda in [mu, L] "
-                       "lies in the band and rho = sqrt(beta), the smallest value the radius can take",
+                       r"Put $\mu$ and $L$ on the two edges of the complex band (critical damping at both ends): "
+                       r"$\alpha\mu = (1 - \sqrt{\beta})^2$, $\alpha L = (1 + \sqrt{\beta})^2$; then every $\lambda \in "
+                       r"[\mu, L]$ lies in the band and $\rho = \sqrt{\beta}$, the smallest value the radius can take.",
                        latex_statement=r"& \alpha\mu = (1-\sqrt\beta)^2,\quad \alpha L = (1+\sqrt\beta)^2"))
     # square roots (a = sqrt(alpha), r = sqrt(beta) < 1): a sqrt(mu) = 1 - r, a sqrt(L) = 1 + r; add them
     a_star = 2 / (sp.sqrt(L) + sp.sqrt(mu))
     d.add(Step.solve("sqrt(alpha)", a * sp.sqrt(mu) + a * sp.sqrt(L) - 2, a, [a_star],
-                     "adding a sqrt(mu) = 1 - r and a sqrt(L) = 1 + r, with a = sqrt(alpha), r = sqrt(beta)"))
+                     r"Add $a\sqrt{\mu} = 1 - r$ and $a\sqrt{L} = 1 + r$, with $a = \sqrt{\alpha}$, $r = "
+                     r"\sqrt{\beta}$."))
     r_star = a_star * sp.sqrt(L) - 1
     d.add(Step.identity("sqrt(beta)", r_star, (sp.sqrt(L) - sp.sqrt(mu)) / (sp.sqrt(L) + sp.sqrt(mu)),
-                        "r = a sqrt(L) - 1"))
+                        r"$r = a\sqrt{L} - 1$."))
     alpha_star = 4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2
-    d.add(Step.identity("alpha*", a_star**2, alpha_star, "alpha = a^2"))
-    d.add(Step.identity("check at mu", alpha_star * mu, (1 - r_star) ** 2, "alpha* mu = (1 - sqrt(beta*))^2"))
-    d.add(Step.identity("check at L", alpha_star * L, (1 + r_star) ** 2, "alpha* L = (1 + sqrt(beta*))^2"))
+    d.add(Step.identity("alpha*", a_star**2, alpha_star, r"$\alpha = a^2$."))
+    d.add(Step.identity("check at mu", alpha_star * mu, (1 - r_star) ** 2, r"$\alpha^\star\mu = (1 - \sqrt{\beta^\star})^2$."))
+    d.add(Step.identity("check at L", alpha_star * L, (1 + r_star) ** 2, r"$\alpha^\star L = (1 + \sqrt{\beta^\star})^2$."))
     rk = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
     d.add(Step.substitution("beta* in kappa", r_star**2, {L: kappa * mu}, rk**2,
-                            "L = kappa mu", lhs=sp.Symbol(r"\beta^*")))
+                            r"$L = \kappa\mu$.", lhs=sp.Symbol(r"\beta^\star")))
     d.add(Step.substitution("rho* in kappa", r_star, {L: kappa * mu}, rk,
-                            "rho = sqrt(beta*) on the whole band", lhs=sp.Symbol(r"\rho^*")))
+                            r"$\rho = \sqrt{\beta^\star}$ on the whole band.", lhs=sp.Symbol(r"\rho^\star")))
     d.results.update({
         "alpha": alpha_star, "beta": sp.factor(r_star**2), "rate": r_star,
         "beta_kappa": rk**2, "rate_kappa": rk,
@@ -220,20 +227,25 @@ def optimal_tuning_derivation() -> Derivation:
 @cache
 def iteration_count_derivation() -> Derivation:
     r"""Iterations to :math:`\varepsilon`: :math:`\ln(1/\varepsilon)/(-\ln\rho)`; heavy ball :math:`\sim(\sqrt\kappa/2)\ln(1/\varepsilon)`."""
-    d = Derivation(TOPIC, "Heavy ball vs gradient descent: iterations to accuracy epsilon", source=SOURCE,
+    d = Derivation(TOPIC, r"Heavy ball vs gradient descent: iterations to accuracy $\varepsilon$", source=SOURCE,
                    symbols=dict(SYMBOLS))
     k = sp.Symbol("k", positive=True)  # k = sqrt(kappa)
     rho_hb = (k - 1) / (k + 1)
     d.add(Step.limit("heavy ball: e-foldings per step", -k * sp.log(rho_hb), k, sp.oo, 2,
-                     "-ln rho* ~ 2/sqrt(kappa): error ~ exp(-2T/sqrt(kappa)), so T(eps) ~ (sqrt(kappa)/2) ln(1/eps)"))
+                     r"With $k = \sqrt{\kappa}$, $\rho^\star = (k - 1)/(k + 1)$ and $-\ln\rho^\star \sim 2/k$: the error "
+                     r"behaves like $\exp(-2T/\sqrt{\kappa})$, so "
+                     r"$T(\varepsilon) \sim \tfrac{\sqrt{\kappa}}{2}\ln(1/\varepsilon)$."))
     eta = 2 / (mu + L)
     d.add(Step.substitution("gradient descent rate", 1 - eta * mu, {L: kappa * mu}, (kappa - 1) / (kappa + 1),
-                            "GD with eta = 2/(mu + L): |1 - eta lambda| is largest, and equal, at mu and L",
-                            lhs=sp.Symbol(r"\rho_{GD}")))
+                            r"Gradient descent with $\eta = 2/(\mu + L)$: $|1 - \eta\lambda|$ is largest, and equal, at $\mu$"
+                            r" and $L$.",
+                            lhs=sp.Symbol(r"\rho_{\mathrm{GD}}")))
     d.add(Step.limit("gradient descent: e-foldings per step", -kappa * sp.log((kappa - 1) / (kappa + 1)), kappa,
-                     sp.oo, 2, "-ln rho_GD ~ 2/kappa: T(eps) ~ (kappa/2) ln(1/eps)"))
+                     sp.oo, 2, r"$-\ln\rho_{\mathrm{GD}} \sim 2/\kappa$: $T(\varepsilon) \sim "
+                               r"\tfrac{\kappa}{2}\ln(1/\varepsilon)$."))
     d.add(Step.limit("not exp(-sqrt(kappa) T)", sp.log(rho_hb) / (-k), k, sp.oo, 0,
-                     "the popular e^{-sqrt(kappa) T} would need -ln rho* = sqrt(kappa); in fact -ln rho*/sqrt(kappa) -> 0"))
+                     r"The popular $e^{-\sqrt{\kappa}\,T}$ would need $-\ln\rho^\star = \sqrt{\kappa} = k$; in fact "
+                     r"$-\ln\rho^\star/\sqrt{\kappa} \to 0$."))
     d.results.update({
         "efold_hb_asymptotic": k / 2, "efold_gd_asymptotic": kappa / 2,
         "iterations_hb": sp.log(1 / sp.Symbol("epsilon", positive=True)) / (-sp.log((sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1))),

@@ -41,8 +41,9 @@ Introduction to Difference Equations*, 3rd ed., Sec. 2.3); Polyak (1964); Nester
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+
 
 import sympy as sp
 
@@ -85,15 +86,15 @@ def _recurrence_residual(sequence, bb, cc):
 @cache
 def closed_form_derivation() -> Derivation:
     r"""Closed form of :math:`e_{t+1} = b e_t - c e_{t-1}`: distinct roots, double root, divided differences."""
-    d = Derivation(TOPIC, "Closed-form solution of one mode: e_{t+1} = b e_t - c e_{t-1}", source=SOURCE,
+    d = Derivation(TOPIC, r"Closed-form solution of one mode: $e_{t+1} = b e_t - c e_{t-1}$", source=SOURCE,
                    symbols={k: SYMBOLS[k] for k in ("t", "b", "c", "z", "z_1", "z_2", "e_0", "e_1")})
     # characteristic equation: z^t solves the recurrence iff z^2 - b z + c = 0
     d.add(Step.identity("characteristic equation",
                         sp.expand(z ** (t + 1) - b * z**t + c * z ** (t - 1), power_exp=True),
                         z ** (t - 1) * (z**2 - b * z + c),
-                        "substitute e_t = z^t: the recurrence holds for all t iff z^2 - b z + c = 0"))
+                        r"Substitute $e_t = z^t$: the recurrence holds for all $t$ iff $z^2 - bz + c = 0$."))
     d.add(Step.identity("Vieta", sp.expand((z - z1) * (z - z2)), z**2 - (z1 + z2) * z + z1 * z2,
-                        "with roots z_1, z_2 of z^2 - b z + c: b = z_1 + z_2 and c = z_1 z_2"))
+                        r"With roots $z_1, z_2$ of $z^2 - bz + c$: $b = z_1 + z_2$ and $c = z_1 z_2$."))
     bb, cc = z1 + z2, z1 * z2
     # distinct roots: constants from the initial conditions
     C1 = (e1 - z2 * e0) / (z1 - z2)
@@ -108,39 +109,39 @@ def closed_form_derivation() -> Derivation:
 
     d.add(Step.custom("constants from e_0, e_1 (distinct roots)",
                       sp.Eq(sp.Matrix([c1, c2]), sp.Matrix([C1, C2]), evaluate=False),
-                      "solve c_1 + c_2 = e_0, c_1 z_1 + c_2 z_2 = e_1 (z_1 != z_2)",
+                      r"Solve $c_1 + c_2 = e_0$, $c_1 z_1 + c_2 z_2 = e_1$ ($z_1 \ne z_2$).",
                       solve_constants, "solve", "sympy.solve of the 2x2 linear system"))
     distinct = lambda k: C1 * z1**k + C2 * z2**k  # noqa: E731
     d.add(Step.identity("distinct roots solve the recurrence",
                         _recurrence_residual(distinct, bb, cc), 0,
-                        "substitute e_t = c_1 z_1^t + c_2 z_2^t into e_{t+1} - b e_t + c e_{t-1}"))
+                        r"Substitute $e_t = c_1 z_1^t + c_2 z_2^t$ into $e_{t+1} - b e_t + c e_{t-1}$."))
     d.add(Step.identity("distinct roots: initial conditions",
                         sp.Matrix([distinct(0), distinct(1)]), sp.Matrix([e0, e1]),
-                        "t = 0 and t = 1 of the closed form"))
+                        r"$t = 0$ and $t = 1$ of the closed form."))
     # double root: b = 2z, c = z^2
     Aval, Bval = e0, e1 / z - e0
     double = lambda k: (Aval + Bval * k) * z**k  # noqa: E731
     d.add(Step.identity("double root solves the recurrence",
                         _recurrence_residual(double, 2 * z, z**2), 0,
-                        "b = 2z, c = z^2 (zero discriminant): substitute e_t = (A + B t) z^t"))
+                        r"$b = 2z$, $c = z^2$ (zero discriminant): substitute $e_t = (A + Bt)z^t$."))
     d.add(Step.identity("double root: initial conditions",
                         sp.Matrix([double(0), double(1)]), sp.Matrix([e0, e1]),
-                        "t = 0 and t = 1 give A = e_0 and (A + B) z = e_1"))
+                        r"$t = 0$ and $t = 1$ give $A = e_0$ and $(A + B)z = e_1$."))
     # divided-difference form, used for evaluation in floating point
     s = lambda k: (z1**k - z2**k) / (z1 - z2)  # noqa: E731
     d.add(Step.identity("divided-difference form (distinct roots)",
                         sp.expand(e1 * s(t) - cc * e0 * s(t - 1), power_exp=True),
                         sp.expand(distinct(t), power_exp=True),
-                        "e_t = e_1 s_t - c e_0 s_{t-1} with s_t = (z_1^t - z_2^t)/(z_1 - z_2)"))
+                        r"$e_t = e_1 s_t - c e_0 s_{t-1}$ with $s_t = (z_1^t - z_2^t)/(z_1 - z_2)$."))
     d.add(Step.identity("divided-difference form (double root)",
                         sp.expand(e1 * t * z ** (t - 1) - z**2 * e0 * (t - 1) * z ** (t - 2), power_exp=True),
                         sp.expand(double(t), power_exp=True),
-                        "s_t -> t z^{t-1} as z_2 -> z_1 = z"))
+                        r"$s_t \to t z^{t-1}$ as $z_2 \to z_1 = z$."))
     za, zb = r * sp.exp(sp.I * theta), r * sp.exp(-sp.I * theta)
     sc = (za**t - zb**t) / (za - zb)
     polar = r ** (t - 1) * sp.sin(t * theta) / sp.sin(theta)
     d.add(Step.identity("divided differences for a complex pair", sc, polar,
-                        "z_{1,2} = r e^{+-i theta}: s_t = r^{t-1} sin(t theta)/sin(theta) (real, no cancellation)",
+                        r"$z_{1,2} = r e^{\pm i\theta}$: $s_t = r^{t-1}\sin(t\theta)/\sin\theta$ (real, no cancellation).",
                         simplifier=lambda e: sp.simplify(sp.expand(e.rewrite(sp.exp), power_exp=True))))
     d.results.update({
         "c_1": C1, "c_2": C2, "distinct": distinct(t),
@@ -198,10 +199,10 @@ def mode_recurrence(method: str) -> ModeRecurrence:
     d = Derivation(TOPIC, f"Mode recurrence of {method} ({form} form)", source=SOURCE,
                    symbols={"lambda": lam, **{p: SYMBOLS[p] for p in params}})
     d.add(Step.identity("linear homogeneous", nxt - bb * e + cc * em, 0,
-                        "the update on f = lambda x^2/2 (x* = 0, error = iterate) is b e_t - c e_{t-1}; "
-                        "b and c are its coefficients, read off by SymPy"))
+                        r"The update on $f = \lambda x^2/2$ ($x^\star = 0$, error = iterate) is $b e_t - c e_{t-1}$; $b$ "
+                        r"and $c$ are its coefficients, read off by SymPy."))
     d.add(Step.identity("first step", sp.expand(update(e_init, e_init)), first * e_init,
-                        "x_{-1} = x_0: the first step has no momentum, e_1 = g e_0"))
+                        r"$x_{-1} = x_0$: the first step has no momentum, $e_1 = g e_0$."))
     d.results.update({"b": bb, "c": cc, "first": first})
     return ModeRecurrence(method, form, params, bb, cc, first, d)
 
@@ -218,14 +219,13 @@ def _optimal_tuning(method: str) -> tuple[dict, str]:
     """Optimal tuned parameters (as in proofs.specs) in terms of mu = 1, L = kappa (scale-free), and the source."""
     q = sp.sqrt(kappa)
     if method == "gd":
-        return {eta: 2 / (1 + kappa)}, "eta = 2/(mu + L) (Nesterov 2018, Thm 2.1.15)"
+        return {eta: 2 / (1 + kappa)}, "Nesterov (2018), Thm 2.1.15"
     if method == "heavy-ball":
         return ({alpha: 4 / (1 + q) ** 2, beta: ((q - 1) / (q + 1)) ** 2},
-                "alpha = 4/(sqrt(L) + sqrt(mu))^2, beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 (Polyak 1964)")
+                "Polyak (1964)")
     w = sp.sqrt(3 * kappa + 1)
     return ({alpha: 4 / (3 * kappa + 1), beta: (w - 2) / (w + 2)},
-            "alpha = 4/(3L + mu), beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2) "
-            "(Lessard, Recht & Packard 2016, Prop. 12)")
+            "Lessard, Recht & Packard (2016), Prop. 12")
 
 
 _TUNING_RESULT = {"eta": "eta_star", "alpha": "alpha", "beta": "beta"}
@@ -250,32 +250,35 @@ def exponent_derivation(method: str) -> Derivation:
     m = mode_recurrence(method)
     tuning, source = _optimal_tuning(method)
     p = EXPECTED_EXPONENT[method]
-    d = Derivation(TOPIC, f"Iteration count of {method} grows like kappa^{sp.sstr(p)}", source=source,
+    d = Derivation(TOPIC, rf"Iteration count of {method} grows like $\kappa^{{{sp.latex(p)}}}$", source=source,
                    symbols={"kappa": kappa})
     derived = _derived_tuning(method)
     for sym, value in tuning.items():
         d.add(Step.substitution(
             f"tuning {sym}", derived.results[_TUNING_RESULT[sym.name]], {derived.symbols["mu"]: 1, derived.symbols["L"]: kappa},
-            value, f"optimal tuning derived in the {method} section ({source}), at mu = 1, L = kappa",
+            value, rf"The optimal tuning derived in the {method} section, at $\mu = 1$, $L = \kappa$.",
             lhs=sym))
     bb = sp.radsimp(sp.factor(m.b.subs(tuning).subs(lam, 1)))
     cc = sp.factor(m.c.subs(tuning).subs(lam, 1))
     if method == "gd":
         d.add(Step.substitution("contraction at lambda = mu", m.b, {**tuning, lam: 1}, (kappa - 1) / (kappa + 1),
-                                "e_{t+1} = (1 - eta mu) e_t; with eta mu = 2/(1 + kappa)"))
+                                r"$e_{t+1} = (1 - \eta\mu)e_t$, with $\eta\mu = 2/(1 + \kappa)$."))
         rho = (kappa - 1) / (kappa + 1)
     else:
         zd = bb / 2
-        d.add(Step.identity("double root at lambda = mu", sp.radsimp(bb**2 - 4 * cc), 0,
-                            "the discriminant b^2 - 4c of the mode at lambda = mu vanishes: a double root z = b/2"))
+        d.add(replace(Step.identity("double root at lambda = mu", sp.radsimp(bb**2 - 4 * cc), 0,
+                                    r"The discriminant $b^2 - 4c$ of the mode at $\lambda = \mu$ vanishes: a double root "
+                                    r"$z = b/2$ (SymPy's residual is the discriminant at the tuned parameters)."),
+                      latex_statement=r"b^2 - 4c\,\big|_{\lambda = \mu,\ \text{tuned } \alpha, \beta} &= 0"))
         rho = sp.radsimp(sp.factor(zd))
         q = sp.sqrt(kappa)
         expected_rho = (q - 1) / (q + 1) if method == "heavy-ball" else 1 - 2 / sp.sqrt(3 * kappa + 1)
-        d.add(Step.identity("slowest root", rho, expected_rho, "z = b/2 at the tuned parameters"))
+        d.add(Step.identity("slowest root", rho, expected_rho, r"$z = b/2$ at the tuned parameters."))
         rho = expected_rho
     C = _GAP_CONSTANT[method]
     d.add(Step.limit("gap to 1 scales like kappa^-p", (1 - rho) * kappa**p, kappa, sp.oo, C,
-                     "(1 - rho) kappa^p tends to a finite constant > 0, so T = ln(1/eps)/(1 - rho) ~ kappa^p / C"))
+                     r"$(1 - \rho)\kappa^p$ tends to a finite constant $C > 0$, so $T = \ln(1/\varepsilon)/(1 - \rho) "
+                     r"\sim \kappa^p/C$."))
     d.results.update({"rho": rho, "exponent": p, "gap_constant": C})
     return d
 

@@ -55,7 +55,7 @@ SYMBOLS = {"alpha": alpha, "beta": beta, "lambda": lam, "mu": mu, "L": L, "kappa
 @cache
 def matrix_derivation() -> Derivation:
     r"""Iteration matrix, characteristic polynomial and roots of NAG from the update rule."""
-    x, xm, xs, e, em = sp.symbols("x x_prev x^* e_t e_{t-1}", real=True)
+    x, xm, xs, e, em = sp.symbols(r"x x_prev x^\star e_t e_{t-1}", real=True)
     y = x + beta * (x - xm)
     update = y - alpha * lam * (y - xs)
     e_next = (update - xs).subs({x: e + xs, xm: em + xs})
@@ -64,18 +64,18 @@ def matrix_derivation() -> Derivation:
     d = Derivation(TOPIC, "Nesterov: iteration matrix from the update rule", source=SOURCE, symbols=dict(SYMBOLS))
     d.add(Step.identity("error recursion", sp.expand(e_next),
                         (1 + beta) * (1 - alpha * lam) * e - beta * (1 - alpha * lam) * em,
-                        "y = x + beta (x - x_prev), x+ = y - alpha lambda (y - x*), minus x*"))
+                        r"$y = x + \beta(x - x^-)$, $x^+ = y - \alpha\lambda(y - x^\star)$, minus $x^\star$."))
     d.add(Step.identity("iteration matrix", M, companion((1 + beta) * (1 - alpha * lam), beta * (1 - alpha * lam)),
-                        "state (e_t, e_{t-1}): coefficients of the error recursion, read off by SymPy"))
+                        r"In the state $(e_t, e_{t-1})$: the coefficients of the error recursion, read off by SymPy."))
     p = char_poly(M)
     bb, cc = (1 + beta) * (1 - alpha * lam), beta * (1 - alpha * lam)
-    d.add(Step.identity("characteristic polynomial", p, z**2 - bb * z + cc, "det(zI - M)"))
+    d.add(Step.identity("characteristic polynomial", p, z**2 - bb * z + cc, r"$\det(zI - M)$."))
     p_q = z**2 - (1 + beta) * q * z + beta * q
     d.add(Step.substitution("in q = 1 - alpha lambda", p, {alpha: (1 - q) / lam}, p_q,
-                            "write q = 1 - alpha lambda", lhs=sp.Symbol("p(z)")))
+                            r"Write $q = 1 - \alpha\lambda$.", lhs=sp.Symbol("p(z)")))
     disc = (1 + beta) ** 2 * q**2 - 4 * beta * q
     d.add(Step.solve("roots", p_q, z, [((1 + beta) * q + sp.sqrt(disc)) / 2, ((1 + beta) * q - sp.sqrt(disc)) / 2],
-                     "quadratic formula"))
+                     r"The quadratic formula."))
     roots = [(bb + sp.sqrt(bb**2 - 4 * cc)) / 2, (bb - sp.sqrt(bb**2 - 4 * cc)) / 2]
     d.results.update({"matrix": M, "b": b, "c": c, "char_poly": p, "roots": roots, "radius": radius_expr(b, c)})
     return d
@@ -95,20 +95,21 @@ def regimes_derivation() -> Derivation:
     d = Derivation(TOPIC, "Nesterov: real and complex regimes", source=SOURCE, symbols=dict(SYMBOLS))
     D = ((1 + beta) * q) ** 2 - 4 * beta * q
     d.add(Step.identity("discriminant factors", D, q * ((1 + beta) ** 2 * q - 4 * beta),
-                        "discriminant of z^2 - (1+beta) q z + beta q, q = 1 - alpha lambda"))
-    d.add(Step.solve("discriminant vanishes", D, q, [0, _QC], "roots of the discriminant in q"))
+                        r"The discriminant of $z^2 - (1+\beta)qz + \beta q$, with $q = 1 - \alpha\lambda$."))
+    d.add(Step.solve("discriminant vanishes", D, q, [0, _QC], r"The roots of the discriminant in $q$."))
     d.add(Step.sign("negative inside the band", sp.factor(D.subs(q, _QC * u / (1 + u))), "<",
-                    "q = q_c t, t = u/(1+u) in (0,1), q_c = 4 beta/(1+beta)^2: complex roots"))
-    d.add(Step.sign("positive for q < 0", sp.factor(D.subs(q, -s)), ">", "q = -s: real roots"))
-    d.add(Step.sign("positive above the band", sp.factor(D.subs(q, _QC + s)), ">", "q = q_c + s: real roots"))
+                    r"$q = q_c t$ with $t = u/(1+u) \in (0,1)$ and $q_c = 4\beta/(1+\beta)^2$: complex roots."))
+    d.add(Step.sign("positive for q < 0", sp.factor(D.subs(q, -s)), ">", r"$q = -s$: real roots."))
+    d.add(Step.sign("positive above the band", sp.factor(D.subs(q, _QC + s)), ">", r"$q = q_c + s$: real roots."))
     gen = quadratic_roots_derivation()
     c_sym = gen.symbols["c"]
     d.add(Step.substitution("modulus in the complex band", sp.sqrt(c_sym), {c_sym: beta * (1 - h)},
                             sp.sqrt(beta * (1 - h)),
-                            "complex roots of z^2 - bz + c have modulus sqrt(c) (checked generically)",
+                            r"Complex roots of $z^2 - bz + c$ have modulus $\sqrt{c}$ (checked for generic $b, c$).",
                             lhs=sp.Symbol("|z|")))
     d.add(Step.identity("band in alpha lambda", 1 - _QC, ((1 - beta) / (1 + beta)) ** 2,
-                        "q < q_c  <=>  alpha lambda > ((1 - beta)/(1 + beta))^2; q > 0 <=> alpha lambda < 1"))
+                        r"$q < q_c \iff \alpha\lambda > \bigl((1 - \beta)/(1 + \beta)\bigr)^2$, and $q > 0 \iff "
+                        r"\alpha\lambda < 1$."))
     d.results.update({"band_low": ((1 - beta) / (1 + beta)) ** 2, "band_high": sp.S.One,
                       "complex_modulus": sp.sqrt(beta * (1 - alpha * lam))})
     return d
@@ -120,20 +121,20 @@ def region_derivation() -> Derivation:
     d = Derivation(TOPIC, "Nesterov: convergence region", source=SOURCE + "; Jury (1964)", symbols=dict(SYMBOLS))
     p = z**2 - (1 + beta) * (1 - h) * z + beta * (1 - h)
     d.add(Step.assumed("Schur-Jury criterion", sp.Symbol("Jury"),
-                       "both roots of a real monic quadratic p(z) = z^2 - bz + c lie in |z| < 1 iff |c| < 1, "
-                       "p(1) > 0 and p(-1) > 0 (Jury, Theory and Application of the z-Transform Method, 1964)",
+                       r"Both roots of a real monic quadratic $p(z) = z^2 - bz + c$ lie in $|z| < 1$ iff $|c| < 1$, "
+                       r"$p(1) > 0$ and $p(-1) > 0$ (Jury's criterion \cite{jury1964}).",
                        latex_statement=r"& \rho<1 \iff |c|<1,\ p(1)>0,\ p(-1)>0"))
-    d.add(Step.substitution("p(1)", p, {z: 1}, h, "p(1) = alpha lambda > 0", lhs=sp.Symbol("p(1)")))
-    d.add(Step.substitution("p(-1)", p, {z: -1}, 1 + (1 + 2 * beta) * (1 - h), "p(-1) = 1 + (1 + 2 beta) q",
+    d.add(Step.substitution("p(1)", p, {z: 1}, h, r"$p(1) = \alpha\lambda > 0$.", lhs=sp.Symbol("p(1)")))
+    d.add(Step.substitution("p(-1)", p, {z: -1}, 1 + (1 + 2 * beta) * (1 - h), r"$p(-1) = 1 + (1 + 2\beta)q$.",
                             lhs=sp.Symbol("p(-1)")))
     h_max = 2 * (1 + beta) / (1 + 2 * beta)
     d.add(Step.solve("p(-1) = 0", 1 + (1 + 2 * beta) * (1 - h), h, [h_max],
-                     "p(-1) vanishes at alpha lambda = 2(1+beta)/(1+2beta)"))
+                     r"$p(-1)$ vanishes at $\alpha\lambda = 2(1+\beta)/(1+2\beta)$."))
     d.add(Step.sign("p(-1) decreases in alpha lambda", sp.diff(1 + (1 + 2 * beta) * (1 - h), h), "<",
-                    "so p(-1) > 0 <=> alpha lambda < 2(1+beta)/(1+2beta)"))
+                    r"So $p(-1) > 0 \iff \alpha\lambda < 2(1+\beta)/(1+2\beta)$."))
     d.add(Step.sign("|c| < 1 at the large-step end", sp.factor(1 - beta * (h_max - 1)), ">",
-                    "on 0 < h < h_max, c = beta (1 - h) lies between -beta/(1+2beta) and beta; "
-                    "|c| < 1 there iff beta < 1"))
+                    r"On $0 < h < h_{\max}$, $c = \beta(1 - h)$ lies between $-\beta/(1+2\beta)$ and $\beta$; $|c| < "
+                    r"1$ there iff $\beta < 1$."))
     d.results.update({"h_max": h_max, "alpha_max": h_max / L})
     return d
 
@@ -146,15 +147,17 @@ def max_over_spectrum_derivation() -> Derivation:
     R_neg = ((1 + beta) * s + sp.sqrt((1 + beta) ** 2 * s**2 + 4 * beta * s)) / 2
     steps = [
         Step.sign("q < 0: radius grows as q falls", sp.diff(R_neg, s), ">",
-                  "radius ((1+beta)|q| + sqrt((1+beta)^2 q^2 - 4 beta q))/2 with q = -s: d/ds > 0"),
+                  r"The radius $\bigl((1+\beta)|q| + \sqrt{(1+\beta)^2q^2 - 4\beta q}\bigr)/2$ with $q = -s$ has "
+                  r"positive derivative in $s$."),
         Step.sign("complex band: radius grows with q", sp.diff(sp.sqrt(beta * s), s), ">",
-                  "radius sqrt(beta q) for 0 < q < q_c (q = s)"),
+                  r"The radius is $\sqrt{\beta q}$ for $0 < q < q_c$ ($q = s$)."),
     ]
     # q = q_c + s above the band: radius ((1+beta)q + sqrt(D))/2; d/dq = ((1+beta) + ((1+beta)^2 q - 2beta)/sqrt(D))/2
     num = sp.expand(((1 + beta) ** 2 * q - 2 * beta).subs(q, _QC + s))
     steps.append(Step.sign("q > q_c: radius grows with q", (1 + beta) + num / w, ">",
-                           "d/dq of ((1+beta) q + sqrt(D))/2 = ((1+beta) + ((1+beta)^2 q - 2 beta)/sqrt(D))/2, "
-                           "q = q_c + s, w = sqrt(D) > 0"))
+                           r"$\frac{\mathrm{d}}{\mathrm{d}q}\,\tfrac12\bigl((1+\beta)q + \sqrt{D}\bigr) = "
+                           r"\tfrac12\bigl((1+\beta) + ((1+\beta)^2q - 2\beta)/\sqrt{D}\bigr)$, with $q = q_c + s$ and $w = "
+                           r"\sqrt{D} > 0$."))
     for st in steps:
         d.add(st)
 
@@ -165,8 +168,9 @@ def max_over_spectrum_derivation() -> Derivation:
     d.add(Step.custom(
         "max at the endpoints", sp.Eq(sp.Symbol(r"\rho(\alpha,\beta;\mu,L)"),
                                       sp.Max(sp.Symbol(r"\rho(\alpha\mu)"), sp.Symbol(r"\rho(\alpha L)"))),
-        "the radius is 0 at q = 0, decreasing in q for q < 0 and increasing for q > 0 (continuous at q_c): "
-        "quasi-convex in q = 1 - alpha lambda, so its max over lambda in [mu, L] is at an end",
+        r"The radius is $0$ at $q = 0$, decreasing in $q$ for $q < 0$ and increasing for $q > 0$ "
+        r"(continuous at $q_c$): it is quasi-convex in $q = 1 - \alpha\lambda$, so its maximum over "
+        r"$\lambda \in [\mu, L]$ is at an end.",
         conclude, "combination", "re-runs the monotonicity checks it rests on"))
     rho_mu = radius_expr((1 + beta) * (1 - alpha * mu), beta * (1 - alpha * mu))
     rho_L = radius_expr((1 + beta) * (1 - alpha * L), beta * (1 - alpha * L))
@@ -183,19 +187,20 @@ def standard_tuning_derivation() -> Derivation:
     b_std = (k - 1) / (k + 1)
     q_mu = 1 - 1 / k**2  # 1 - mu/L
     d.add(Step.substitution("double root at mu", (1 + beta) ** 2 * q - 4 * beta, {beta: b_std, q: q_mu}, 0,
-                            "at lambda = mu, q = 1 - 1/kappa; the discriminant factor (1+beta)^2 q - 4 beta vanishes"))
+                            r"At $\lambda = \mu$, $q = 1 - 1/\kappa$; the discriminant factor $(1+\beta)^2q - 4\beta$ "
+                            r"vanishes."))
     d.add(Step.substitution("the double root", (1 + beta) * q / 2, {beta: b_std, q: q_mu}, 1 - 1 / k,
-                            "a double root equals b/2 = (1+beta) q/2", lhs=sp.Symbol("z_*")))
+                            r"A double root equals $b/2 = (1+\beta)q/2$.", lhs=sp.Symbol(r"z_\star")))
     d.add(Step.substitution("all roots 0 at L", z**2 - (1 + beta) * q * z + beta * q, {q: 0}, z**2,
-                            "at lambda = L, q = 1 - alpha L = 0", lhs=sp.Symbol("p_L(z)")))
+                            r"At $\lambda = L$, $q = 1 - \alpha L = 0$.", lhs=sp.Symbol("p_{L}(z)")))
 
     def from_monotonicity():
         bad = [o.step.label for o in max_over_spectrum_derivation().outcomes() if o.status.value == "failed"]
         return (not bad), (bad or sp.S.Zero)
 
     d.add(Step.custom("max at mu", sp.Eq(sp.Symbol(r"\rho"), sp.Symbol(r"\rho(\mu)")),
-                      "for lambda in [mu, L], q runs over [0, 1 - 1/kappa], where the radius increases with q "
-                      "(checked in 'the worst eigenvalue is an endpoint'): the largest radius is at lambda = mu",
+                      r"For $\lambda \in [\mu, L]$, $q$ runs over $[0, 1 - 1/\kappa]$, where the radius increases with "
+                      r"$q$ (checked in the step on the worst eigenvalue): the largest radius is at $\lambda = \mu$.",
                       from_monotonicity, "combination", "re-runs the monotonicity checks it rests on",
                       latex_statement=r"& \rho = \max_{\lambda\in[\mu,L]}\rho(\lambda) = \rho(\mu) = 1 - 1/\sqrt\kappa"))
     d.results.update({"alpha": 1 / L, "beta": (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1),
@@ -210,31 +215,33 @@ def optimal_tuning_derivation() -> Derivation:
                    "Optim. 26(1), Sec. 3.3 / Table 1", symbols=dict(SYMBOLS))
     qm, qL = sp.symbols("q_mu q_L", real=True)
     d.add(Step.assumed("design", sp.Symbol("design"),
-                       "the radius is quasi-convex in q, so make the ends equal: a double root rho at lambda = mu "
-                       "(q_mu > 0) and the root -rho at lambda = L (q_L < 0)",
+                       r"The radius is quasi-convex in $q$, so make the ends equal: a double root $\rho$ at $\lambda = "
+                       r"\mu$ ($q_\mu > 0$) and the root $-\rho$ at $\lambda = L$ ($q_L < 0$).",
                        latex_statement=r"& p_\mu(z) = (z-\rho)^2,\quad p_L(-\rho) = 0"))
     # double root: (1+beta) q_mu = 2 rho, beta q_mu = rho^2; eliminate beta = rho^2/q_mu
     d.add(Step.solve("q at mu", (1 + rho**2 / qm) * qm - 2 * rho, qm, [2 * rho - rho**2],
-                     "match z^2 - (1+beta) q_mu z + beta q_mu = (z - rho)^2: beta q_mu = rho^2, (1+beta) q_mu = 2 rho"))
+                     r"Match $z^2 - (1+\beta)q_\mu z + \beta q_\mu = (z - \rho)^2$: $\beta q_\mu = \rho^2$ and "
+                     r"$(1+\beta)q_\mu = 2\rho$."))
     beta_rho = rho**2 / (2 * rho - rho**2)
-    d.add(Step.identity("beta in rho", beta_rho, rho / (2 - rho), "beta = rho^2/q_mu"))
-    d.add(Step.identity("alpha mu in rho", 1 - (2 * rho - rho**2), (1 - rho) ** 2, "alpha mu = 1 - q_mu"))
+    d.add(Step.identity("beta in rho", beta_rho, rho / (2 - rho), r"$\beta = \rho^2/q_\mu$."))
+    d.add(Step.identity("alpha mu in rho", 1 - (2 * rho - rho**2), (1 - rho) ** 2, r"$\alpha\mu = 1 - q_\mu$."))
     qL_rho = 1 - kappa * (1 - rho) ** 2  # alpha L = kappa alpha mu
     pL = z**2 - (1 + beta) * qL * z + beta * qL
     at_L = sp.numer(sp.together(pL.subs({z: -rho, beta: rho / (2 - rho), qL: qL_rho})))
     s3 = sp.sqrt(3 * kappa + 1)
     d.add(Step.solve("rho from the end L", at_L, rho, [1 - 2 / s3, 1 + 2 / s3],
-                     "p_L(-rho) = 0 with q_L = 1 - kappa (1 - rho)^2; rho < 1 picks the minus sign", subset=False))
+                     r"$p_L(-\rho) = 0$ with $q_L = 1 - \kappa(1 - \rho)^2$; $\rho < 1$ picks the minus sign.", subset=False))
     rho_star = 1 - 2 / s3
     d.add(Step.substitution("alpha", (1 - rho_star) ** 2 / mu, {kappa: L / mu}, 4 / (3 * L + mu),
-                            "alpha = (1 - rho)^2/mu", lhs=sp.Symbol(r"\alpha^*")))
+                            r"$\alpha = (1 - \rho)^2/\mu$.", lhs=sp.Symbol(r"\alpha^\star")))
     d.add(Step.substitution("beta", rho / (2 - rho), {rho: rho_star}, (s3 - 2) / (s3 + 2),
-                            "beta = rho/(2 - rho)", lhs=sp.Symbol(r"\beta^*")))
+                            r"$\beta = \rho/(2 - \rho)$.", lhs=sp.Symbol(r"\beta^\star")))
     other = (beta * qL / (-rho)).subs({beta: rho / (2 - rho), qL: qL_rho}).subs(rho, rho_star)
     d.add(Step.identity("other root at L is rho/3", other, rho_star / 3,
-                        "Vieta: the other root at L is beta q_L/(-rho), smaller in modulus, so rho(L) = rho"))
+                        r"Vieta: the other root at $L$ is $\beta q_L/(-\rho)$, smaller in modulus, so $\rho(L) = \rho$."))
     d.add(Step.sign("q at L is negative", sp.expand(qL_rho.subs(rho, rho_star).subs(kappa, 1 + s)), "<",
-                    "q_L = 1 - 4 kappa/(3 kappa + 1) < 0 for kappa = 1 + s > 1: the root -rho sits on the real axis"))
+                    r"$q_L = 1 - 4\kappa/(3\kappa + 1) < 0$ for $\kappa = 1 + s > 1$: the root $-\rho$ sits on the "
+                    r"real axis."))
     d.results.update({
         "alpha": 4 / (3 * L + mu),
         "beta": (sp.sqrt(3 * L / mu + 1) - 2) / (sp.sqrt(3 * L / mu + 1) + 2),

@@ -104,26 +104,27 @@ def quadratic_roots_derivation() -> Derivation:
     r_minus = (_b - sp.sqrt(_b**2 - 4 * _c)) / 2
     d = Derivation(
         topic="heavy-ball",
-        title="Two-step recurrences: roots of z^2 - b z + c",
+        title=r"Two-step recurrences: roots of $z^2 - bz + c$",
         symbols={"b": _b, "c": _c},
         source="Polyak (1964); Lessard, Recht & Packard (2016), Sec. 2",
     )
     d.add(Step.identity("characteristic polynomial", (z * sp.eye(2) - M).det(), z**2 - _b * z + _c,
-                        "det(zI - M) of the companion matrix M = [[b, -c], [1, 0]]"))
-    d.add(Step.solve("roots", p, z, [r_plus, r_minus], "quadratic formula for z^2 - b z + c = 0"))
+                        r"$\det(zI - M)$ of the companion matrix $M = \begin{pmatrix} b & -c\\ 1 & 0\end{pmatrix}$."))
+    d.add(Step.solve("roots", p, z, [r_plus, r_minus], r"The quadratic formula for $z^2 - bz + c = 0$."))
     d.add(Step.identity("product of the roots", sp.Mul(r_plus, r_minus, evaluate=False), _c,
-                        "Vieta: the two roots multiply to c"))
+                        r"Vieta: the two roots multiply to $c$."))
     # complex regime: b^2 < 4c, write 4c - b^2 = w^2 with w > 0; the roots are (b ± i w)/2
     zc = (_b + sp.I * _w) / 2
     d.add(Step.identity("complex roots have modulus sqrt(c)",
                         sp.Mul(zc, sp.conjugate(zc), evaluate=False), (_b**2 + _w**2) / 4,
-                        "z conj(z) for z = (b + i w)/2, w = sqrt(4c - b^2) > 0; and (b^2 + w^2)/4 = c"))
+                        r"$z\bar z$ for $z = (b + iw)/2$, $w = \sqrt{4c - b^2} > 0$; and $(b^2 + w^2)/4 = c$."))
     # real regime: b^2 >= 4c, write b^2 - 4c = s^2; the larger modulus is (|b| + s)/2 >= |b|/2
     Bp = sp.Symbol("B", positive=True)  # B = |b|
     rho_real = (Bp + sp.sqrt(Bp**2 - 4 * _c)) / 2
     d.add(Step.sign("real-regime radius increases with |b|",
                     sp.diff(rho_real, Bp).subs(sp.sqrt(Bp**2 - 4 * _c), _s), ">",
-                    "d/d|b| of (|b| + sqrt(b^2 - 4c))/2 = (1 + |b|/s)/2 with s = sqrt(b^2 - 4c) > 0"))
+                    r"$\frac{\mathrm{d}}{\mathrm{d}|b|}\,\tfrac12\bigl(|b| + \sqrt{b^2 - 4c}\bigr) = \tfrac12(1 + "
+                    r"|b|/s)$ with $s = \sqrt{b^2 - 4c} > 0$."))
     d.results.update({"char_poly": p, "root_plus": r_plus, "root_minus": r_minus,
                       "radius": radius_expr(_b, _c)})
     return d

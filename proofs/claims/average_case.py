@@ -46,7 +46,7 @@ def _confirm(method: str):
         worst = int(dev.argmax())
         return Comparison(
             computed=float(dev.max()), expected=0.0, tolerance=TOLERANCE[method], guarantee=Guarantee.TIGHT,
-            quantity="max over t <= 30 of |simulated / predicted loss - 1|",
+            quantity=r"largest relative error of the predicted loss over $t \le 30$",
             detail=(f"d = {r.dim}, ratio {r.ratio}, T = {r.steps}, {r.precision}; worst step t = {worst}: "
                     f"simulated {r.simulated[worst]:.10g}, predicted {r.predicted[worst]:.10g}; "
                     f"at t = {r.steps}: {r.simulated[-1]:.6g} vs {r.predicted[-1]:.6g}; the only gap is the "
@@ -69,8 +69,9 @@ CLAIMS = [
         id=f"average-case-{method}",
         topic="average-case",
         statement=(f"For least squares with a Marchenko--Pastur spectrum (ratio $r = {RATIO}$) and an isotropic start "
-                   r"with $\mathbb E\|x_0 - x^*\|^2 = R^2$, " + _NAMES[method][0] + r" has expected loss "
-                   r"$\mathbb E[f(x_t) - f^*] \to \tfrac{R^2}{2}\int \lambda P_t(\lambda)^2\,d\mu_{MP}(\lambda)$ "
+                   r"with $\mathbb E\|x_0 - x^\star\|^2 = R^2$, " + _NAMES[method][0] + r" has expected loss "
+                   r"$\mathbb E[f(x_t) - f^\star] \to \tfrac{R^2}{2}\int \lambda P_t(\lambda)^2$ "
+                   r"$d\mu_{\mathrm{MP}}(\lambda)$ "
                    r"with its residual polynomial $P_t$; a $d = 2\cdot 10^6$ simulation matches it at every step "
                    r"$t \le 30$ within $" + _TOLERANCE_TEX[method] + "$ relative."),
         derivation=_derivation,

@@ -52,7 +52,7 @@ def claim_steps(rho: float, e_foldings: float = RATE_E_FOLDINGS) -> int:
     return max(100, math.ceil(e_foldings / (1.0 - rho)))
 
 
-def gap_comparison(fit: float, expected: float, tolerance: float, quantity: str = "rate", detail: str = "") -> Comparison:
+def gap_comparison(fit: float, expected: float, tolerance: float, quantity: str = "fitted rate", detail: str = "") -> Comparison:
     r"""Compare a fitted rate with ``expected`` on the gap: ``1 - rate`` (converging) or ``rate - 1`` (growth).
 
     The detail keeps both rates and the relative error on ρ itself (implied by the gap check).
@@ -60,7 +60,7 @@ def gap_comparison(fit: float, expected: float, tolerance: float, quantity: str 
     growth = expected > 1
     computed_gap = fit - 1.0 if growth else 1.0 - fit
     expected_gap = expected - 1.0 if growth else 1.0 - expected
-    name = f"{quantity} - 1" if growth else f"1 - {quantity}"
+    name = rf"excess $\rho - 1$, $\rho$ = {quantity}" if growth else rf"gap $1 - \rho$, $\rho$ = {quantity}"
     rho_err = abs(fit - expected) / expected if math.isfinite(fit) else float("inf")
     text = (f"{quantity}: simulated {fit:.10g}, theory {expected:.10g} (within {rho_err:.2g} relative, i.e. "
             f"{100 * rho_err:.3g} % of rho); the gap is compared, tolerance {tolerance:g} relative")
@@ -89,7 +89,7 @@ def one_step_comparison(method: str, form: str, matrix: sp.Matrix, symbols: Mapp
         s_th = M[1][0] * x + M[1][1] * x_prev
         scale = max(np.max(np.abs(x_th)), 1.0)
         worst = max(worst, float(np.max(np.abs(x_num - x_th)) / scale), float(np.max(np.abs(s_num - s_th))))
-    return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step",
+    return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "largest relative difference of one step",
                       "20 random (alpha, beta), 1000 random (lambda, x_t, x_{t-1}) each")
 
 
@@ -116,7 +116,7 @@ def tuned_rate_claim(claim_id: str, topic: str, method: str, tuning: str, kappa:
     def confirm() -> Comparison:
         rho = rate(tuned(tuning, 1.0, kappa), 1.0, kappa)
         r = measured(method, tuning, kappa, RATE_DIM, claim_steps(rho))
-        return gap_comparison(r["rate_simulated"], r["rate_theory"], TUNED_RATE_TOLERANCE[kappa], "rate",
+        return gap_comparison(r["rate_simulated"], r["rate_theory"], TUNED_RATE_TOLERANCE[kappa], "fitted rate",
                               f"d = {r['dim']} uniform on [1, {kappa}], {r['steps']} steps "
                               f"({RATE_E_FOLDINGS} e-foldings), fit window {r['fit_window']}")
 
@@ -182,7 +182,7 @@ def local_optimality(method: str, tuning: Callable[[str, float, float], dict],
                 if (fa, fb) != (1.0, 1.0):
                     p = {"alpha": best["alpha"] * fa, "beta": best["beta"] * fb}
                     ratios.append(simulated_fit(method, p, lam, steps)[0] / at_best)
-        return Comparison(min(ratios), 1.0, 0.0, Guarantee.LOWER, "min simulated rate of neighbours / at tuning",
+        return Comparison(min(ratios), 1.0, 0.0, Guarantee.LOWER, r"$\min$ over neighbouring tunings of simulated $\rho$ / $\rho$ at the tuning",
                           f"kappa = 100, d = {dim}; neighbours alpha(0.9|1|1.1), beta(0.9|1|1.1); "
                           f"tuned rate simulated {at_best:.6g}")
 
@@ -199,7 +199,7 @@ def region_rate(method: str, alpha_max: Callable[[], sp.Expr], rate: Callable[[d
         alpha = side * to_float(alpha_max(), {"beta": beta, "L": L})
         p = {"alpha": alpha, "beta": beta}
         c = rate_comparison(method, p, spectra.uniform(mu, L, 10_000), rate(p, mu, L),
-                            "rate" if side < 1 else "growth factor", tolerance, REGION_E_FOLDINGS)
+                            "fitted rate" if side < 1 else "growth factor", tolerance, REGION_E_FOLDINGS)
         return Comparison(c.computed, c.expected, c.tolerance, c.guarantee, c.quantity,
                           c.detail + f"; alpha = {side:g} x {bound_text} = {alpha:.6g}")
 

@@ -90,7 +90,7 @@ def _confirm_equivalent(method: str, form: str):
             params = _random_params(method, form, rng, 100.0)
             worst = max(worst, form_vs_canonical(method, form, params, prob, x0, 300))
         return Comparison(worst, 0.0, ITERATE_TOLERANCE, Guarantee.TIGHT,
-                          quantity=f"max relative iterate difference, {form} vs {CANONICAL[method]}",
+                          quantity=rf"largest relative iterate difference, \nolinkurl{{{form}}} vs \nolinkurl{{{CANONICAL[method]}}}",
                           detail="5 random parameter draws, 300 steps, random 60-dim dense quadratic, kappa = 100")
     return confirm
 
@@ -104,11 +104,11 @@ def _pytorch_confirm() -> Comparison:
         params = _random_params("nesterov", "pytorch", rng, 100.0)
         worst = max(worst, *pytorch_vs_lessard(params, prob, x0, 300))
     return Comparison(worst, 0.0, ITERATE_TOLERANCE, Guarantee.TIGHT,
-                      quantity="max relative difference, pytorch p_t vs NAG y_t (and p_t + eta beta v_t vs NAG x_t)",
+                      quantity=r"largest relative difference, PyTorch $p_t$ vs NAG $y_t$ (and $p_t + \eta\beta v_t$ vs NAG $x_t$)",
                       detail="5 random parameter draws, 300 steps, random 60-dim dense quadratic")
 
 
-# ----------------------------------------------------------------------------- seed 003
+# ----------------------------------------------------------------------------- note 003
 SEED003_ETAS = (0.25, 0.5, 1.0, 2.0)
 
 
@@ -130,7 +130,7 @@ def _seed003_equivalence_confirm() -> Comparison:
         b = iterate_path(numerics.rule("nesterov", {"alpha": e, "beta": 0.5}, "lessard"), prob.grad, x0, 60).x
         found.append(max_relative_difference(a, b) <= ITERATE_TOLERANCE)
     return Comparison(yes_no(found), yes_no(_seed003_equivalence_expected()), 0.0, Guarantee.EXACT,
-                      quantity="same iterates as NAG (beta = 1/2) at eta = " + ", ".join(map(str, SEED003_ETAS)),
+                      quantity=r"same iterates as NAG ($\beta = 1/2$) at $\eta = " + ", ".join(map(str, SEED003_ETAS)) + "$",
                       detail="simulation: max relative iterate difference <= 1e-12 over 60 steps; theory: gamma' = beta' iff eta = 1")
 
 
@@ -143,7 +143,7 @@ def _seed003_kappa100_confirm() -> Comparison:
     rule = numerics.rule("nesterov", SEED003_KAPPA100, "seed-003")
     simulated = _growth(rule, [1.0, 100.0], 40)
     expected = to_float(conv.seed003_rate_derivation().results["rate_kappa100"])
-    return Comparison(simulated, expected, 1e-6, Guarantee.TIGHT, quantity="growth factor per step, seed-003 form",
+    return Comparison(simulated, expected, 1e-6, Guarantee.TIGHT, quantity="growth factor per step, form of note 003",
                       detail="eig(A) = {1, 100}, eta = 1/L, beta = 9/11; stops at 1e60 |e0| (divergence)")
 
 
@@ -158,7 +158,7 @@ def _seed003_convergent_confirm() -> Comparison:
     simulated = _growth(rule, lam, 1500)
     expected = seed003_rate(SEED003_CONVERGENT, mu, L)
     # compared on the gap 1 - rho = 0.04: measured 2.7e-3 relative (60 e-foldings), tolerance 7e-3
-    return gap_comparison(simulated, expected, 7e-3, "rate, seed-003 form",
+    return gap_comparison(simulated, expected, 7e-3, "fitted rate, form of note 003",
                           "2000 eigenvalues uniform in [0.2, 2], eta = 0.05, beta = 0.9, 1500 steps "
                           "(NAG at the same parameters: 0.9439)")
 
@@ -179,7 +179,7 @@ def _seed003_stability_confirm() -> Comparison:
         rule = numerics.rule("nesterov", {"eta": e, "beta": 0.9}, "seed-003")
         found.append(_growth(rule, [L / 100, L], 3000) > 1.0)
     return Comparison(yes_no(found), yes_no(_seed003_stability_expected()), 0.0, Guarantee.EXACT,
-                      quantity="diverges (fitted growth > 1), seed-003, beta = 0.9, (L, eta) = "
+                      quantity=r"diverges (fitted growth $> 1$), form of note 003, $\beta = 0.9$, $(L, \eta)$ = "
                                + ", ".join(f"({L:g}, {e:g})" for L, e in SEED003_STABILITY_CASES),
                       detail="theory: c(L) = beta (1 - L) < -1 iff L > 1 + 1/beta, for any eta")
 
@@ -201,7 +201,7 @@ def _one_step_confirm() -> Comparison:
             tx = float(sym_x.subs(subs).subs({conv.x: xv[i], conv.s: sv[i]}))
             ts = float(sym_s.subs(subs).subs({conv.x: xv[i], conv.s: sv[i]}))
             worst = max(worst, abs(tx - xn[i]) / max(1.0, abs(tx)), abs(ts - sn[i]) / max(1.0, abs(ts)))
-    return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, quantity="max relative one-step difference, numerics vs theory",
+    return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, quantity="largest relative one-step difference, numerics vs theory",
                       detail="all 7 forms, random (x, s, parameters), g = lambda x")
 
 
@@ -218,7 +218,7 @@ def _tuned_rates_confirm() -> Comparison:
         simulated = _growth(numerics.rule(method, params, name), [1.0, 100.0], 1000)
         worst = max(worst, abs(simulated - rho) / rho)
     return Comparison(worst, 0.0, 1e-4, Guarantee.TIGHT,
-                      quantity="max relative error, simulated vs canonical rate at the mapped optimal tuning",
+                      quantity="largest relative error, simulated vs canonical rate at the mapped optimal tuning",
                       detail="6 equivalent forms, eig(A) = {1, 100}, 1000 steps; at NAG's optimal tuning both ends "
                              "have the same radius, one a double root, which limits the fit to ~2e-5")
 
@@ -255,18 +255,18 @@ CLAIMS = [_equivalent_claim(m, n) for m, n in EQUIVALENT_FORMS] + [
     Claim(
         id="conventions.seed-003-nag-iff-eta-1",
         topic="conventions",
-        statement=(r"Seed 003's Nesterov form $v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t)$, $x_{t+1} = x_t - \eta v_{t+1}$ "
+        statement=(r"Note 003's Nesterov form $v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t)$, $x_{t+1} = x_t - \eta v_{t+1}$ "
                    r"is $x_{t+1} = x_t + \beta(x_t - x_{t-1}) - \eta\nabla f(x_t + \tfrac{\beta}{\eta}(x_t - x_{t-1}))$: "
                    r"NAG only when $\eta = 1$."),
         derivation=lambda: conv.form_derivation("nesterov", "seed-003"),
         confirm=_seed003_equivalence_confirm,
         result="not equivalent (eta != 1)",
-        refutes="seed 003: this is Nesterov's accelerated gradient",
+        refutes="note 003: this is Nesterov's accelerated gradient",
     ),
     Claim(
         id="conventions.seed-003-kappa-100",
         topic="conventions",
-        statement=(r"At $\mu = 1$, $L = 100$, $\eta = 1/L$, $\beta = 9/11$ (NAG's standard tuning) seed 003's form "
+        statement=(r"At $\mu = 1$, $L = 100$, $\eta = 1/L$, $\beta = 9/11$ (NAG's standard tuning) note 003's form "
                    r"diverges with growth factor $\rho = (81 + 9\sqrt{85})/2 \approx 81.988$ per step; true NAG "
                    r"converges at $9/10$."),
         derivation=conv.seed003_rate_derivation,
@@ -276,7 +276,7 @@ CLAIMS = [_equivalent_claim(m, n) for m, n in EQUIVALENT_FORMS] + [
     Claim(
         id="conventions.seed-003-unstable",
         topic="conventions",
-        statement=(r"Seed 003's form diverges for every step $\eta > 0$ once $L > 1 + 1/\beta$ (the product of the roots "
+        statement=(r"Note 003's form diverges for every step $\eta > 0$ once $L > 1 + 1/\beta$ (the product of the roots "
                    r"at $\lambda = L$ is $\beta(1 - L) < -1$); NAG converges for $\eta \le 1/L$ at any $L$."),
         derivation=conv.seed003_rate_derivation,
         confirm=_seed003_stability_confirm,
@@ -285,7 +285,7 @@ CLAIMS = [_equivalent_claim(m, n) for m, n in EQUIVALENT_FORMS] + [
     Claim(
         id="conventions.seed-003-rate",
         topic="conventions",
-        statement=(r"Seed 003's form has rate $\max(\rho(\mu), \rho(L))$ of the companion matrix with "
+        statement=(r"Note 003's form has rate $\max(\rho(\mu), \rho(L))$ of the companion matrix with "
                    r"$b = 1 + \beta - \eta\lambda - \beta\lambda$, $c = \beta(1 - \lambda)$; at $\eta = 0.05$, "
                    r"$\beta = 0.9$ on $[0.2, 2]$ it converges at $0.96$, slower than NAG's $0.944$."),
         derivation=conv.seed003_rate_derivation,

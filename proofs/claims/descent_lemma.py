@@ -74,7 +74,7 @@ def _quadratic_ratios() -> Comparison:
             top_max = max(top_max, lemma_ratio(f, x, x + 3 * rng.choice([-1.0, 1.0]) * v))
     worst = max(random_max, top_max)
     return Comparison(float(worst), 1.0, QUADRATIC_TIGHTNESS_TOLERANCE, Guarantee.TIGHT,
-                      quantity="max gap / ((L/2)|y - x|^2), L = lambda_max (lemma: <= 1; tight: = 1)",
+                      quantity=r"$\max$ gap$/(\tfrac{L}{2}\|y - x\|^2)$, $L = \lambda_{\max}$ (lemma: $\le 1$; tight: $= 1$)",
                       detail=f"20 random 30-dim quadratics (eig in [0.01, 10], random rotation): 50 random pairs each "
                              f"(max {random_max:.6f}) and 5 pairs with y - x along the top eigenvector (max "
                              f"{top_max:.16f}); an L off by a factor c gives max 1/c")
@@ -93,7 +93,7 @@ def _logistic_ratios() -> Comparison:
     tight = lemma_ratio(f, np.zeros_like(top), 3e-4 * top / np.linalg.norm(top))
     worst = max(max(ratios), near, tight)
     return Comparison(float(worst), 1.0, LOGISTIC_TIGHTNESS_TOLERANCE, Guarantee.TIGHT,
-                      quantity="max gap / ((L/2)|y - x|^2), logistic loss, L = lambda_max(X^T X)/(4n) (tight: = 1)",
+                      quantity=r"$\max$ gap$/(\tfrac{L}{2}\|y - x\|^2)$, logistic loss, $L = \lambda_{\max}/(4n)$ of $X^\top X$ (tight: $= 1$)",
                       detail=f"n = 400, 10 features, L = {f.smoothness:.6g}; 400 random pairs at 4 scales (max "
                              f"{max(ratios):.6f}); from w = 0 along the top eigenvector: |d| = 0.3 gives {near:.6f}, "
                              f"|d| = 3e-4 gives {tight:.12f} (L is the right constant: twice L would give 0.5)")
@@ -112,7 +112,7 @@ def _tightness() -> Comparison:
     actual = f.value(x - eta * g) - f.value(x)
     bound = -to_float(th.gd_step_derivation().results["decrease"], {"eta": eta, "L": f.smoothness, r"\|\nabla f(x)\|^2": g @ g})
     return Comparison(float(actual), bound, 1e-9, Guarantee.TIGHT,
-                      quantity="f(x - eta g) - f(x) vs -eta (1 - L eta/2)|g|^2, g along the top eigenvector",
+                      quantity=r"$f(x - \eta g) - f(x)$ vs $-\eta(1 - L\eta/2)\|g\|^2$, $g$ along the top eigenvector",
                       detail="eta = 0.7/L on a random 20-dim quadratic; equality up to rounding of f values")
 
 
@@ -127,7 +127,7 @@ def _decrease_iff() -> Comparison:
     expected = [0 < c < upper for c in ETA_TIMES_L]
     return Comparison(" ".join("yes" if f else "no" for f in found),
                       " ".join("yes" if e else "no" for e in expected), 0.0, Guarantee.EXACT,
-                      quantity="f decreases after one GD step, eta L = " + ", ".join(map(str, ETA_TIMES_L)),
+                      quantity=r"$f$ decreases after one GD step, at $\eta L$ = " + ", ".join(map(str, ETA_TIMES_L)),
                       detail="on a quadratic with the gradient along the top eigenvector (where the lemma is tight)")
 
 
@@ -137,7 +137,7 @@ def _best_step() -> Comparison:
     actual = f.value(x) - f.value(x - g / f.smoothness)
     expected = to_float(th.gd_step_derivation().results["best_decrease"], {"L": f.smoothness, r"\|\nabla f(x)\|^2": g @ g})
     return Comparison(float(actual), expected, 1e-9, Guarantee.TIGHT,
-                      quantity="decrease f(x) - f(x - g/L) vs |g|^2/(2L)", detail="tight quadratic, eta = 1/L")
+                      quantity=r"decrease $f(x) - f(x - g/L)$ vs $\|g\|^2/(2L)$", detail="tight quadratic, eta = 1/L")
 
 
 def _gd_logistic() -> Comparison:
@@ -152,7 +152,7 @@ def _gd_logistic() -> Comparison:
         ratios.append((f.value(w) - f.value(w_new)) / guaranteed)
         w = w_new
     return Comparison(float(min(ratios)), 1.0, 1e-9, Guarantee.LOWER,
-                      quantity="min over 200 GD steps of actual decrease / eta(1 - L eta/2)|g|^2, eta = 1.9/L",
+                      quantity=r"$\min$ over 200 GD steps of actual decrease$/\bigl(\eta(1 - L\eta/2)\|g\|^2\bigr)$, $\eta = 1.9/L$",
                       detail="logistic loss from w = 0; every step decreases f by at least the guaranteed amount")
 
 
@@ -205,6 +205,6 @@ CLAIMS = [
                    r"decreases it by at least $\eta(1 - L\eta/2)\|\nabla f\|^2$ each step."),
         derivation=th.gd_step_derivation,
         confirm=_gd_logistic,
-        refutes="seed 003: use eta <= 1/L for stable convergence; larger steps may make the loss diverge",
+        refutes="note 003: use eta <= 1/L for stable convergence; larger steps may make the loss diverge",
     ),
 ]

@@ -41,19 +41,19 @@ def _transient() -> Comparison:
     theory = np.array([to_float(th.step_factor, {"beta": beta, "t": s}) for s in range(1, 201)])
     worst = float(np.max(np.abs(f - theory) / theory))
     return Comparison(float(f[t - 1]), theory[t - 1], 1e-12, Guarantee.TIGHT,
-                      quantity="step after t = 10 iterations / (eta g), beta = 0.9",
+                      quantity=r"step after $t = 10$ iterations$/(\eta g)$, $\beta = 0.9$",
                       detail=f"all t = 1..200: max relative deviation {worst:.2e}")
 
 
 def _limit() -> Comparison:
     f = velocity_step_factors(0.1, 0.9, 1000)
     return Comparison(float(f[-1]), to_float(th.velocity_derivation().results["limit_factor"], {"beta": 0.9}), 1e-12,
-                      Guarantee.TIGHT, quantity="step after 1000 iterations / (eta g), beta = 0.9")
+                      Guarantee.TIGHT, quantity=r"step after 1000 iterations$/(\eta g)$, $\beta = 0.9$")
 
 
 def _limit_reference() -> Comparison:
     return Comparison(to_float(th.velocity_derivation().results["limit_factor"], {"beta": 0.9}), 10.0, 1e-15,
-                      Guarantee.TIGHT, quantity="derived 1/(1 - beta) at beta = 0.9 vs seed 000's 10")
+                      Guarantee.TIGHT, quantity=r"derived $1/(1 - \beta)$ at $\beta = 0.9$ vs the $10$ of note 000")
 
 
 def _sutskever_terminal() -> Comparison:
@@ -62,13 +62,13 @@ def _sutskever_terminal() -> Comparison:
     computed = float(np.mean(run.s[-1] / GRADIENT))
     expected = to_float(th.velocity_derivation().results["sutskever_terminal"], {"eta": eta, "gamma": gamma, "g": 1.0})
     return Comparison(computed, expected, 1e-10, Guarantee.TIGHT,
-                      quantity="terminal m / g, sutskever form, eta = 0.01, gamma = 0.99, 5000 steps")
+                      quantity=r"terminal $m/g$, Sutskever form, $\eta = 0.01$, $\gamma = 0.99$, 5000 steps")
 
 
 def _sutskever_reference() -> Comparison:
     return Comparison(to_float(th.velocity_derivation().results["sutskever_terminal"],
                                {"eta": 1.0, "gamma": 0.9, "g": -1.0}), 10.0, 1e-15, Guarantee.TIGHT,
-                      quantity="derived amplification 1/(1 - gamma) at gamma = 0.9 vs seed 004's 10")
+                      quantity=r"derived amplification $1/(1 - \gamma)$ at $\gamma = 0.9$ vs the $10$ of note 004")
 
 
 def _total_displacement() -> Comparison:
@@ -76,20 +76,20 @@ def _total_displacement() -> Comparison:
     run = constant_gradient_run(numerics.rule("heavy-ball", {"eta": eta, "beta": beta}, "velocity"), GRADIENT, T)
     computed = float(np.mean(run.x[-1] / GRADIENT))
     expected = to_float(th.velocity_derivation().results["total_displacement"], {"eta": eta, "beta": beta, "T": T, "g": 1.0})
-    return Comparison(computed, expected, 1e-12, Guarantee.TIGHT, quantity="(x_T - x_0)/g after T = 50, eta = 0.1, beta = 0.9")
+    return Comparison(computed, expected, 1e-12, Guarantee.TIGHT, quantity=r"$(x_T - x_0)/g$ after $T = 50$, $\eta = 0.1$, $\beta = 0.9$")
 
 
 def _ema_steady() -> Comparison:
     f = ema_step_factors(0.1, 0.9, 1000)
     return Comparison(float(f[-1]), to_float(th.ema_derivation().results["steady_factor"]), 1e-12, Guarantee.TIGHT,
-                      quantity="ema form: step after 1000 iterations / (alpha g), beta = 0.9")
+                      quantity=r"EMA form: step after 1000 iterations$/(\alpha g)$, $\beta = 0.9$")
 
 
 def _ema_of_constant() -> Comparison:
     m, _ = adam_first_moment(GRADIENT, 0.9, 10)
     computed = float(np.mean(m[-1] / GRADIENT))
     return Comparison(computed, to_float(th.ema_derivation().results["adam_bias"], {"beta_1": 0.9, "t": 10}), 1e-12,
-                      Guarantee.TIGHT, quantity="Adam m_t / g at t = 10, beta_1 = 0.9")
+                      Guarantee.TIGHT, quantity=r"Adam $m_t/g$ at $t = 10$, $\beta_1 = 0.9$")
 
 
 def _adam_corrected() -> Comparison:
@@ -98,7 +98,7 @@ def _adam_corrected() -> Comparison:
     worst = float(np.max(np.abs(ratio - 1.0)))
     return Comparison(float(ratio[0, 0]) if worst == 0 else float(ratio.flat[np.argmax(np.abs(ratio - 1.0))]),
                       to_float(th.ema_derivation().results["adam_m_hat"], {"g": 1.0}), 1e-12, Guarantee.TIGHT,
-                      quantity="Adam m_hat_t / g, worst over t = 1..50, beta_1 = 0.9")
+                      quantity=r"Adam $\hat m_t/g$, worst over $t = 1, \dots, 50$, $\beta_1 = 0.9$")
 
 
 CLAIMS = [
@@ -116,16 +116,16 @@ CLAIMS = [
         statement=r"The velocity form's step tends to $-\eta g/(1-\beta)$: effective learning rate $\eta/(1-\beta)$.",
         derivation=th.velocity_derivation,
         confirm=_limit,
-        reference=Reference("seed 000, Sec. 2: eta_eff = eta/(1 - beta), 10 eta at beta = 0.9", 10.0),
+        reference=Reference(r"note 000, Sec.~2: $\eta_{\mathrm{eff}} = \eta/(1 - \beta)$, $10\eta$ at $\beta = 0.9$", 10.0),
         reference_check=_limit_reference,
     ),
     Claim(
         id="effective-lr.sutskever-terminal",
         topic="effective-lr",
-        statement=r"Sutskever/Keras form $m_{t+1} = \gamma m_t - \eta g$: terminal velocity $m^* = -\eta g/(1-\gamma)$.",
+        statement=r"Sutskever/Keras form $m_{t+1} = \gamma m_t - \eta g$: terminal velocity $m^\star = -\eta g/(1-\gamma)$.",
         derivation=th.velocity_derivation,
         confirm=_sutskever_terminal,
-        reference=Reference("seed 004: the step converges to eta/(1 - gamma), 10x at gamma = 0.9", 10.0),
+        reference=Reference(r"note 004: the step converges to $\eta/(1 - \gamma)$, ten times at $\gamma = 0.9$", 10.0),
         reference_check=_sutskever_reference,
     ),
     Claim(

@@ -27,7 +27,7 @@ SEED = 20261121
 NESTEROV = "Nesterov, Lectures on Convex Optimization (2018), Thm 2.1.15"
 POLYAK = "Polyak, Introduction to Optimization (1987), Sec. 1.4"
 
-#: seed note 003, Sec. 8 item 2: GD on f(x, y) = x^2 + 10 y^2, i.e. A = diag(2, 20)
+#: note 003, Sec. 8 item 2: GD on f(x, y) = x^2 + 10 y^2, i.e. A = diag(2, 20)
 SEED_EIGENVALUES = (2.0, 20.0)
 SEED_LEARNING_RATES = (0.01, 0.1, 0.3, 0.5)
 
@@ -72,7 +72,7 @@ def _confirm_recurrence() -> Comparison:
         predicted = Q @ (factor**t * (Q.T @ e0))
         worst = max(worst, float(np.linalg.norm((x - problem.xstar) - predicted) / np.linalg.norm(e0)))
     return Comparison(
-        worst, 0.0, 1e-11, Guarantee.TIGHT, quantity="max_t ||e_t(sim) - (I - eta A)^t e_0|| / ||e_0||",
+        worst, 0.0, 1e-11, Guarantee.TIGHT, quantity=r"$\max_t \|e_t^{\mathrm{sim}} - (I - \eta A)^t e_0\|/\|e_0\|$",
         # tolerance: float64 rounding of 25 dense steps (d = 40, kappa = 10) and of the solve for x*
         detail=f"d = {d}, eta = {eta}, t = 1..{steps}, eig(A) in [1, 10]",
     )
@@ -91,7 +91,7 @@ def _confirm_boundary() -> Comparison:
     e0 = isotropic_initial_error(d, SEED)
     lo, hi = 1.0 / L, 3.0 / L
     if _diverges(lo, lam, e0, steps) or not _diverges(hi, lam, e0, steps):
-        return Comparison(float("nan"), 2.0 / L, 1e-3, quantity="boundary", detail="bracket [1/L, 3/L] is wrong")
+        return Comparison(float("nan"), 2.0 / L, 1e-3, quantity="stability boundary", detail="bracket [1/L, 3/L] is wrong")
     for _ in range(12):
         mid = 0.5 * (lo + hi)
         if _diverges(mid, lam, e0, steps):
@@ -100,7 +100,7 @@ def _confirm_boundary() -> Comparison:
             lo = mid
     eta_max = to_float(_results()["eta_max"], {"L": L})
     return Comparison(
-        0.5 * (lo + hi), eta_max, 1e-3, Guarantee.TIGHT, quantity="simulated stability boundary in eta",
+        0.5 * (lo + hi), eta_max, 1e-3, Guarantee.TIGHT, quantity=r"simulated stability boundary in $\eta$",
         # tolerance: 12 halvings of [1/L, 3/L] leave a bracket of width 2.4e-4 * (2/L); the decision
         # at 1500 steps is sharp once |1 - eta L| differs from 1 by more than ~1e-3
         detail=f"bisection bracket [{lo:.8g}, {hi:.8g}], eig uniform on [{mu:g}, {L:g}], d = {d}, {steps} steps",
@@ -124,7 +124,7 @@ def _confirm_optimal_step() -> Comparison:
     mr, br = np.polyfit(right, rates(right), 1)
     crossing = (br - bl) / (ml - mr)
     return Comparison(
-        float(crossing), eta_star, 1e-6, Guarantee.TIGHT, quantity="argmin of the simulated rate over eta",
+        float(crossing), eta_star, 1e-6, Guarantee.TIGHT, quantity=r"minimiser of the simulated rate over $\eta$",
         # tolerance: the simulated rates are exact to ~1e-10 on a spectrum whose modes are well separated
         detail=f"left slope {ml:.8g} (theory -mu = {-mu:g}), right slope {mr:.8g} (theory L = {L:g}); "
         f"eig uniform on [{mu:g}, {L:g}], d = 11, 300 steps per eta",
@@ -196,19 +196,19 @@ def _optimal_rate_claim(kappa: int) -> Claim:
 
     def confirm() -> Comparison:
         sim, rho_star, steps, text = optimal_rate_run(kappa)
-        return gap_comparison(sim, rho_star, OPTIMAL_RATE_TOLERANCE[kappa], "rate at eta* = 2/(mu+L)",
+        return gap_comparison(sim, rho_star, OPTIMAL_RATE_TOLERANCE[kappa], r"fitted rate at $\eta^\star = 2/(\mu + L)$",
                               f"kappa = {kappa}, {text}, {steps} steps ({OPTIMAL_RATE_E_FOLDINGS[kappa]} e-foldings)")
 
     def reference_check() -> Comparison:
         rho_star = to_float(_results()["rho_star"], {"kappa": kappa})
-        return Comparison(rho_star, published, 1e-15, Guarantee.TIGHT, quantity="derived vs published rho*")
+        return Comparison(rho_star, published, 1e-15, Guarantee.TIGHT, quantity=r"derived vs published $\rho^\star$")
 
     where = (r" (on $\mu$, $L$ and a bulk ten gaps inside)" if kappa >= 10_000 else "")
     return Claim(
         id=f"gd.optimal-rate-kappa-{kappa}",
         topic="gd",
         statement=rf"At $\eta^\star = 2/(\mu+L)$, GD contracts the error by $\rho^\star = (\kappa-1)/(\kappa+1)$ "
-        rf"per step; $\kappa = {kappa}$: $\rho^\star = {published:.12g}$, gap $1-\rho^\star$ simulated{where}.",
+        rf"per step; $\kappa = {kappa}$: $\rho^\star = {published:.8g}$, gap $1-\rho^\star$ simulated{where}.",
         derivation=theory.optimal_step_derivation,
         confirm=confirm,
         reference=Reference(f"{NESTEROV}; {POLYAK}", published, "(L - mu)/(L + mu) at h = 2/(mu + L)"),
@@ -233,7 +233,7 @@ def _confirm_iterations() -> Comparison:
     expected = int(_results()["iterations"].subs({theory.rho_symbol: rho_star, theory.epsilon: eps}))
     computed = _steps_to(float(eps), lam, e0, _eta_star(1.0, float(kappa)), 10 * expected)
     return Comparison(
-        computed, expected, 0.0, Guarantee.EXACT, quantity="iterations to reduce the error by 1e-6",
+        computed, expected, 0.0, Guarantee.EXACT, quantity=r"iterations to reduce the error by $10^{-6}$",
         detail=f"kappa = {kappa}, eta = eta*, e0 = eigenvector of mu; ln(eps)/ln(rho*) = "
         f"{float(sp.log(eps) / sp.log(rho_star)):.6f}",
     )
@@ -247,7 +247,7 @@ def _confirm_iterations_large_kappa() -> Comparison:
     approx = to_float(_results()["iterations_large_kappa"], {"kappa": kappa, "epsilon": eps})
     computed = _steps_to(eps, lam, e0, _eta_star(1.0, float(kappa)), int(2 * approx))
     return Comparison(
-        float(computed), approx, 1e-3, Guarantee.TIGHT, quantity="iterations vs (kappa/2) ln(1/eps)",
+        float(computed), approx, 1e-3, Guarantee.TIGHT, quantity=r"iterations vs $\tfrac{\kappa}{2}\ln(1/\varepsilon)$",
         # tolerance: the exact count differs from the asymptote by O(1/kappa^2) relative plus the
         # rounding up (< 1 step in ~6900, 1.5e-4)
         detail=f"kappa = {kappa}, eps = {eps:g}, e0 on the slowest mode",
@@ -285,13 +285,13 @@ def _confirm_rotation() -> Comparison:
     dense_run = numerics.simulate(r, dense, dense.xstar + Q @ e0, steps)
     rel = np.abs(dense_run.error_norm - diag_run.error_norm) / diag_run.error_norm
     return Comparison(
-        float(rel.max()), 0.0, 1e-10, Guarantee.TIGHT, quantity="max_t | ||e_t||dense / ||e_t||diag - 1 |",
+        float(rel.max()), 0.0, 1e-10, Guarantee.TIGHT, quantity=r"largest relative difference of $\|e_t\|$, dense vs diagonal",
         # tolerance: float64 rounding of 60 dense mat-vecs with kappa = 100
         detail=f"d = {d}, {steps} steps at eta*, eig uniform on [{mu:g}, {L:g}]",
     )
 
 
-# ----------------------------------------------------------------------------- seed note 003
+# ----------------------------------------------------------------------------- note 003
 CLASS_WORDS = {"converges": "converges", "boundary": "stays on the stability boundary", "diverges": "diverges"}
 
 
@@ -320,7 +320,7 @@ def _seed_claim(eta: float) -> Claim:
     return Claim(
         id=f"gd.seed-003-lr-{eta:g}",
         topic="gd",
-        statement=rf"Seed note 003 (Sec.~8, item 2): GD with $\eta = {eta:g}$ on $f(x,y) = x^2 + 10y^2$ "
+        statement=rf"Note 003 (Sec.~8, item 2): GD with $\eta = {eta:g}$ on $f(x,y) = x^2 + 10y^2$ "
         rf"(factors $1-2\eta$, $1-20\eta$) {CLASS_WORDS[cls]}, $\rho = {sp.latex(rho)}$.",
         derivation=theory.spectral_radius_derivation,
         confirm=confirm,
@@ -343,7 +343,7 @@ CLAIMS: list[Claim] = [
         id="gd.convergence-boundary",
         topic="gd",
         statement=r"GD converges on every quadratic with $\mathrm{eig}(A) \subset [\mu, L]$ iff $0 < \eta < 2/L$ "
-        r"(as seed note 003, Sec.~2.1, states).",
+        r"(as note 003, Sec.~2.1, states).",
         derivation=theory.convergence_derivation,
         confirm=_confirm_boundary,
         reference=Reference(POLYAK),
@@ -353,11 +353,11 @@ CLAIMS: list[Claim] = [
         id="gd.optimal-step",
         topic="gd",
         statement=r"$\rho(\eta) = \max(|1-\eta\mu|, |1-\eta L|)$ is minimised at $\eta^\star = 2/(\mu+L)$ "
-        r"(as seed note 003, Sec.~2.1, states); $\mu = 1$, $L = 10$.",
+        r"(as note 003, Sec.~2.1, states); $\mu = 1$, $L = 10$.",
         derivation=theory.optimal_step_derivation,
         confirm=_confirm_optimal_step,
         reference=Reference(f"{NESTEROV}; {POLYAK}", 2.0 / 11.0, "h = 2/(mu + L) at mu = 1, L = 10"),
-        reference_check=lambda: Comparison(_eta_star(1.0, 10.0), 2.0 / 11.0, 1e-15, quantity="derived vs published eta*"),
+        reference_check=lambda: Comparison(_eta_star(1.0, 10.0), 2.0 / 11.0, 1e-15, quantity=r"derived vs published $\eta^\star$"),
         result="eta_star",
     ),
     *[_optimal_rate_claim(k) for k in OPTIMAL_RATE_E_FOLDINGS],

@@ -46,7 +46,7 @@ def _complex_modulus() -> Comparison:
     hi = to_float(hb.regimes_derivation().results["band_high"], {"beta": beta})
     lam = spectra.uniform(lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo), 100_000) / alpha
     expected = to_float(hb.regimes_derivation().results["complex_modulus"], {"beta": beta})
-    return rate_comparison("heavy-ball", {"alpha": alpha, "beta": beta}, lam, expected, "rate (|root|)",
+    return rate_comparison("heavy-ball", {"alpha": alpha, "beta": beta}, lam, expected, r"fitted rate ($|z|$)",
                            COMPLEX_MODULUS_TOLERANCE, COMPLEX_MODULUS_E_FOLDINGS)
 
 
@@ -61,7 +61,7 @@ def _critical_damping() -> Comparison:
     beta = to_float(res["beta_critical"], {"h": h})
     lam = np.full(1000, 1.0)
     return rate_comparison("heavy-ball", {"alpha": h, "beta": beta}, lam, to_float(res["rate_critical"], {"h": h}),
-                           "rate (double root)", CRITICAL_DAMPING_TOLERANCE, CRITICAL_DAMPING_E_FOLDINGS)
+                           "fitted rate (double root)", CRITICAL_DAMPING_TOLERANCE, CRITICAL_DAMPING_E_FOLDINGS)
 
 
 def _efolding_time() -> Comparison:
@@ -91,7 +91,7 @@ def _ratio_to_gd() -> Comparison:
     fit_hb, _ = simulated_fit("heavy-ball", p, lam, claim_steps(rho_hb, 30))
     fit_gd, traj = simulated_fit("gd", {"eta": 2.0 / (1.0 + kappa)}, lam, claim_steps(rho_gd, 30))
     return Comparison(math.log(fit_hb) / math.log(fit_gd), math.log(rho_hb) / math.log(rho_gd), RATIO_TO_GD_TOLERANCE,
-                      Guarantee.TIGHT, "iterations GD / heavy ball",
+                      Guarantee.TIGHT, "iterations of GD / iterations of heavy ball",
                       f"kappa = 100, d = {lam.size} on [1, 10.9] and [90.1, 100], GD {traj.steps_run} steps; "
                       "asymptotically sqrt(kappa) = 10")
 
@@ -102,7 +102,7 @@ def _refutation() -> Comparison:
     rho = heavy_ball_rate(p, 1.0, kappa)
     r = measured("heavy-ball", "optimal", kappa, RATE_DIM, claim_steps(rho))  # the run of hb-rate-kappa-100
     computed = -math.sqrt(kappa) * math.log(r["rate_simulated"])
-    return Comparison(computed, 2.0, REFUTATION_TOLERANCE, Guarantee.TIGHT, "-sqrt(kappa) ln(rate)",
+    return Comparison(computed, 2.0, REFUTATION_TOLERANCE, Guarantee.TIGHT, r"$-\sqrt{\kappa}\,\ln\rho$",
                       f"kappa = 100, d = {r['dim']}, {r['steps']} steps: e^(-c T/sqrt(kappa)) with c = 2 "
                       f"(the exact -sqrt(kappa) ln rho* = {-math.sqrt(kappa) * math.log(rho):.6g}); "
                       f"e^(-sqrt(kappa) T) would need c = kappa = {kappa:g}")
@@ -129,9 +129,9 @@ CLAIMS: list[Claim] = [
           r"($\alpha\lambda = 0.09$: rate $0.7$, error $\sim t\,0.7^t$).",
           hb.critical_damping_derivation, _critical_damping),
     Claim("hb-polyak-tuning", TOPIC,
-          r"Polyak's tuning $\alpha^* = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^* = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$ "
-          r"(derived from critical damping at $\mu$ and $L$) is locally rate-optimal: scaling $\alpha^*$ or "
-          r"$\beta^*$ by $0.9$ or $1.1$ makes the simulated rate worse ($\kappa = 100$).",
+          r"Polyak's tuning $\alpha^\star = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^\star = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$ "
+          r"(derived from critical damping at $\mu$ and $L$) is locally rate-optimal: scaling $\alpha^\star$ or "
+          r"$\beta^\star$ by $0.9$ or $1.1$ makes the simulated rate worse ($\kappa = 100$).",
           hb.optimal_tuning_derivation, local_optimality("heavy-ball", heavy_ball_tuning, heavy_ball_rate),
           reference=Reference("B. T. Polyak, USSR Comput. Math. Math. Phys. 4(5), 1964", 4 / 121,
                               "alpha* = 4/(sqrt L + sqrt l)^2 (value at mu = 1, L = 100), "
@@ -142,15 +142,15 @@ CLAIMS: list[Claim] = [
     *[tuned_rate_claim(f"hb-rate-kappa-{k}", TOPIC, "heavy-ball", "optimal", k, heavy_ball_rate, heavy_ball_tuning,
                        hb.optimal_tuning_derivation,
                        rf"At Polyak's tuning and $\kappa = {k}$ heavy ball converges at "
-                       r"$\rho^* = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ (double roots at $\mu$ and $L$: "
-                       r"$\|e_t\| \sim t\,\rho^{*t}$; $d = 10^5$).")
+                       r"$\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ (double roots at $\mu$ and $L$: "
+                       r"$\|e_t\| \sim t\,(\rho^\star)^t$; $d = 10^5$).")
       for k in KAPPAS],
     Claim("hb-iterations-sqrt-kappa", TOPIC,
           r"Heavy ball needs $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations for large $\kappa$ "
           r"(simulated iterations per e-folding at $\kappa = 10^4$ vs $\sqrt\kappa/2$; gradient descent: $\kappa/2$).",
           hb.iteration_count_derivation, _efolding_time),
     Claim("hb-iterations-vs-gd", TOPIC,
-          r"Gradient descent ($\eta = 2/(\mu+L)$) needs $\ln\rho_{GD}/\ln\rho^* \approx \sqrt\kappa$ times "
+          r"Gradient descent ($\eta = 2/(\mu+L)$) needs $\ln\rho^\star/\ln\rho_{\mathrm{GD}} \approx \sqrt\kappa$ times "
           r"more iterations than heavy ball (both simulated, $\kappa = 100$).",
           hb.iteration_count_derivation, _ratio_to_gd),
     Claim("hb-not-exp-sqrt-kappa-t", TOPIC,

@@ -36,7 +36,7 @@ def _complex_modulus() -> Comparison:
     lo = to_float(res["band_low"], {"beta": beta})
     assert lo < alpha * lam0 < 1
     expected = to_float(res["complex_modulus"], {"beta": beta, "alpha": alpha, "lambda": lam0})
-    return rate_comparison("nesterov", {"alpha": alpha, "beta": beta}, np.full(1000, lam0), expected, "rate (|root|)",
+    return rate_comparison("nesterov", {"alpha": alpha, "beta": beta}, np.full(1000, lam0), expected, r"fitted rate ($|z|$)",
                            COMPLEX_MODULUS_TOLERANCE, 140)  # a pure rotation: the fit window must span many periods
 
 
@@ -48,7 +48,7 @@ def _region(side: float):
 CLAIMS: list[Claim] = [
     one_step_claim("nag-iteration-matrix", TOPIC, "nesterov", "lessard", nag.matrix_derivation,
                    r"One step of NAG in error coordinates is $(e_{t+1}, e_t) = M (e_t, e_{t-1})$ with "
-                   r"$M = \begin{pmatrix}(1+\beta)(1-\alpha\lambda) & -\beta(1-\alpha\lambda)\\ 1 & 0\end{pmatrix}$ "
+                   r"$M_{11} = (1+\beta)(1-\alpha\lambda)$, $M_{12} = -\beta(1-\alpha\lambda)$, $M_{21} = 1$, $M_{22} = 0$ "
                    r"(SymPy matrix vs the array update rule on random inputs)."),
     Claim("nag-complex-modulus", TOPIC,
           r"For $0 < 1-\alpha\lambda < 4\beta/(1+\beta)^2$ the roots are complex with $|z| = \sqrt{\beta(1-\alpha\lambda)}$: "

@@ -39,7 +39,9 @@ def _exponent_claim(method: str) -> Claim:
         fit = next(f for f in report_sweep("extreme").fits if f["method"] == method)
         e = float(expected)
         computed = fit["exponent"] if fit["exponent"] is not None else float("nan")
-        return Comparison(computed, e, EXPONENT_TOLERANCE / e, Guarantee.TIGHT, "fitted exponent p of T ~ C kappa^p",
+        return Comparison(computed, e, EXPONENT_TOLERANCE / e, Guarantee.TIGHT,
+                          rf"fitted exponent $p$ of $T \sim C\kappa^p$ (tolerance: {EXPONENT_TOLERANCE} absolute, "
+                          r"shown relative to $p$)",
                           f"least squares on {fit['points']} simulated counts, kappa 10..1e4; standard error "
                           f"{fit['exponent_stderr']:.2g}; absolute tolerance {EXPONENT_TOLERANCE}")
 
@@ -70,7 +72,7 @@ def _confirm_closed_form() -> Comparison:
     w = pts[worst]
     computed = max(diff) if min(diff) >= 0 else "missing count"
     return Comparison(computed, 0, 0.0, Guarantee.EXACT,
-                      "max over (method, kappa) of |T_sim - T_closed| (steps)",
+                      r"$\max$ over (method, $\kappa$) of $|T_{\mathrm{sim}} - T_{\mathrm{closed}}|$ (steps)",
                       f"{len(pts)} points; largest: {w['method']} at kappa = {w['kappa']:.4g}, "
                       f"{w['iters_simulated']} simulated vs {w['iters_theory']} predicted")
 
@@ -80,7 +82,7 @@ def _confirm_random_bound() -> Comparison:
     ratio = [p["iters_simulated"] / p["iters_theory"] if p["converged"] and p["iters_theory"] else math.inf
              for p in pts]
     return Comparison(max(ratio), 1.0, 0.0, Guarantee.UPPER,
-                      "max over (method, kappa) of T_sim(random e0) / T_closed(extreme e0)",
+                      r"largest ratio $T_{\mathrm{sim}}/T_{\mathrm{closed}}$ (random $e_0$ vs extreme $e_0$) over methods and $\kappa$",
                       f"{len(pts)} points, isotropic e0 over {REPORT_RANDOM.dim} uniform eigenvalues; "
                       f"typical case is {1 / max(ratio):.2f}x to {1 / min(ratio):.2f}x faster")
 
@@ -106,7 +108,7 @@ def _confirm_mode_recurrence() -> Comparison:
                 worst = max(worst, abs(x_next[i] - expected) / max(abs(expected), 1e-300))
                 first, _ = rule.step(x[i:i + 1], x[i:i + 1].copy(), lambda y: lam[i] * y)
                 worst = max(worst, abs(first[0] - g * x[i]) / abs(g * x[i]))
-    return Comparison(worst, 0.0, 1e-12, Guarantee.TIGHT, "max relative difference of one step (15 random cases)",
+    return Comparison(worst, 0.0, 1e-12, Guarantee.TIGHT, "largest relative difference of one step (15 random cases)",
                       "numerics update rules vs b e_t - c e_{t-1} and e_1 = g e_0 from theory.iterations")
 
 

@@ -12,6 +12,8 @@ import sys
 
 from ratecheck.proofs.registry import TOPICS
 
+from ..latex import to_unicode
+
 HELP = "print a topic's checked derivation steps"
 
 
@@ -47,8 +49,8 @@ def run(args) -> int:
     for s in steps:
         if s["derivation"] != current:
             current = s["derivation"]
-            print(f"\n== {current}")
-        print(f"{mark[s['check']]} {s['label']}: {s['justification']}")
+            print(f"\n== {to_unicode(current)}")
+        print(f"{mark[s['check']]} {s['label']}: {to_unicode(s['justification'])}")
         print(f"           {s['statement']}   ({s['method']})")
     if results:
         print("\nresults:")

@@ -9,7 +9,7 @@ from ratecheck.theory.average_case import average_case_derivations
 
 TITLE = "Average case on a Marchenko--Pastur spectrum"
 INTRO = r"""
-For least squares $f(x) = \tfrac{1}{2n}\|X(x - x^*)\|^2$ with a Gaussian $n\times d$ matrix $X$ and
+For least squares $f(x) = \tfrac{1}{2n}\|X(x - x^\star)\|^2$ with a Gaussian $n\times d$ matrix $X$ and
 $d/n \to r \in (0, 1)$, the Hessian $A = X^\top X/n$ has the Marchenko--Pastur spectrum on
 $[\lambda_-, \lambda_+] = [(1-\sqrt r)^2, (1+\sqrt r)^2]$.  A linear method has $e_t = P_t(A)e_0$ with a
 residual polynomial $P_t$, so from an isotropic start with $\mathbb E\|e_0\|^2 = R^2$ its expected loss is
@@ -48,13 +48,13 @@ def figures(outdir, outcomes) -> list:
         axes[1].plot(t, g.simulated / g.predicted - 1, ":", color=color, label=f"{method}: Gaussian, d = 1e6")
         axes[1].fill_between(t, -2 * g.fluctuation, 2 * g.fluctuation, color=color, alpha=0.08)
     axes[0].set_xlabel("step $t$")
-    axes[0].set_ylabel(r"$f(x_t) - f^*$")
-    axes[0].legend(fontsize=5.5)
+    axes[0].set_ylabel(r"$f(x_t) - f^\star$")
+    axes[0].legend()
     axes[1].set_xlabel("step $t$")
     axes[1].set_ylabel("simulated / predicted $-$ 1")
-    axes[1].legend(fontsize=5.5)
+    axes[1].legend()
     path = save(fig, Path(outdir) / "average_case_loss.pdf")
     caption = (r"Expected loss on a Marchenko--Pastur spectrum ($r = 0.5$, $R = 1$): Gauss--Jacobi quadrature of "
-               r"$\tfrac{R^2}{2}\int\lambda P_t^2\,d\mu_{MP}$ (lines) against fused-kernel simulations (float64). "
+               r"$\tfrac{R^2}{2}\int\lambda P_t^2\,d\mu_{\mathrm{MP}}$ (lines) against fused-kernel simulations (float64). "
                r"Right: relative gap; shaded, $\pm 2$ standard deviations of the Gaussian-start loss at $d = 10^6$.")
-    return [Figure(path, caption, precision="float64")]
+    return [Figure(path, caption, r"lines: closed form (quadrature); markers and the right panel: simulated.")]

@@ -21,7 +21,7 @@ along the top eigenvector.  Substituting the gradient step $y = x - \eta\nabla f
 $f(x^+) \le f(x) - \eta(1 - L\eta/2)\|\nabla f(x)\|^2$: a decrease is guaranteed iff $0 < \eta < 2/L$, and
 the guaranteed decrease is largest, $\|\nabla f(x)\|^2/(2L)$, at $\eta = 1/L$.
 
-Seed 003 says ``for more stable convergence one usually uses the stricter $\eta \le 1/L$; with a larger step
+Note 003 says ``for more stable convergence one usually uses the stricter $\eta \le 1/L$; with a larger step
 the loss may diverge''.  The lemma says otherwise: every $\eta \in (0, 2/L)$ guarantees a decrease;
 $\eta = 1/L$ is the step that maximises the \emph{guaranteed} decrease, not a stability limit (see the
 claim \texttt{descent-lemma.eta-above-1-over-L}: $\eta = 1.9/L$ decreases the logistic loss at
@@ -43,7 +43,7 @@ def figures(outdir: Path, outcomes) -> list:
     actual = np.array([f.value(x - (ci / L) * g) - f.value(x) for ci in c]) / (G2 / L)
     axes[0].plot(c, actual, color="C0", label="$f(x - \\eta g) - f(x)$ (simulated)")
     axes[0].plot(c, -(c * (1 - c / 2)), "--", color="C3", label="bound $-\\eta(1 - L\\eta/2)\\|g\\|^2$")
-    axes[0].set_title("quadratic, $g$ along the top eigenvector (tight)", fontsize=8)
+    axes[0].set_title("quadratic, $g$ along the top eigenvector (tight)")
     lg = logistic_problem()
     w = np.random.default_rng(3).standard_normal(lg.X.shape[1]) * 0.5
     g = lg.grad(w)
@@ -51,15 +51,15 @@ def figures(outdir: Path, outcomes) -> list:
     actual = np.array([lg.value(w - (ci / L) * g) - lg.value(w) for ci in c]) / (G2 / L)
     axes[1].plot(c, actual, color="C0", label="$f(x - \\eta g) - f(x)$ (simulated)")
     axes[1].plot(c, -(c * (1 - c / 2)), "--", color="C3", label="bound")
-    axes[1].set_title("logistic loss, $L = \\lambda_{\\max}(X^\\top X)/(4n)$", fontsize=8)
+    axes[1].set_title("logistic loss, $L = \\lambda_{\\max}(X^\\top X)/(4n)$")
     for ax in axes:
-        ax.axvline(1.0, color="gray", lw=0.8, ls=":")
-        ax.axvline(2.0, color="gray", lw=0.8, ls="-.")
+        ax.axvline(1.0, color="gray", lw=0.8, ls=":", label=r"$\eta = 1/L$" if ax is axes[0] else None)
+        ax.axvline(2.0, color="gray", lw=0.8, ls="-.", label=r"$\eta = 2/L$" if ax is axes[0] else None)
         ax.axhline(0.0, color="k", lw=0.6)
         ax.set_xlabel("$\\eta L$")
-        ax.legend(fontsize=6.5)
+        ax.legend()
     axes[0].set_ylabel("change of $f$ in units of $\\|g\\|^2/L$")
     path = save(fig, Path(outdir) / "descent-lemma-gd-step.pdf")
-    return [Figure(path, "One gradient step: the change of f against the descent-lemma bound as a function of "
-                         "eta L (dotted: eta = 1/L, best guaranteed decrease; dash-dotted: eta = 2/L, end of the "
-                         "guaranteed decrease)")]
+    return [Figure(path, r"One gradient step: the change of $f$ against the descent-lemma bound as a function of "
+                         r"$\eta L$ (dotted: $\eta = 1/L$, best guaranteed decrease; dash-dotted: $\eta = 2/L$, end of "
+                         r"the guaranteed decrease).", r"solid: computed $f$ values (float64); dashed: the bound.")]

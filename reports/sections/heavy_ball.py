@@ -25,25 +25,26 @@ from ..figures import new_figure, save
 from ..latex import num
 
 TITLE = "Heavy ball (Polyak momentum)"
+CONVENTION = r"Polyak's form $x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})$, $x_{-1} = x_0$; the step is $\alpha$ (the $\eta$ of gradient descent), the momentum $\beta \in [0, 1)$."
 INTRO = r"""
 Heavy ball in Polyak's form, $x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})$, on
-$f(x) = \tfrac12 x^\top A x - b^\top x$ with $\mathrm{eig}(A) \subset [\mu, L]$, $\kappa = L/\mu$ (Polyak 1964).
+$f(x) = \tfrac12 x^\top A x - b^\top x$ with $\mathrm{eig}(A) \subset [\mu, L]$, $\kappa = L/\mu$ \cite{polyak1964}; see \cite{goh2017} for an illustrated account.
 SymPy reads the per-eigenvalue iteration matrix $\begin{pmatrix}1+\beta-\alpha\lambda & -\beta\\ 1 & 0\end{pmatrix}$
 off the update rule, then derives its roots, the complex band $(1-\sqrt\beta)^2 < \alpha\lambda < (1+\sqrt\beta)^2$
 where $|z| = \sqrt\beta$, the convergence region $0 \le \beta < 1$, $0 < \alpha\lambda < 2(1+\beta)$ (so steps up to
 $2(1+\beta)/L$ converge, not only up to $2/L$), the fact that the worst eigenvalue is an end of $[\mu, L]$,
-critical damping, and Polyak's tuning $\alpha^* = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^* = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$
-with rate $\rho^* = (\sqrt\kappa-1)/(\sqrt\kappa+1)$.  At $\alpha^*, \beta^*$ both ends of the spectrum are double
-roots, so the error behaves like $t\,\rho^{*t}$; the rate estimator fits that prefactor.  Heavy ball needs
+critical damping, and Polyak's tuning $\alpha^\star = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^\star = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$
+with rate $\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$.  At $\alpha^\star, \beta^\star$ both ends of the spectrum are double
+roots, so the error behaves like $t(\rho^\star)^t$; the rate estimator fits that prefactor.  Heavy ball needs
 $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations against gradient descent's $(\kappa/2)\ln(1/\varepsilon)$, i.e.\ the
 error decays like $e^{-2T/\sqrt\kappa}$ --- \emph{not} like $e^{-\sqrt\kappa T}$, a popular misstatement refuted below
 (claim \texttt{hb-not-exp-sqrt-kappa-t}).  Theoretical rates are evaluated from the closed forms in 50-digit
 arithmetic; the table at the end shows why (\texttt{numpy.linalg.eigvals} is only good to about $10^{-8}$ at a double root).
 
-\emph{What the seed notes claim, and whether it holds.}  Seed note 000 (Sec.~2, table): GD with momentum converges
+\emph{What the lecture notes claim, and whether it holds.}  Note 000 (Sec.~2, table): GD with momentum converges
 like $((\sqrt\kappa-1)/(\sqrt\kappa+1))^t$ against GD's $((\kappa-1)/(\kappa+1))^t$ --- holds for heavy ball at
 Polyak's tuning (claims \texttt{hb-rate-kappa-*}; with a $t$ prefactor from the double roots), not at other
-parameters.  Seed note 003 (Sec.~3.1, ``effects''): on convex quadratics momentum converges like
+parameters.  Note 003 (Sec.~3.1, ``effects''): on convex quadratics momentum converges like
 $O(e^{-\sqrt\kappa T})$, faster than $O(e^{-\kappa T})$ --- \emph{false} as written: the rates are
 $e^{-2T/\sqrt\kappa}$ for heavy ball and $e^{-2T/\kappa}$ for GD (the exponents are divided by, not multiplied by,
 $\sqrt\kappa$ and $\kappa$); the simulation at $\kappa = 100$ gives $-\sqrt\kappa\ln\rho = 2.00$, not $100$
@@ -91,10 +92,12 @@ def rate_landscape(path: Path, module, boundary, tuned: dict, title: str, kappa:
     im = ax.pcolormesh(aL, beta, rho, shading="auto", cmap=cmap, vmin=lo, vmax=1.0, rasterized=True)
     fig.colorbar(im, ax=ax, extend="max", label=r"$\rho(\alpha, \beta)$ (grey: $\rho \geq 1$, diverges)")
     cs = ax.contour(aL, beta, rho, levels=[0.9, 0.95, 0.99], colors="w", linewidths=0.6)
-    ax.clabel(cs, fontsize=6, fmt="%.2f")
+    ax.contour(aL, beta, rho, levels=[1.0], colors="w", linewidths=1.1, linestyles=":")
+    ax.plot([], [], color="w", lw=1.1, ls=":", label=r"level $\rho = 1$")
+    ax.clabel(cs, fmt="%.2f")
     ax.plot(boundary(beta), beta, color="r", lw=1.2, label=r"derived boundary $\alpha L = $" + title)
-    for name, p in tuned.items():
-        ax.plot(p["alpha"] * L, p["beta"], "o", ms=5, mfc="w", mec="k", label=name)
+    for (name, p), marker in zip(tuned.items(), ("o", "s", "^")):
+        ax.plot(p["alpha"] * L, p["beta"], marker, ms=6, mfc="w", mec="k", label=name)
     ax.set_xlim(aL[0], aL[-1])
     ax.set_xlabel(r"$\alpha L$")
     ax.set_ylabel(r"$\beta$")
@@ -115,10 +118,10 @@ def tuned_error_curves(path: Path, runs: list[tuple[str, str, dict, float]], kap
         colour = f"C{i}"
         ax.semilogy(t, tr.error_ratio, color=colour, label=f"{label}: simulated")
         ax.semilogy(t, (1 + t) * rho**t, color=colour, ls="--", lw=0.9, label=rf"$(1+t)\rho^t$, $\rho = {rho:.5f}$")
-        ax.semilogy(t, rho**t, color=colour, ls=":", lw=0.8)
+        ax.semilogy(t, rho**t, color=colour, ls=":", lw=0.8, label=r"$\rho^t$")
     ax.set_xlabel("step $t$")
     ax.set_ylabel(r"$\|e_t\| / \|e_0\|$")
-    ax.legend(fontsize=6.5)
+    ax.legend()
     return save(fig, path)
 
 
@@ -209,15 +212,17 @@ def figures(outdir, outcomes) -> list[Figure]:
     tuned = {"Polyak's tuning": specs.heavy_ball_tuning("optimal", 1.0, kappa)}
     f = rate_landscape(out / "heavy-ball-landscape.pdf", hb, lambda b: 2 * (1 + b), tuned, r"$2(1+\beta)$", kappa)
     landscape = Figure(f.path, r"Heavy ball: derived $\rho(\alpha, \beta)$ over $\alpha L$ and $\beta$ at "
-                               r"$\kappa = 100$ (float64 evaluation of the closed form); red: the derived region "
-                               r"boundary $\alpha L = 2(1+\beta)$; white dotted: the level $\rho = 1$ of the closed form")
+                               r"$\kappa = 100$; red: the derived region boundary $\alpha L = 2(1+\beta)$; white "
+                               r"dotted: the level $\rho = 1$ of the closed form, which lies on it.",
+                       r"all closed form (evaluated in float64); nothing simulated.")
     p = tuned["Polyak's tuning"]
     rho = specs.heavy_ball_rate(p, 1.0, kappa)
     curves = tuned_error_curves(out / "heavy-ball-curves.pdf", [("heavy ball, Polyak", "heavy-ball", p, rho)], kappa)
     return [landscape,
             Figure(curves, r"Heavy ball at Polyak's tuning, $\kappa = 100$, $10^4$ eigenvalues uniform on "
-                           r"$[1, 100]$, isotropic $e_0$ (seed 0): simulated error against the double-root envelope "
-                           r"$(1+t)\rho^{*t}$ (dashed) and $\rho^{*t}$ (dotted)")]
+                           r"$[1, 100]$, isotropic $e_0$ (random seed 0): simulated error against the double-root "
+                           r"envelope $(1+t)(\rho^\star)^t$ (dashed) and $(\rho^\star)^t$ (dotted).",
+                           r"solid: simulated (float64); dashed and dotted: closed form.")]
 
 
 def extra(outcomes) -> str:

@@ -17,8 +17,9 @@ from ..figures import new_figure, save
 from .heavy_ball import rate_accuracy_table, rate_landscape, tuned_error_curves
 
 TITLE = "Nesterov's accelerated gradient"
+CONVENTION = r"Lessard et al.'s form $y_t = x_t + \beta(x_t - x_{t-1})$, $x_{t+1} = y_t - \alpha\nabla f(y_t)$, $x_{-1} = x_0$; $q = 1 - \alpha\lambda$."
 INTRO = r"""
-Nesterov's method in the form of Lessard, Recht \& Packard (2016, eq.~2.3):
+Nesterov's method \cite{nesterov1983,nesterov2004} in the form of \citet[eq.~2.3]{lessard2016}:
 $y_t = x_t + \beta(x_t - x_{t-1})$, $x_{t+1} = y_t - \alpha\nabla f(y_t)$.  SymPy reads the per-eigenvalue
 iteration matrix $\begin{pmatrix}(1+\beta)(1-\alpha\lambda) & -\beta(1-\alpha\lambda)\\ 1 & 0\end{pmatrix}$ off the
 update rule and derives, with $q = 1-\alpha\lambda$: complex roots for $0 < q < 4\beta/(1+\beta)^2$ with
@@ -28,7 +29,7 @@ $\beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ puts a double root $1 - 1/\sqrt\kappa$
 $0$ for $\lambda = L$: rate $1 - 1/\sqrt\kappa$.  Making the two ends equal instead (double root $\rho$ at $\mu$, root
 $-\rho$ at $L$) gives the rate-minimising tuning $\alpha = 4/(3L+\mu)$,
 $\beta = (\sqrt{3\kappa+1}-2)/(\sqrt{3\kappa+1}+2)$, $\rho = 1 - 2/\sqrt{3\kappa+1}$, which reproduces the value of
-Lessard, Recht \& Packard (2016).  That it is the minimum over all $(\alpha,\beta)$ is taken from that paper; the
+\citet{lessard2016}.  That it is the minimum over all $(\alpha,\beta)$ is taken from that paper; the
 claims check it locally by simulation.
 """
 
@@ -87,12 +88,15 @@ def figures(outdir, outcomes) -> list[Figure]:
     return [
         Figure(land.path, r"NAG: derived $\rho(\alpha, \beta)$ over $\alpha L$ and $\beta$ at $\kappa = 100$ (float64 "
                           r"evaluation of the closed form); red: the derived region boundary "
-                          r"$\alpha L = 2(1+\beta)/(1+2\beta)$; white dotted: the level $\rho = 1$"),
+                          r"$\alpha L = 2(1+\beta)/(1+2\beta)$; white dotted: the level $\rho = 1$; circle and "
+                          r"square: the optimal and the standard tuning.", r"all closed form; nothing simulated."),
         Figure(curves, r"NAG at its two tunings, $\kappa = 100$, $10^4$ eigenvalues uniform on $[1, 100]$, isotropic "
-                       r"$e_0$ (seed 0): simulated error against $(1+t)\rho^t$ (dashed) and $\rho^t$ (dotted)"),
+                       r"$e_0$ (random seed 0): simulated error against $(1+t)\rho^t$ (dashed) and $\rho^t$ "
+                       r"(dotted).", r"solid: simulated (float64); dashed and dotted: closed form."),
         Figure(rates, r"Rates against $\kappa$: derived closed forms (lines) and fitted simulated rates (circles; "
                       r"heavy ball and NAG on $10^5$ eigenvalues uniform on $[1,\kappa]$ from the claims, GD on "
-                      r"$10^4$ eigenvalues at the two ends of $[1, \kappa]$)"),
+                      r"$10^4$ eigenvalues at the two ends of $[1, \kappa]$).",
+               r"lines: closed form; circles: simulated (fitted rates, float64)."),
     ]
 
 

@@ -14,7 +14,7 @@ from ..figures import new_figure, save
 TITLE = "Condition-number sweeps"
 INTRO = (
     r"How many iterations does each method need to reduce the error by $\varepsilon = 10^{-8}$, as a function "
-    r"of the condition number $\kappa = L/\mu$? For each $\kappa$ the spectrum is $[1/\kappa, 1]$, the "
+    r"of the condition number $\kappa = L/\mu$? For each $\kappa$ the spectrum is $[\mu, L] = [1/\kappa, 1]$ (scaled to $L = 1$; the rates depend on $\kappa$ only, so this is the $[1, \kappa]$ of the other sections), the "
     r"parameters are each method's optimal tuning, and the prediction is the first $t$ with "
     r"$\|e_t\|/\|e_0\| \le \varepsilon$ evaluated from the \emph{exact} closed form of the two extreme modes "
     r"(derived below; at a double root the mode is $(A + Bt)z^t$, so the count is not the asymptotic "
@@ -60,18 +60,18 @@ def sweep_figure(result: SweepResult, path: Path, extra: SweepResult | None = No
     ax.set_ylabel(rf"iterations to $\|e_t\|/\|e_0\| \leq$ {result.config.tol:g}")
     from matplotlib.lines import Line2D
 
-    first = ax.legend(loc="upper left", fontsize=6)
+    first = ax.legend(loc="upper left")
     ax.add_artist(first)
     styles = [Line2D([], [], color="k", lw=1.2, label="closed form"),
               Line2D([], [], color="k", marker="o", mfc="none", ls="none", label=f"simulated ({result.config.init} $e_0$)")]
     if extra is not None:
         styles.append(Line2D([], [], color="k", marker="x", ls="none", label="simulated (random $e_0$)"))
-    ax.legend(handles=styles, loc="lower right", fontsize=6)
+    ax.legend(handles=styles, loc="lower right")
     ax2.set_xscale("log")
     ax2.set_yscale("log")
     ax2.set_xlabel(r"condition number $\kappa$")
     ax2.set_ylabel(r"$1 - \rho$ (theoretical rate $\rho$)")
-    ax2.legend(fontsize=6.5)
+    ax2.legend()
     return save(fig, path)
 
 
@@ -80,7 +80,8 @@ def figures(outdir, outcomes) -> list[Figure]:
     return [Figure(path, "Left: iterations to reduce the error by $10^{-8}$ against $\\kappa$; lines: first $t$ from "
                          "the closed form of the extreme modes, circles: simulation from the extreme $e_0$, crosses: "
                          "simulation from an isotropic random $e_0$ over $10^4$ eigenvalues. Right: $1 - \\rho$ of "
-                         "the theoretical rate, slope $-1$ (gd) and $-\\tfrac12$ (momentum)")]
+                         "the theoretical rate, slope $-1$ (gradient descent) and $-\\tfrac12$ (momentum).",
+                   "lines: closed form; circles and crosses: simulated (float64).")]
 
 
 def _num(x, digits=6) -> str:

@@ -1,0 +1,312 @@
+r"""Findings: the checkable statements of the five lecture notes, quoted, classified and tied to claims.
+
+Each :class:`Finding` quotes one statement of a lecture note (translated into English; formulas as in
+the note, in LaTeX), names the note and its section, classifies it
+
+* ``true`` — it holds as written;
+* ``false`` — it does not hold; ``detail`` gives the counter-computation;
+* ``true-with-conditions`` — it holds only under conditions the note does not state (``detail`` says which);
+* ``not-checkable`` — nothing in this toolkit can check it (empirical results, stochastic or non-quadratic
+  settings not modelled yet); ``claims`` is then empty,
+
+and lists the ids of the registered claims (:mod:`proofs.registry`) whose derivation and simulation
+show the verdict.  The lecture notes are never a source: they are what is checked.  ``ratecheck audit``
+runs the listed claims and fails (exit 1) when any of them fails; the report's findings chapter prints
+the same list with the claims' numbers.
+
+``quote`` and ``detail`` are LaTeX text (math in ``$...$``); reports/ renders them for the terminal.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = ["Verdict", "Finding", "FINDINGS", "NOTES"]
+
+
+class Verdict(str, enum.Enum):
+    TRUE = "true"
+    FALSE = "false"
+    CONDITIONAL = "true-with-conditions"
+    NOT_CHECKABLE = "not-checkable"
+
+
+@dataclass(frozen=True)
+class Finding:
+    note: str
+    section: str
+    quote: str
+    verdict: Verdict
+    claims: tuple[str, ...]
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"note": self.note, "section": self.section, "quote": self.quote, "verdict": self.verdict.value,
+                "claims": list(self.claims), "detail": self.detail}
+
+
+#: the five lecture notes (their titles, translated)
+NOTES: dict[str, str] = {
+    "000": "Momentum and acceleration methods",
+    "001": "The evolution of momentum: Nesterov accelerated momentum (NAG) and a visual understanding of optimisation",
+    "002": "Momentum (and adaptive methods)",
+    "003": "Gradient descent, momentum, adaptive methods and schedules (with exercises)",
+    "004": "Momentum",
+}
+
+T, F, C, N = Verdict.TRUE, Verdict.FALSE, Verdict.CONDITIONAL, Verdict.NOT_CHECKABLE
+
+FINDINGS: tuple[Finding, ...] = (
+    # ------------------------------------------------------------------ note 000
+    Finding("000", "Sec. 1",
+            r"Momentum: $v_{t+1} = \beta v_t + \nabla L(\theta_t)$, $\theta_{t+1} = \theta_t - \eta v_{t+1}$, "
+            r"$\beta \in [0, 1)$, usually $\beta = 0.9$.",
+            T, ("conventions.velocity",),
+            r"This velocity form gives exactly the iterates of Polyak's heavy ball with $\alpha = \eta$ and the same "
+            r"$\beta$ (buffer started at $0$), for every $f$."),
+    Finding("000", "Sec. 2, table",
+            r"Gradient descent converges like $O\bigl(((\kappa - 1)/(\kappa + 1))^t\bigr)$.",
+            C, ("gd.optimal-step", "gd.optimal-rate-kappa-10", "gd.optimal-rate-kappa-100",
+                "gd.optimal-rate-kappa-10000"),
+            r"Only at the step $\eta^\star = 2/(\mu + L)$; at any other constant step the rate "
+            r"$\max(|1 - \eta\mu|, |1 - \eta L|)$ is larger (at $\eta = 1/L$ it is $1 - 1/\kappa$)."),
+    Finding("000", "Sec. 2, table",
+            r"Gradient descent with momentum converges like $O\bigl(((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^t\bigr)$.",
+            C, ("hb-polyak-tuning", "hb-rate-kappa-10", "hb-rate-kappa-100", "hb-rate-kappa-10000"),
+            r"For heavy ball on quadratics at Polyak's tuning $\alpha^\star = 4/(\sqrt L + \sqrt\mu)^2$, "
+            r"$\beta^\star = \rho^{\star 2}$ only, and with a factor $t$ (double roots): the error is "
+            r"$\Theta(t\,\rho^{\star t})$."),
+    Finding("000", "Sec. 2",
+            r"Momentum reduces the dependence on the condition number to its square root ($\kappa \to \sqrt\kappa$).",
+            C, ("hb-iterations-sqrt-kappa", "hb-iterations-vs-gd", "sweep-exponent-heavy-ball"),
+            r"For the iteration count at the optimal tunings on quadratics: $T(\varepsilon) \sim "
+            r"\tfrac{\sqrt\kappa}{2}\ln(1/\varepsilon)$ against $\tfrac{\kappa}{2}\ln(1/\varepsilon)$; the fitted "
+            r"exponent of $T \sim C\kappa^p$ is close to $\tfrac12$."),
+    Finding("000", "Sec. 2",
+            r"In the steady state of the accumulated momentum the effective learning rate is "
+            r"$\eta_{\mathrm{eff}} = \eta/(1 - \beta)$.",
+            C, ("effective-lr.velocity-transient", "effective-lr.velocity-limit"),
+            r"Under a constant gradient, after the transient: the step after $t$ iterations is "
+            r"$\eta g (1 - \beta^t)/(1 - \beta)$, so at $\beta = 0.9$ it reaches $99\,\%$ of the limit only after "
+            r"$44$ steps."),
+    Finding("000", "Sec. 2",
+            r"With $\beta = 0.9$ the effective learning rate is $10\eta$, so one may have to lower the learning rate "
+            r"when adding momentum.",
+            T, ("effective-lr.velocity-limit",),
+            r"$1/(1 - 0.9) = 10$ (derived and simulated, and equal to the note's number)."),
+    Finding("000", "Sec. 3",
+            r"Nesterov: $v_{t+1} = \beta v_t + \nabla L(\theta_t - \eta\beta v_t)$, "
+            r"$\theta_{t+1} = \theta_t - \eta v_{t+1}$.",
+            T, ("conventions.velocity-lookahead",),
+            r"This form is Nesterov's method in the form of \citet{lessard2016} with $\alpha = \eta$ (same iterates "
+            r"for every $f$)."),
+    Finding("000", "Sec. 3",
+            r"PyTorch uses an equivalent reformulation (\texttt{nesterov=True}).",
+            C, ("conventions.pytorch",),
+            r"Equivalent up to a change of variable: PyTorch's parameter $p_t$ is NAG's look-ahead point "
+            r"$y_t = x_t + \beta(x_t - x_{t-1})$, not $x_t$; the iteration matrix and the rate are the same."),
+    Finding("000", "Sec. 3, table",
+            r"On convex functions Nesterov's method converges like $O(1/T^2)$ (optimal), momentum like $O(1/T)$.",
+            N, (),
+            r"Rates on general smooth convex functions are not modelled in this toolkit yet (only quadratics); "
+            r"the $O(1/T^2)$ rate and its optimality are \citet{nesterov1983}'s and \citet{nesterov2018}'s."),
+    Finding("000", "Sec. 3",
+            r"On ResNet-50, Nesterov momentum gives a $0.2$--$0.3$ percentage points better top-1 accuracy than plain "
+            r"momentum.",
+            N, (), r"An empirical deep-learning result; nothing here trains networks."),
+    Finding("000", "Sec. 4",
+            r"Polyak averaging $\bar\theta_T = \frac1T\sum_{t=1}^T \theta_t$ and its EMA variant improve the "
+            r"evaluation perplexity of GPT training by $1$--$2$ points.",
+            N, (), r"Iterate averaging is not implemented yet; the perplexity number is empirical."),
+    Finding("000", "Sec. 5",
+            r"Lookahead: $\theta_{t+1} = \theta_t + \alpha(\phi_{t,k} - \theta_t)$ after $k$ inner steps "
+            r"secures stability and speed at once.",
+            N, (), r"Lookahead is not implemented yet."),
+    # ------------------------------------------------------------------ note 001
+    Finding("001", "Sec. 1.1, eq. 6.12",
+            r"NAG: $m_{t+1} = \beta m_t + (1-\beta)\sum_{i}\partial\ell_i[\phi_t - \alpha\beta m_t]/\partial\phi$, "
+            r"$\phi_{t+1} = \phi_t - \alpha m_{t+1}$.",
+            C, ("conventions.ema-lookahead", "conventions.mapped-tunings"),
+            r"It is Nesterov's method (Lessard form), but with the step $\alpha' = \alpha(1 - \beta)$: the tunings "
+            r"of Section~\ref{sec:nesterov} apply to $\alpha(1 - \beta)$, i.e.\ $\alpha = \alpha_c/(1 - \beta)$."),
+    Finding("001", "Sec. 1.1",
+            r"Compared with ordinary momentum (eq. 6.11) the parameter update is the same; the only difference is "
+            r"the point where the gradient is evaluated.",
+            T, ("conventions.ema", "conventions.ema-lookahead"),
+            r"Both reduce to the family $x_{t+1} = x_t + \beta'(x_t - x_{t-1}) - \alpha'\nabla f(x_t + "
+            r"\gamma'(x_t - x_{t-1}))$ with the same $\alpha' = \alpha(1-\beta)$, $\beta' = \beta$; only "
+            r"$\gamma'$ differs ($0$ against $\beta$)."),
+    Finding("001", "Sec. 1.2",
+            r"$\phi_t - \alpha\beta m_t$ is the position the parameters would reach by applying the momentum part "
+            r"of the step in advance.",
+            T, ("conventions.ema-lookahead",),
+            r"$\phi_{t+1} = \phi_t - \alpha\beta m_t - \alpha(1-\beta) g_t$: the momentum part moves to "
+            r"$\phi_t - \alpha\beta m_t$, which is NAG's look-ahead point $y_t$."),
+    # ------------------------------------------------------------------ note 002
+    Finding("002", "Basic momentum algorithm",
+            r"$m_t = \beta m_{t-1} + (1 - \beta)\frac{1}{|B_j|}\sum_{i}\nabla_\theta\mathcal L_i(\theta_{t-1})$, "
+            r"$\theta_t = \theta_{t-1} - \alpha m_t$.",
+            C, ("conventions.ema", "effective-lr.ema-no-amplification"),
+            r"This EMA form is heavy ball with the step $\alpha(1 - \beta)$, not $\alpha$: it does not amplify the "
+            r"step (steady step $\alpha g$, no factor $1/(1 - \beta)$), so at $\beta = 0.9$ it is ten times "
+            r"smaller than the velocity form's at the same $\alpha$."),
+    Finding("002", "Nesterov accelerated gradient",
+            r"NAG: $m_t = \beta m_{t-1} + (1 - \beta)\frac{1}{|B_j|}\sum_{i}\nabla_\theta\mathcal L_i"
+            r"(\theta_{t-1} - \alpha m_{t-1})$, $\theta_t = \theta_{t-1} - \alpha m_t$.",
+            F, (),
+            r"With $m_{t-1} = -(\theta_{t-1} - \theta_{t-2})/\alpha$ the gradient is taken at "
+            r"$\theta_{t-1} + (\theta_{t-1} - \theta_{t-2})$: the family with $\gamma' = 1 \ne \beta' = \beta$, "
+            r"so it is not NAG for any $\beta < 1$ (the look-ahead overshoots by the factor $1/\beta$; compare "
+            r"note 001, which has $\alpha\beta m_{t-1}$).  Derived by the reduction of Section~\ref{sec:conventions}; "
+            r"no registered claim simulates this form yet."),
+    Finding("002", "Nesterov accelerated gradient",
+            r"NAG converges faster and more stably (than momentum).",
+            F, ("hb-rate-kappa-100", "nag-optimal-rate-kappa-100", "nag-optimal-tuning"),
+            r"Not on quadratics with each method at its best tuning: at $\kappa = 100$ heavy ball converges at "
+            r"$(\sqrt\kappa - 1)/(\sqrt\kappa + 1) = 0.818$, NAG at $1 - 2/\sqrt{3\kappa + 1} = 0.885$ (both derived "
+            r"and simulated)."),
+    Finding("002", "Adam",
+            r"Adam: $m_t = \beta m_{t-1} + (1-\beta) g_{t-1}$, $\hat m_t = m_t/(1 - \beta^t)$ (bias correction).",
+            T, ("effective-lr.ema-of-constant", "effective-lr.adam-bias-correction"),
+            r"From $m_0 = 0$ the EMA of a constant gradient is $(1 - \beta^t)g$, so $\hat m_t = g$ exactly for "
+            r"every $t \ge 1$ \citep{kingma2015}."),
+    Finding("002", "Adam",
+            r"The recommended hyperparameters are $\beta = 0.9$, $\gamma = 0.999$, $\epsilon = 10^{-8}$.",
+            N, (), r"A recommendation; these are the defaults of \citet{kingma2015}.  Adaptive methods are not "
+                   r"modelled yet."),
+    Finding("002", "Adagrad, RMSProp",
+            r"Adagrad's learning rate decays quickly so that learning can stop midway; RMSProp's exponential "
+            r"average fixes this.",
+            N, (), r"Adaptive methods are not modelled yet."),
+    # ------------------------------------------------------------------ note 003
+    Finding("003", "Sec. 1.2",
+            r"First-order Taylor: $f(x - \eta\nabla f(x)) \approx f(x) - \eta\|\nabla f(x)\|^2$, so a small step "
+            r"decreases $f$.",
+            C, ("descent-lemma.tight-on-quadratic", "descent-lemma.decrease-iff"),
+            r"For small enough $\eta$: the exact change on a quadratic is $-\eta(1 - L\eta/2)\|\nabla f\|^2$, so the "
+            r"first-order estimate is off by the factor $1 - L\eta/2$ and wrong in sign for $\eta > 2/L$."),
+    Finding("003", "Sec. 1.3.1",
+            r"Descent lemma: for $L$-smooth $f$, $f(y) \le f(x) + \nabla f(x)^\top(y - x) + \tfrac{L}{2}\|y - x\|^2$.",
+            T, ("descent-lemma.random-quadratics", "descent-lemma.logistic-loss"),
+            r"Derived (fundamental theorem of calculus and Cauchy--Schwarz) and checked on random quadratics "
+            r"and the logistic loss; the constant $L/2$ cannot be lowered."),
+    Finding("003", "Sec. 1.3.1",
+            r"Substituting the gradient step: $f(x_{t+1}) \le f(x_t) - \eta(1 - \tfrac{L\eta}{2})\|\nabla f(x_t)\|^2$.",
+            T, ("descent-lemma.tight-on-quadratic",), r"Derived, and attained with equality on a quadratic with the "
+                                                      r"gradient along the top eigenvector."),
+    Finding("003", "Sec. 1.3.1",
+            r"For the loss to decrease, $1 - L\eta/2 > 0$, i.e.\ $\eta < 2/L$.",
+            T, ("descent-lemma.decrease-iff",), r"The guaranteed decrease is positive exactly on $0 < \eta < 2/L$; on "
+                                                r"the tight quadratic $f$ does not decrease for $\eta \ge 2/L$."),
+    Finding("003", "Sec. 1.3.1",
+            r"For more stable convergence one usually uses the stricter $\eta \le 1/L$.",
+            F, ("descent-lemma.eta-above-1-over-L", "descent-lemma.best-step"),
+            r"$\eta \le 1/L$ is not a stability condition: every $\eta < 2/L$ decreases $f$, and $\eta = 1/L$ merely "
+            r"maximises the guaranteed decrease ($\|\nabla f\|^2/(2L)$).  At $\eta = 1.9/L$ the guarantee is still "
+            r"$1.9(1 - 0.95) = 0.095\,\|\nabla f\|^2/L$ per step, and on the logistic loss every one of 200 steps "
+            r"achieves it."),
+    Finding("003", "Sec. 1.3.2",
+            r"Strongly convex functions converge linearly, $O(\gamma^T)$: with $\gamma = 0.9$ a tenfold error "
+            r"reduction takes a fixed number of iterations (e.g.\ 22).",
+            T, ("gd.iteration-count",),
+            r"The count is $\lceil\ln\varepsilon/\ln\rho\rceil$ exactly (checked at $\kappa = 100$); for "
+            r"$\rho = 0.9$, $\varepsilon = 0.1$: $\lceil 21.85\rceil = 22$."),
+    Finding("003", "Sec. 1.3.2",
+            r"Convex (not strongly convex) functions converge like $O(1/T)$.",
+            N, (), r"Rates on general convex functions are not modelled yet."),
+    Finding("003", "Sec. 2.1",
+            r"For $f(x) = \tfrac12 x^\top A x - b^\top x$ with symmetric $A$: $\nabla f(x) = Ax - b$.",
+            T, ("gd.error-recurrence",),
+            r"Derived from the component sum for $n = 2, 3$ (Theorem~1.1) and used by the error recurrence."),
+    Finding("003", "Sec. 2.1",
+            r"The error obeys $e_{t+1} = (I - \eta A)e_t$, hence $e_t = (I - \eta A)^t e_0$.",
+            T, ("gd.error-recurrence",), r"Derived and simulated on a dense problem."),
+    Finding("003", "Sec. 2.1",
+            r"The convergence condition is $\eta < 2/\lambda_{\max}$.",
+            C, ("gd.convergence-boundary", "gd.divergence-growth"),
+            r"Together with $\eta > 0$ and on quadratics: convergence iff $0 < \eta < 2/L$; at $\eta = 2/L$ the top "
+            r"mode has factor $-1$ and never decays; at $\eta = 2.1/L$ the error grows by $1.1$ per step."),
+    Finding("003", "Sec. 2.1",
+            r"The fastest step minimises $\max_i|1 - \eta\lambda_i|$; the minimum is where "
+            r"$1 - \eta\lambda_{\min} = -(1 - \eta\lambda_{\max})$, i.e.\ "
+            r"$\eta^\star = 2/(\lambda_{\min} + \lambda_{\max})$.",
+            T, ("gd.optimal-step",), r"Derived (the two endpoint factors cross there) and found as the minimiser "
+                                     r"of the simulated rate."),
+    Finding("003", "Sec. 2.1",
+            r"A large condition number $\kappa = \lambda_{\max}/\lambda_{\min}$ makes convergence slow.",
+            T, ("gd.iterations-large-kappa", "sweep-exponent-gd"),
+            r"At $\eta^\star$ the count grows like $\tfrac{\kappa}{2}\ln(1/\varepsilon)$: exponent $1$ in $\kappa$."),
+    Finding("003", "Sec. 3.1",
+            r"Momentum (heavy ball): $v_{t+1} = \beta v_t + \nabla f(x_t)$, $x_{t+1} = x_t - \eta v_{t+1}$.",
+            T, ("conventions.velocity",), r"The same iterates as Polyak's heavy ball with $\alpha = \eta$."),
+    Finding("003", "Sec. 3.1",
+            r"Another form (PyTorch style): $v_{t+1} = \beta v_t + (1 - \beta)\nabla f(x_t)$, "
+            r"$x_{t+1} = x_t - \eta v_{t+1}$.",
+            F, ("conventions.ema", "conventions.velocity"),
+            r"PyTorch's SGD (dampening $0$) is the velocity form $v_{t+1} = \beta v_t + \nabla f(x_t)$ "
+            r"\citep{pytorchsgd}; the EMA form is heavy ball with the step $\eta(1 - \beta)$, ten times smaller at "
+            r"$\beta = 0.9$."),
+    Finding("003", "Sec. 3.1",
+            r"On convex quadratics momentum converges like $O(e^{-\sqrt\kappa T})$, faster than $O(e^{-\kappa T})$.",
+            F, ("hb-not-exp-sqrt-kappa-t", "hb-iterations-vs-gd", "hb-rate-kappa-100"),
+            r"The exponents are divided, not multiplied: heavy ball decays like $e^{-2T/\sqrt\kappa}$ and gradient "
+            r"descent like $e^{-2T/\kappa}$.  At $\kappa = 100$ the simulation gives $-\sqrt\kappa\ln\rho = 2.0$, "
+            r"where $e^{-\sqrt\kappa T}$ would need $\kappa = 100$."),
+    Finding("003", "Sec. 3.2",
+            r"NAG: $v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t)$, $x_{t+1} = x_t - \eta v_{t+1}$.",
+            F, ("conventions.seed-003-nag-iff-eta-1", "conventions.seed-003-kappa-100",
+                "conventions.seed-003-unstable", "conventions.seed-003-rate"),
+            r"The look-ahead point lacks the factor $\eta$: the form is the family with $\gamma' = \beta/\eta$, NAG "
+            r"only when $\eta = 1$.  At NAG's standard tuning for $\mu = 1$, $L = 100$ ($\eta = 1/L$, "
+            r"$\beta = 9/11$) it diverges with growth factor $(81 + 9\sqrt{85})/2 \approx 81.99$ per step, where NAG "
+            r"converges at $0.9$; it diverges for every $\eta > 0$ once $L > 1 + 1/\beta$."),
+    Finding("003", "Sec. 3.2",
+            r"NAG converges like $O(1/T^2)$ on convex smooth functions (gradient descent like $O(1/T)$).",
+            N, (), r"Not modelled yet (quadratics only); the rate is \citet{nesterov1983}'s."),
+    Finding("003", "Sec. 3.2",
+            r"In practice NAG often behaves like momentum.",
+            C, ("sweep-exponent-heavy-ball", "sweep-exponent-nesterov"),
+            r"On quadratics at their optimal tunings both need $\Theta(\sqrt\kappa)$ iterations (fitted exponents "
+            r"near $\tfrac12$); heavy ball has the better constant ($0.818$ vs $0.885$ at $\kappa = 100$)."),
+    Finding("003", "Sec. 4.3",
+            r"Adam's bias correction divides by $1 - \beta^t$, which tends to $1$ as $t$ grows.",
+            T, ("effective-lr.adam-bias-correction", "effective-lr.ema-of-constant"),
+            r"Exact for a constant gradient: $\hat m_t = g$ for every $t$; at $t = 10$, $m_t = (1 - 0.9^{10})g "
+            r"= 0.651\,g$."),
+    Finding("003", "Sec. 7.2",
+            r"Scale the learning rate with the batch size as $\mathrm{lr} \propto \sqrt{\text{batch size}}$.",
+            N, (),
+            r"Stochastic gradients are not modelled yet, so no claim checks it.  For SGD the rule validated at "
+            r"scale is linear, $\mathrm{lr} \propto$ batch size up to about $8192$ on ImageNet \citep{goyal2017}; the "
+            r"square-root rule is a variance heuristic \citep{krizhevsky2014}.  Stated without conditions, the note's "
+            r"rule is at least incomplete."),
+    Finding("003", "Sec. 8, exercise 2",
+            r"Run gradient descent on $f(x, y) = x^2 + 10y^2$ with $\mathrm{lr} = 0.01, 0.1, 0.3, 0.5$ and analyse "
+            r"convergence and speed.",
+            T, ("gd.seed-003-lr-0.01", "gd.seed-003-lr-0.1", "gd.seed-003-lr-0.3", "gd.seed-003-lr-0.5"),
+            r"The factors are $1 - 2\eta$ and $1 - 20\eta$: $\eta = 0.01$ converges slowly ($\rho = 0.98$); "
+            r"$\eta = 0.1$ sits on the stability boundary ($1 - 20\eta = -1$, no convergence); $\eta = 0.3$ and "
+            r"$0.5$ diverge with growth factors $5$ and $9$ per step."),
+    # ------------------------------------------------------------------ note 004
+    Finding("004", "Update rule",
+            r"$\theta_{t+1} = \theta_t + m_{t+1}$, $m_{t+1} = \gamma m_t - \eta\nabla_\theta J(\theta_t)$, "
+            r"$m_0 = 0$.",
+            T, ("conventions.sutskever",),
+            r"This form \citep{sutskever2013,kerassgd} gives exactly the iterates of heavy ball with $\alpha = \eta$, "
+            r"$\beta = \gamma$."),
+    Finding("004", "Why momentum learns fast",
+            r"If the gradient is a constant $C$, $m$ converges to $-\eta C/(1 - \gamma)$: the learning rate becomes "
+            r"$\eta/(1 - \gamma)$.",
+            T, ("effective-lr.sutskever-terminal",), r"The terminal velocity, derived and simulated."),
+    Finding("004", "Why momentum learns fast",
+            r"With $\gamma = 0.9$ the learning rate is ten times that of plain gradient descent, a very fast "
+            r"learning speed.",
+            C, ("effective-lr.sutskever-terminal", "hb-complex-modulus", "gd.optimal-rate-kappa-10"),
+            r"Ten times the step under a constant gradient, yes; faster convergence, not always: with $\beta = 0.9$ "
+            r"heavy ball's rate is at least $\sqrt{0.9} = 0.949$, while gradient descent reaches "
+            r"$(\kappa-1)/(\kappa+1) = 0.818$ at $\kappa = 10$; $\beta = 0.9$ beats the best gradient descent only "
+            r"for $\kappa > 38$."),
+    Finding("004", "Pros and cons",
+            r"Momentum also updates where the gradient is $0$, so it escapes local minima more often than SGD.",
+            N, (), r"Non-convex landscapes are not modelled."),
+)
