@@ -3,7 +3,8 @@
 Independent of theory/: nothing here imports SymPy derivations.
 """
 from .validation import ParameterError
-from .methods import Form, Rule, form, forms, rule
+from .protocol import Method, Param, Rule, StateArray
+from .methods import form, forms, rule, rule_of
 from .problems import DiagonalQuadratic, DenseQuadratic, isotropic_initial_error
 from .simulate import Trajectory, simulate
 from .rates import RateFit, fitted_rate
@@ -11,7 +12,7 @@ from . import spectra
 from .backends import simulate_diagonal
 
 __all__ = [
-    "ParameterError", "Form", "Rule", "form", "forms", "rule", "DiagonalQuadratic", "DenseQuadratic",
+    "ParameterError", "Method", "Param", "StateArray", "Rule", "form", "forms", "rule", "rule_of", "DiagonalQuadratic", "DenseQuadratic",
     "isotropic_initial_error", "Trajectory", "simulate", "RateFit", "fitted_rate", "spectra",
     "simulate_diagonal",
 ]

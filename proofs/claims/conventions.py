@@ -194,7 +194,7 @@ def _one_step_confirm() -> Comparison:
         lam = rng.uniform(0.5, 2.0, 5)
         xv, sv = rng.standard_normal(5), rng.standard_normal(5)
         rule = numerics.rule(method, values, name)
-        xn, sn = rule.step(xv, sv, lambda y: lam * y)
+        xn, sn = rule.step((xv, sv), lambda y: lam * y)
         subs = {conv.SYMBOLS[p]: sp.Float(v_, 30) for p, v_ in values.items()}
         for i in range(5):
             sym_x, sym_s = f.update(conv.x, conv.s, lam[i] * f.lookahead(conv.x, conv.s))
