@@ -11,9 +11,17 @@ from ratecheck import numerics
 from ratecheck.numerics import spectra, validation as v
 from ratecheck.numerics.problems import isotropic_initial_error
 
-from .methods import spec
+from .methods import engine_tuning, engine_worst_case, spec
 
 __all__ = ["measure_rate", "default_steps"]
+
+
+def _builtin(m) -> bool:
+    """True when ``m`` is the registry's own value of a built-in (method, form): its closed forms apply."""
+    try:
+        return numerics.form(m.method, m.name) == m
+    except v.ParameterError:
+        return False
 
 
 def default_steps(rho: float) -> int:
@@ -27,7 +35,7 @@ def default_steps(rho: float) -> int:
 
 
 def measure_rate(
-    method: str,
+    method,
     *,
     mu: float | None = None,
     L: float | None = None,
@@ -41,6 +49,13 @@ def measure_rate(
     backend: str = "auto",
 ) -> dict[str, Any]:
     """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
+
+    ``method`` is a built-in method's name or a method value (:class:`numerics.Method`, e.g. one a
+    user wrote).  For a form without a closed-form spec (a user's method) the theoretical rate and the
+    ``"optimal"`` tuning come from the generic engine (:func:`theory.linear_engine.worst_case`,
+    :func:`~theory.linear_engine.optimal_tuning`).  ``worst_lambda`` is the eigenvalue where the
+    derived spectral radius is largest and ``max_location`` says how that was found (``endpoint``:
+    proved; ``interior`` / ``numeric``: found by search).
 
     The spectrum is ``dim`` equally spaced eigenvalues on [mu, L] (both ends included), or
     the explicit ``eigenvalues``.  Without ``params`` the method uses ``tuning`` (default
@@ -63,16 +78,25 @@ def measure_rate(
             raise v.ParameterError("L", f"a number with L/mu (kappa) a finite float64 (mu = {mu:g})", L)
         dim = v.integer("dim", dim if dim is not None else 100_000, 2)
         lam = spectra.uniform(mu, L, dim)
-    form = form or numerics.form(method).name
-    fs = spec(method, form)
+    m = method if isinstance(method, numerics.Method) else numerics.form(method, form)
+    method, form = m.method, m.name
+    fs = spec(method, form) if _builtin(m) else None
+    engine_rho = None
     if params:
         tuning_used = "given"
         params = dict(params)
     else:
         tuning_used = tuning or "optimal"
-        params = fs.tuned(tuning_used, mu, L)
-    rule = numerics.rule(method, params, form)
-    rho = fs.rate(params, mu, L)
+        if fs is not None:
+            params = fs.tuned(tuning_used, mu, L)
+        elif tuning_used != "optimal":
+            raise v.ParameterError("tuning", f"optimal for {m.key} (a method without derived tunings)", tuning_used)
+        else:
+            tuned = engine_tuning(m, mu, L)
+            params, engine_rho = {k: float(x) for k, x in tuned.params.items()}, float(tuned.rate)
+    rule = numerics.rule_of(m, params)
+    worst = engine_worst_case(m, rule.params, mu, L)
+    rho = fs.rate(params, mu, L) if fs is not None else (engine_rho if engine_rho is not None else float(worst.rate))
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
         name = next(iter(params), "params")
         raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
@@ -106,6 +130,8 @@ def measure_rate(
         "overflowed": traj.overflowed,
         "fit_window": list(fit.window),
         "backend": backend,
+        "worst_lambda": float(worst.lam),
+        "max_location": worst.location,
     }
     return out
 
