@@ -11,7 +11,7 @@ from ratecheck import numerics
 from ratecheck.numerics import spectra, validation as v
 from ratecheck.numerics.problems import isotropic_initial_error
 
-from .methods import engine_tuning, engine_worst_case, spec
+from .methods import engine_model, engine_tuning, engine_worst_case, spec
 
 __all__ = ["measure_rate", "default_steps"]
 
@@ -82,6 +82,12 @@ def measure_rate(
     method, form = m.method, m.name
     fs = spec(method, form) if _builtin(m) else None
     engine_rho = None
+    from ratecheck.theory.linear_engine import NotLinear
+
+    try:
+        engine_model(m)
+    except NotLinear as exc:
+        raise v.ParameterError("method", f"a linear method for a derived rate ({exc})", m.key) from None
     if params:
         tuning_used = "given"
         params = dict(params)

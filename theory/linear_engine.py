@@ -155,13 +155,14 @@ def _read_matrix(key: str, exprs: list[sp.Expr], state: tuple[sp.Symbol, ...]) -
     rows = []
     for name, e in zip(state, exprs):
         e = sp.expand(e)
+        shown = sp.sstr(e) if len(sp.sstr(e)) <= 120 else sp.sstr(e)[:117] + "..."
         try:
             poly = sp.Poly(e, *state)
         except sp.PolynomialError:
             raise NotLinear(f"{key} is not linear: no iteration matrix (the new {name} = {sp.sstr(e)} is not a "
-                            "polynomial in the state)") from None
+                            "polynomial in the state)".replace(sp.sstr(e), shown)) from None
         if poly.total_degree() > 1 or any(sum(mon) == 0 and c != 0 for mon, c in poly.terms()):
-            raise NotLinear(f"{key} is not linear: no iteration matrix (the new {name} = {sp.sstr(e)} is not "
+            raise NotLinear(f"{key} is not linear: no iteration matrix (the new {name} = {shown} is not "
                             "linear homogeneous in the state)")
         if any(c.has(*state) for c in poly.coeffs()):  # pragma: no cover - Poly puts the state in monomials
             raise NotLinear(f"{key} is not linear: no iteration matrix")
