@@ -117,7 +117,7 @@ class LinearModel:
     derivation: Derivation
     first_matrix: sp.Matrix = field(default=None)
 
-    @property
+    @cached_property
     def degree(self) -> int:
         return int(sp.degree(self.reduced, Z)) if self.reduced.has(Z) else 0
 
@@ -432,6 +432,17 @@ def _to_param(u, rng: tuple):
     return lo + (hi - lo) * mpmath.sin(u) ** 2
 
 
+def _to_param_float(u: float, rng: tuple) -> float:
+    lo, hi = rng[0], rng[1]
+    if math.isinf(hi) and not math.isinf(lo):
+        return lo + math.exp(min(u, 700.0))
+    if math.isinf(lo) and math.isinf(hi):
+        return u
+    if math.isinf(lo):  # pragma: no cover - no method has (-inf, b]
+        return hi - math.exp(min(u, 700.0))
+    return lo + (hi - lo) * math.sin(u) ** 2
+
+
 def _from_param(x: float, rng: tuple):
     lo, hi = rng[0], rng[1]
     if math.isinf(hi) and not math.isinf(lo):
@@ -523,7 +534,7 @@ def optimal_tuning(model: LinearModel, mu: float, L: float, ranges: Mapping[str,
         return True
 
     def float_objective(u):
-        p = {n: float(_to_param(mpmath.mpf(u[i]), ranges[n])) for i, n in enumerate(names)}
+        p = {n: _to_param_float(u[i], ranges[n]) for i, n in enumerate(names)}
         p.update({n: float(v) for n, v in fixed.items()})
         if not inside(p):
             return 10.0
