@@ -11,6 +11,7 @@ A :class:`Method` is
 * ``update(state, g, params, t)`` — the new state (a mapping name -> value), given the gradient
   ``g`` at that point and the step counter ``t = 1, 2, ...`` (the step being taken, as PyTorch's
   ``state["step"]`` after its increment);
+* ``period`` — for a method whose update depends on ``t`` periodically ("every k steps"), k;
 * ``scalars(params, t)`` — optional per-step scalars (a schedule :math:`\eta_t`, Adam's
   :math:`1-\beta_1^t`), evaluated once per step *outside* the element loop and visible to
   ``gradient_point`` and ``update`` as extra entries of ``params``.
@@ -100,6 +101,8 @@ class Method:
     source: str = ""
     #: names of the per-step scalars ``scalars`` returns (in order), for the kernels' per-step table
     scalar_names: tuple[str, ...] = field(default=())
+    #: steps after which the update repeats (theory derives the product of the iteration matrices over one period)
+    period: int = 1
 
     def __post_init__(self):
         names = [s.name for s in self.state]

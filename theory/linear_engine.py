@@ -115,7 +115,7 @@ class LinearModel:
     stability: Any  # sympy boolean (Jury) or None beyond degree 3
     endpoint_proved: bool
     derivation: Derivation
-    first_matrix: sp.Matrix = field(default=None)
+    period: int = 1
 
     @cached_property
     def degree(self) -> int:
@@ -316,7 +316,7 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
     d.results.update({"matrix": M, "char_poly": p, "reduced_poly": q, "zero_roots": sp.Integer(k)})
     if jury is not None:
         d.results["stability"] = jury
-    return LinearModel(key, params, state, M, p, k, q, jury, endpoint, d)
+    return LinearModel(key, params, state, M, p, k, q, jury, endpoint, d, period)
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -346,18 +346,21 @@ def _float_radius(cn: list) -> float:
 
 def _float_worst(model: LinearModel, params: Mapping[str, float], mu: float, L: float, grid: int = 101) -> float:
     vals = [params[n] for n in model.params]
-    f = lambda lam: _float_radius(model.float_coefficient_functions(*vals, lam))  # noqa: E731
+    f = lambda lam: _float_radius(model.float_coefficient_functions(*vals, lam)) ** (1.0 / model.period)  # noqa: E731
     if model.endpoint_proved:
         return max(f(mu), f(L))
     return max(f(mu + (L - mu) * i / (grid - 1)) for i in range(grid))
 
 
 def spectral_radius(model: LinearModel, params: Mapping[str, Any], lam: Any, digits: int = PRECISION_DIGITS) -> mpmath.mpf:
-    r""":math:`\rho(M(\lambda; \theta))` in ``digits`` (default 50) digits from the characteristic polynomial."""
+    r"""The rate per step on eigenvalue ``lam``: :math:`\rho(M(\lambda; \theta))`, or :math:`\rho^{1/k}` for a
+    period-k method (M the product over one period), in ``digits`` (default 50) digits from the
+    characteristic polynomial."""
     with mpmath.workdps(digits):
         vals = [mpmath.mpf(params[n]) for n in model.params]
         cn = [mpmath.mpf(c) for c in model.coefficient_functions(*vals, mpmath.mpf(lam))] if model.degree else []
-        return _radius_from_coeffs(cn)
+        r = _radius_from_coeffs(cn)
+        return r if model.period == 1 else r ** (mpmath.mpf(1) / model.period)
 
 
 @dataclass(frozen=True)
