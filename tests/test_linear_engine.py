@@ -114,3 +114,20 @@ def test_chebyshev_guard_fires():
                           model.derivation)
     with pytest.raises(le.EngineError, match="below the Chebyshev limit"):
         le.optimal_tuning(fake, 1.0, 100.0, ranges_of(numerics.form("gd")))
+
+
+@pytest.mark.parametrize("claim_id", [c.id for c in __import__("ratecheck.proofs.registry", fromlist=["x"]).claims_for("methods")])
+def test_methods_claims(claim_id):
+    from ratecheck.proofs.testing import assert_claim
+
+    assert_claim(claim_id)
+
+
+def test_engine_vs_textbook_step_can_fail():
+    """The comparison step is a real check: a textbook matrix with a typo fails it."""
+    from ratecheck.theory.derivation import Step
+
+    model = engine_model(numerics.form("heavy-ball"))
+    a, b = model.params["alpha"], model.params["beta"]
+    wrong = sp.Matrix([[1 + b - a * le.LAMBDA, b], [1, 0]])  # sign of -beta lost
+    assert Step.identity("typo", model.matrix, wrong, "").verify().status is CheckStatus.FAILED

@@ -238,10 +238,46 @@ def _qhm_tuning_claim() -> Claim:
                  reference=None, evidence=Evidence.SYMBOLIC)
 
 
+@cache
+def retyped_derivation() -> Derivation:
+    r"""The mode recurrences typed in theory/iterations.py and theory/average_case.py have the engine's polynomial."""
+    from ratecheck.theory import average_case, iterations
+
+    d = Derivation(TOPIC, "The recurrences typed in the sweep and average-case sections are the engine's",
+                   source="theory.iterations.mode_recurrence, theory.average_case.residual_recurrences")
+    residual = average_case.residual_recurrences().results
+    for method in ("gd", "heavy-ball", "nesterov"):
+        model = engine_model(numerics.form(method))
+        sym = _engine_symbols(model)
+        engine_poly = sp.expand(model.char_poly * Z ** (2 - model.matrix.shape[0]))
+        mr = iterations.mode_recurrence(method)
+        d.add(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
+                            "z^2 - b z + c of e_{t+1} = b e_t - c e_{t-1} (theory/iterations.py) is the engine's "
+                            "characteristic polynomial (times z for the one-state gd)"))
+        a, b = residual[f"{method}_a"], residual[f"{method}_b"]
+        d.add(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym), engine_poly,
+                            "z^2 - a z - b of P_{t+1} = a P_t + b P_{t-1} (theory/average_case.py) is the engine's "
+                            "characteristic polynomial"))
+    return d
+
+
+def _retyped_claim() -> Claim:
+    def confirm() -> Comparison:
+        worst = max(engine_one_step(numerics.form(m), seed=4) for m in ("gd", "heavy-ball", "nesterov"))
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step: Rule.step vs "
+                          "the engine's M", "gd, heavy ball, Nesterov; 10 x 200 random cases each")
+
+    return Claim("engine-retyped-recurrences", TOPIC,
+                 "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
+                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values.",
+                 retyped_derivation, confirm, evidence=Evidence.SIMULATION)
+
+
 CLAIMS = [
     *(_matrix_claim(m) for m in ("gd", "heavy-ball", "nesterov")),
     *(_tuning_claim(m) for m in ("gd", "heavy-ball", "nesterov")),
     _forms_claim(),
+    _retyped_claim(),
     _qhm_equivalence_claim(),
     _qhm_tuning_claim(),
 ]

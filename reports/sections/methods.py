@@ -1,7 +1,7 @@
 r"""Report section for topic 'methods': the generic engine derives each method's theory from its update rule."""
 from __future__ import annotations
 
-from ratecheck.proofs.claims.methods import engine_vs_textbook, forms_derivation, qhm_derivation
+from ratecheck.proofs.claims.methods import engine_vs_textbook, forms_derivation, qhm_derivation, retyped_derivation
 
 TITLE = "Methods written once: the theory derived from the update rule"
 INTRO = (
@@ -17,4 +17,4 @@ INTRO = (
 
 
 def derivations() -> list:
-    return [engine_vs_textbook(m) for m in ("gd", "heavy-ball", "nesterov")] + [forms_derivation(), qhm_derivation()]
+    return [engine_vs_textbook(m) for m in ("gd", "heavy-ball", "nesterov")] + [forms_derivation(), retyped_derivation(), qhm_derivation()]
