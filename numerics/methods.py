@@ -17,7 +17,7 @@ from . import conventions, gradient_descent, momentum
 from . import validation as v
 from .protocol import Method, Rule
 
-__all__ = ["METHOD_MODULES", "ALL", "form", "forms", "methods", "rule", "rule_of", "GD"]
+__all__ = ["METHOD_MODULES", "ALL", "form", "forms", "methods", "rule", "rule_of", "canonical_forms", "GD"]
 
 #: modules holding built-in methods, in listing order (a new module is one more entry here)
 METHOD_MODULES = (gradient_descent, momentum, conventions)
@@ -44,6 +44,11 @@ def forms(method: str | None = None) -> list[Method]:
 def methods() -> list[str]:
     """Names of the built-in methods (gd, heavy-ball, nesterov)."""
     return list(_DEFAULT_FORM)
+
+
+def canonical_forms() -> dict[str, str]:
+    """Each built-in method's canonical (default) form: the first one its module lists (gd, polyak, lessard)."""
+    return dict(_DEFAULT_FORM)
 
 
 def form(method: str, name: str | None = None) -> Method:

@@ -149,8 +149,8 @@ def _tuning_claim(method: str) -> Claim:
                  evidence=Evidence.SYMBOLIC)
 
 
-_CANONICAL = {"heavy-ball": "polyak", "nesterov": "lessard"}
-EQUIVALENT = [(m.method, m.name) for m in numerics.forms() if m.method in _CANONICAL
+_CANONICAL = numerics.methods.canonical_forms()
+EQUIVALENT = [(m.method, m.name) for m in numerics.forms() if m.method != "gd"
               and m.name not in (_CANONICAL[m.method], "seed-003")]
 
 
