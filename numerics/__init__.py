@@ -1,5 +1,8 @@
 """numerics/: array code that runs first-order methods on quadratics and measures their rates.
 
+Methods are values (:class:`Method`, :mod:`numerics.protocol`); the built-in ones are listed by
+:mod:`numerics.methods` (``form``, ``forms``, ``rule``), a user's by ``rule_of(value, params)``.
+
 Independent of theory/: nothing here imports SymPy derivations.
 """
 from .validation import ParameterError

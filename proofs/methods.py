@@ -8,7 +8,13 @@ A :class:`FormSpec` says, for one way of writing one method, how to get
   (``"optimal"``, ``"standard"``), from the derived formulas.
 
 The numeric side is :func:`numerics.rule` with the same ``(method, form, params)``.
-Specs register themselves in the modules under :mod:`proofs.specs`.
+Specs register themselves in the modules under :mod:`proofs.specs` (loaded on first use).
+
+A FormSpec is optional: it holds the *textbook* closed forms (theory/gd.py, heavy_ball.py,
+nesterov.py, conventions.py) for the built-in forms.  Every method value — built-in or a user's —
+also gets its theory from the generic engine through :func:`engine_model`, :func:`engine_worst_case`
+and :func:`engine_tuning`: proofs/ hands numerics' method value to
+:mod:`theory.linear_engine`, so neither layer imports the other.
 """
 from __future__ import annotations
 
