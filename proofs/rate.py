@@ -81,7 +81,7 @@ def measure_rate(
     m = method if isinstance(method, numerics.Method) else numerics.form(method, form)
     method, form = m.method, m.name
     fs = spec(method, form) if _builtin(m) else None
-    engine_rho = None
+    engine_rho = engine_status = None
     from ratecheck.theory.linear_engine import NotLinear
 
     try:
@@ -100,6 +100,7 @@ def measure_rate(
         else:
             tuned = engine_tuning(m, mu, L)
             params, engine_rho = {k: float(x) for k, x in tuned.params.items()}, float(tuned.rate)
+            engine_status = tuned.status
     rule = numerics.rule_of(m, params)
     worst = engine_worst_case(m, rule.params, mu, L)
     rho = fs.rate(params, mu, L) if fs is not None else (engine_rho if engine_rho is not None else float(worst.rate))
@@ -139,5 +140,7 @@ def measure_rate(
         "worst_lambda": float(worst.lam),
         "max_location": worst.location,
     }
+    if engine_status is not None:  # tuned numerically by the engine: "converged" or "no convergent tuning found"
+        out["tuning_status"] = engine_status
     return out
 
