@@ -17,6 +17,7 @@ import sympy as sp
 from ratecheck import numerics
 from ratecheck.examples.qhm import QHM
 from ratecheck.numerics.conventions import iterate_path
+from ratecheck.numerics.protocol import Values
 from ratecheck.theory import conventions as conv
 from ratecheck.theory import gd as theory_gd
 from ratecheck.theory import heavy_ball as hb
@@ -243,8 +244,9 @@ def retyped_derivation() -> Derivation:
     r"""The mode recurrences typed in theory/iterations.py and theory/average_case.py have the engine's polynomial."""
     from ratecheck.theory import average_case, iterations
 
-    d = Derivation(TOPIC, "The recurrences typed in the sweep and average-case sections are the engine's",
-                   source="theory.iterations.mode_recurrence, theory.average_case.residual_recurrences")
+    d = Derivation(TOPIC, "The recurrences and forms typed in other sections are the method values' own",
+                   source="theory.iterations.mode_recurrence, theory.average_case.residual_recurrences, "
+                          "theory.conventions.FORMS")
     residual = average_case.residual_recurrences().results
     for method in ("gd", "heavy-ball", "nesterov"):
         model = engine_model(numerics.form(method))
@@ -258,6 +260,19 @@ def retyped_derivation() -> Derivation:
         d.add(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym), engine_poly,
                             "z^2 - a z - b of P_{t+1} = a P_t + b P_{t-1} (theory/average_case.py) is the engine's "
                             "characteristic polynomial"))
+    for (method, name), sf in conv.FORMS.items():
+        m = numerics.form(method, name)
+        buffer = m.state_names[1]
+        state = {"x": conv.x, buffer: conv.s}
+        params = {p: conv.SYMBOLS[p] for p in m.param_names}
+        g = conv.grad(m.gradient_point(Values(state), Values(params), 1))
+        new = m.update(Values(state), g, Values(params), 1)
+        ours = sp.Matrix([new["x"], new[buffer]])
+        ours = ours.xreplace({f: sp.Rational(repr(float(f))) for f in ours.atoms(sp.Float)})
+        typed = sp.Matrix(sf.update(conv.x, conv.s, conv.grad(sf.lookahead(conv.x, conv.s))))
+        d.add(Step.identity(f"conventions table: {name}", ours, typed,
+                            f"numerics' {m.key} traced with symbols and an arbitrary gradient g equals the form typed "
+                            "in theory/conventions.py (for any f, not only quadratics)"))
     return d
 
 
@@ -269,7 +284,8 @@ def _retyped_claim() -> Claim:
 
     return Claim("engine-retyped-recurrences", TOPIC,
                  "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
-                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values.",
+                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
+                 "and the momentum forms typed in the conventions derivation are numerics' method values (any f).",
                  retyped_derivation, confirm, evidence=Evidence.SIMULATION)
 
 
