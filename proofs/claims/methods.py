@@ -245,8 +245,8 @@ def retyped_derivation() -> Derivation:
     from ratecheck.theory import average_case, iterations
 
     d = Derivation(TOPIC, "The recurrences and forms typed in other sections are the method values' own",
-                   source="theory.iterations.mode_recurrence, theory.average_case.residual_recurrences, "
-                          "theory.conventions.FORMS")
+                   source="the mode recurrences of the sweep section, the residual recurrences of the average-case "
+                          "section, the forms of the conventions section")
     residual = average_case.residual_recurrences().results
     for method in ("gd", "heavy-ball", "nesterov"):
         model = engine_model(numerics.form(method))
