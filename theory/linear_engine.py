@@ -62,7 +62,7 @@ from typing import Any, Callable, Mapping
 import mpmath
 import sympy as sp
 
-from .derivation import Derivation, Step
+from .derivation import Derivation, Step, is_zero
 from .evaluate import PRECISION_DIGITS
 from .two_step import radius as quadratic_radius
 
@@ -170,6 +170,24 @@ def _read_matrix(key: str, exprs: list[sp.Expr], state: tuple[sp.Symbol, ...]) -
     return sp.Matrix(rows)
 
 
+def _state_latex(names, when: str) -> str:
+    rows = r" \\ ".join(r"\mathrm{%s}_{%s}" % (n.replace("_", r"\_"), when) for n in names)
+    return r"\begin{pmatrix} %s \end{pmatrix}" % rows
+
+
+def _update_step(names, exprs, M: sp.Matrix, state) -> Step:
+    r"""The traced update equals :math:`M` times the state (residual expanded to 0), shown as :math:`s_{t+1} = M s_t`."""
+    def run():
+        return is_zero(sp.Matrix(exprs) - M * sp.Matrix(state))
+
+    latex = _state_latex(names, "t+1") + r" &= M(\lambda)\," + _state_latex(names, "t")
+    return Step.custom(
+        "update on one eigen-direction", sp.Eq(sp.Matrix(exprs), M * sp.Matrix(state), evaluate=False),
+        f"trace the update with g = lambda y at the gradient point y (x* = 0): the new state is M times the "
+        f"state ({', '.join(names)}), M read off the coefficients", run, "identity",
+        "the traced update minus M times the state simplifies to 0", latex_statement=latex)
+
+
 def _jury(coeffs: list[sp.Expr]):
     r"""Schur–Cohn/Jury conditions for all roots of the monic :math:`z^d + a_{d-1} z^{d-1} + \dots + a_0` in
     the open unit disc (d ≤ 3), as a SymPy ``And``; ``coeffs = [a_{d-1}, ..., a_0]``."""
@@ -228,10 +246,7 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
             if M.has(T):
                 raise NotLinear(f"{key} is not linear time-invariant: its iteration matrix depends on the step t "
                                 "(no constant iteration matrix; a periodic method declares its period)")
-            d.add(Step.identity(
-                "update on one eigen-direction", sp.Matrix(exprs), M * sp.Matrix(state),
-                f"trace the update with g = lambda y at the gradient point y (x* = 0): the new state is M times the "
-                f"state ({', '.join(method.state_names)}), M read off the coefficients"))
+            d.add(_update_step(method.state_names, exprs, M, state))
         else:
             mats = []
             for j in range(1, period + 1):

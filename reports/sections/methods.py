@@ -6,7 +6,7 @@ from ratecheck.proofs.claims.methods import engine_vs_textbook, forms_derivation
 TITLE = "Methods written once: the theory derived from the update rule"
 INTRO = (
     r"Every method in this report is one value: its parameters, its state arrays and one update rule in plain "
-    r"arithmetic. The arrays code runs that rule; the generic engine traces the same rule with SymPy symbols on one "
+    r"arithmetic. The array code runs that rule; the generic engine traces the same rule with SymPy symbols on one "
     r"eigen-direction ($g = \lambda y$), reads off the iteration matrix $M(\lambda)$, its characteristic polynomial "
     r"and the Schur--Cohn/Jury conditions, and proves where the worst eigenvalue sits. The claims below check it "
     r"three ways: the engine's matrix against the hand derivations of the earlier sections, its numerically "
