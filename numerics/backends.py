@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as v
-from .methods import Rule
+from .protocol import Rule
 from .problems import DiagonalQuadratic
 from .simulate import DIVERGENCE_THRESHOLD, Trajectory, check_initial_error, raise_first_step_overflow, simulate
 
@@ -75,7 +75,7 @@ def simulate_diagonal(
 
     Records ‖e_t‖ and f(x_t) − f* = ½ Σ λ_i x_i² for t = 0..steps_run.  ``precision``
     ``"float32"`` keeps the state (λ, x, s) in float32 and accumulates the sums in
-    float64 (fused backends only).  Memory is O(d): the fused kernels hold two state
+    float64 (fused backends only).  Memory is O(d): the fused kernels hold the method's state
     arrays beside λ and e0; a dimension that cannot fit raises ParameterError first.
     """
     backend = resolve_backend(backend)
@@ -98,7 +98,7 @@ def simulate_diagonal(
     if precision == "float32":
         _check_float32(rule, lam, e0)
     itemsize = 8 if precision == "float64" else 4
-    extra_arrays = 2 if precision == "float64" else 3  # x, s (and a float32 copy of λ)
+    extra_arrays = len(rule.form.state) + (0 if precision == "float64" else 1)  # state (and a float32 copy of λ)
     v.check_memory("dim", lam.size, extra_arrays, itemsize)
     v.check_memory("steps", steps + 1, 6, got=steps)  # per-step norms and losses: kernel output, host copies, trajectory
     e0 = e0.astype(np.float64, copy=False)
@@ -114,29 +114,45 @@ def simulate_diagonal(
     limit2 = min(limit * limit, 1e300)  # float64 sums of squares stay finite
     dtype = np.float64 if precision == "float64" else np.float32
 
+    x0k = e0.astype(dtype)
+    arrays = rule.init(x0k)  # fresh arrays: the kernel updates them in place
+    p = tuple(dtype(c) for c in rule.p) if precision == "float32" else tuple(float(c) for c in rule.p)
+    done_steps = [0]
+
+    def scalars(n):
+        """Per-step scalars of steps t0+1 .. t0+n (one row per step), evaluated on the host."""
+        m = rule.form
+        q = np.zeros((n, len(m.scalar_names)), dtype=dtype)
+        if m.scalars is not None:
+            for k in range(n):
+                sp = m.step_params(rule.params, done_steps[0] + k + 1)
+                q[k] = [float(sp[name]) for name in m.scalar_names]
+        return q
+
     if backend == "numba":
         from .kernels import cpu
 
         blk = cpu.DEFAULT_BLOCK if block is None else v.integer("block", block, 1)
         lam_k = np.ascontiguousarray(lam, dtype=dtype)
-        x = e0.astype(dtype)  # a copy: the kernel updates it in place
-        s = x.copy() if rule.form.aux_init == "copy" else np.zeros_like(x)
         nblocks = (lam.size + blk - 1) // blk
         state = (np.zeros(nblocks, dtype=np.uint8), np.zeros(nblocks), np.zeros(nblocks))
-        p = tuple(dtype(c) for c in rule.p) if precision == "float32" else tuple(float(c) for c in rule.p)
 
         def advance(n):
-            return cpu.run_segment(rule.form, lam_k, x, s, p, n, limit2, state, block=blk)
+            out = cpu.run_segment(rule.form, lam_k, arrays, p, scalars(n), done_steps[0], n, limit2, state, block=blk)
+            done_steps[0] += n
+            return out
     else:  # pragma: no cover - GPU only
         from .kernels import cuda
 
         if steps > 2**31 - 1:  # the CUDA kernel counts steps in a 32-bit int
             raise v.ParameterError("steps", "an integer <= 2147483647 with the cupy backend", steps)
 
-        gstate = cuda.GpuState(lam, e0, rule.form.aux_init == "copy", precision)
+        gstate = cuda.GpuState(lam, arrays, precision)
 
         def advance(n):
-            return cuda.run_segment_gpu(rule.form, gstate, rule.p, n, limit2, precision)
+            out = cuda.run_segment_gpu(rule.form, gstate, rule.p, scalars(n), done_steps[0], n, limit2, precision)
+            done_steps[0] += n
+            return out
 
     errors = [np.array([err0])]
     losses = [np.array([loss0])]

@@ -1,6 +1,6 @@
-r"""Other writings of momentum, each in its own variables (see :mod:`numerics.methods`).
+r"""Other writings of momentum, each in its own variables (method values, :class:`~numerics.protocol.Method`).
 
-Every form here keeps the iterate ``x`` and a buffer ``s`` started at 0 (``aux_init="zero"``);
+Every form here keeps the iterate ``x`` and a buffer (``v`` or ``m``) started at 0 (``"zeros"``);
 PyTorch initialises its buffer to the first gradient, which is ``beta*0 + g``, the same thing.
 
 Heavy ball (gradient at the iterate):
@@ -23,112 +23,115 @@ and Adam's first moment with its bias correction (:func:`adam_first_moment`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from . import validation as v
-from .methods import Form, Rule, register
+from .protocol import Method, Param, Rule, StateArray
 
 __all__ = [
-    "VELOCITY", "EMA", "SUTSKEVER", "VELOCITY_LOOKAHEAD", "PYTORCH", "EMA_LOOKAHEAD", "SEED_003",
+    "VELOCITY", "EMA", "SUTSKEVER", "VELOCITY_LOOKAHEAD", "PYTORCH", "EMA_LOOKAHEAD", "SEED_003", "METHODS",
     "IteratePath", "iterate_path", "constant_gradient_run", "adam_first_moment",
 ]
 
-_POS = (0.0, float("inf"), True, True)
-_MOMENTUM = (0.0, 1.0, False, True)
+_ETA = Param("eta", 0.0, math.inf, True, True, doc="step size")
+_ALPHA = Param("alpha", 0.0, math.inf, True, True, doc="step size")
+_BETA = Param("beta", 0.0, 1.0, False, True, doc="momentum")
+_GAMMA = Param("gamma", 0.0, 1.0, False, True, doc="momentum")
+_V = (StateArray("x", "x"), StateArray("v", "zeros"))
+_M = (StateArray("x", "x"), StateArray("m", "zeros"))
 
 
-# ----------------------------------------------------------------------------- look-ahead points
-def _at_iterate(x, s, p):
-    return x
+# ----------------------------------------------------------------------------- gradient points
+def _velocity_lookahead_point(s, p, t):
+    return s.x - p.eta * p.beta * s.v
 
 
-def _velocity_lookahead_point(x, s, p):  # p = (eta, beta)
-    return x - p[0] * p[1] * s
+def _ema_lookahead_point(s, p, t):
+    return s.x - p.alpha * p.beta * s.m
 
 
-def _ema_lookahead_point(x, s, p):  # p = (alpha, beta)
-    return x - p[0] * p[1] * s
-
-
-def _seed003_lookahead_point(x, s, p):  # p = (eta, beta): x - beta v, no eta
-    return x - p[1] * s
+def _seed003_lookahead_point(s, p, t):  # x - beta v, no eta
+    return s.x - p.beta * s.v
 
 
 # ----------------------------------------------------------------------------- updates
-def _velocity_update(x, s, g, p):  # p = (eta, beta)
-    v_new = p[1] * s + g
-    return x - p[0] * v_new, v_new
+def _velocity_update(s, g, p, t):
+    v_new = p.beta * s.v + g
+    return {"x": s.x - p.eta * v_new, "v": v_new}
 
 
-def _ema_update(x, s, g, p):  # p = (alpha, beta)
-    m_new = p[1] * s + (1.0 - p[1]) * g
-    return x - p[0] * m_new, m_new
+def _ema_update(s, g, p, t):
+    m_new = p.beta * s.m + (1.0 - p.beta) * g
+    return {"x": s.x - p.alpha * m_new, "m": m_new}
 
 
-def _sutskever_update(x, s, g, p):  # p = (gamma, eta)
-    m_new = p[0] * s - p[1] * g
-    return x + m_new, m_new
+def _sutskever_update(s, g, p, t):
+    m_new = p.gamma * s.m - p.eta * g
+    return {"x": s.x + m_new, "m": m_new}
 
 
-def _pytorch_nesterov_update(x, s, g, p):  # p = (eta, beta); torch: buf = beta buf + g; g += beta buf; x -= lr g
-    v_new = p[1] * s + g
-    return x - p[0] * (g + p[1] * v_new), v_new
+def _pytorch_nesterov_update(s, g, p, t):  # torch: buf = beta buf + g; g += beta buf; x -= lr g
+    v_new = p.beta * s.v + g
+    return {"x": s.x - p.eta * (g + p.beta * v_new), "v": v_new}
 
 
-VELOCITY = register(Form(
-    method="heavy-ball", name="velocity", params=("eta", "beta"), lookahead=_at_iterate, update=_velocity_update,
-    ranges={"eta": _POS, "beta": _MOMENTUM},
+VELOCITY = Method(
+    method="heavy-ball", name="velocity", params=(_ETA, _BETA), state=_V, update=_velocity_update,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
     source="seeds 000, 003; PyTorch torch.optim.SGD(momentum=beta, dampening=0)",
-))
-EMA = register(Form(
-    method="heavy-ball", name="ema", params=("alpha", "beta"), lookahead=_at_iterate, update=_ema_update,
-    ranges={"alpha": _POS, "beta": _MOMENTUM},
+)
+EMA = Method(
+    method="heavy-ball", name="ema", params=(_ALPHA, _BETA), state=_M, update=_ema_update,
     formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
     source="seeds 001, 002",
-))
-SUTSKEVER = register(Form(
-    method="heavy-ball", name="sutskever", params=("gamma", "eta"), lookahead=_at_iterate, update=_sutskever_update,
-    ranges={"gamma": _MOMENTUM, "eta": _POS},
+)
+SUTSKEVER = Method(
+    method="heavy-ball", name="sutskever", params=(_GAMMA, _ETA), state=_M, update=_sutskever_update,
     formula=r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\quad x_{t+1} = x_t + m_{t+1}",
     source="seed 004; Keras SGD(momentum=gamma); Sutskever, Martens, Dahl & Hinton (2013)",
-))
-VELOCITY_LOOKAHEAD = register(Form(
-    method="nesterov", name="velocity-lookahead", params=("eta", "beta"), lookahead=_velocity_lookahead_point,
-    update=_velocity_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+)
+VELOCITY_LOOKAHEAD = Method(
+    method="nesterov", name="velocity-lookahead", params=(_ETA, _BETA), state=_V, update=_velocity_update,
+    gradient_point=_velocity_lookahead_point,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
     source="seed 000",
-))
-PYTORCH = register(Form(
-    method="nesterov", name="pytorch", params=("eta", "beta"), lookahead=_at_iterate,
-    update=_pytorch_nesterov_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+)
+PYTORCH = Method(
+    method="nesterov", name="pytorch", params=(_ETA, _BETA), state=_V, update=_pytorch_nesterov_update,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t),\quad x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
     source="PyTorch torch.optim.SGD(momentum=beta, nesterov=True, dampening=0)",
-))
-EMA_LOOKAHEAD = register(Form(
-    method="nesterov", name="ema-lookahead", params=("alpha", "beta"), lookahead=_ema_lookahead_point,
-    update=_ema_update, ranges={"alpha": _POS, "beta": _MOMENTUM},
+)
+EMA_LOOKAHEAD = Method(
+    method="nesterov", name="ema-lookahead", params=(_ALPHA, _BETA), state=_M, update=_ema_update,
+    gradient_point=_ema_lookahead_point,
     formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
     source="seed 001 (eq. 6.12)",
-))
-SEED_003 = register(Form(
-    method="nesterov", name="seed-003", params=("eta", "beta"), lookahead=_seed003_lookahead_point,
-    update=_velocity_update, ranges={"eta": _POS, "beta": _MOMENTUM},
+)
+SEED_003 = Method(
+    method="nesterov", name="seed-003", params=(_ETA, _BETA), state=_V, update=_velocity_update,
+    gradient_point=_seed003_lookahead_point,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
     source="seed 003, Sec. 3.2 (look-ahead point as written there: no eta)",
-))
+)
+
+METHODS = (VELOCITY, EMA, SUTSKEVER, VELOCITY_LOOKAHEAD, PYTORCH, EMA_LOOKAHEAD, SEED_003)
 
 
 # ----------------------------------------------------------------------------- runners
 @dataclass(frozen=True)
 class IteratePath:
-    """Iterates ``x[t]`` and auxiliary arrays ``s[t]`` for t = 0..steps (rows)."""
+    """Iterates ``x[t]`` and the method's second state array ``s[t]`` for t = 0..steps (rows).
+
+    ``states`` holds every state array by name (``x`` included), rows t = 0..steps.
+    """
 
     x: np.ndarray
-    s: np.ndarray
+    s: np.ndarray | None
+    states: dict
 
 
 def iterate_path(rule: Rule, grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, steps: int) -> IteratePath:
@@ -138,15 +141,17 @@ def iterate_path(rule: Rule, grad: Callable[[np.ndarray], np.ndarray], x0: np.nd
     """
     steps = v.integer("steps", steps, 1)
     x0 = np.asarray(x0, dtype=np.float64)
-    xs = np.empty((steps + 1,) + x0.shape)
-    ss = np.empty_like(xs)
-    x, s = rule.init(x0)
-    xs[0], ss[0] = x, s
+    names = rule.form.state_names
+    rows = {n: np.empty((steps + 1,) + x0.shape) for n in names}
+    state = rule.init(x0)
+    for n, a in zip(names, state):
+        rows[n][0] = a
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         for t in range(1, steps + 1):
-            x, s = rule.step(x, s, grad)
-            xs[t], ss[t] = x, s
-    return IteratePath(xs, ss)
+            state = rule.step(state, grad, t)
+            for n, a in zip(names, state):
+                rows[n][t] = a
+    return IteratePath(rows["x"], rows[names[1]] if len(names) > 1 else None, rows)
 
 
 def constant_gradient_run(rule: Rule, gradient: np.ndarray, steps: int) -> IteratePath:

@@ -1,169 +1,73 @@
-r"""First-order methods as small values: a :class:`Form` (update rule in its own variables)
-plus parameter values make a :class:`Rule`.
+r"""The registry of built-in methods: one table, built from the method modules, no import side effects.
 
-Every form keeps two arrays: the iterate ``x`` and one auxiliary array ``s`` (the
-previous iterate or a velocity / momentum buffer, depending on the form).  A form is
-two pure functions written once and used by every backend:
+Every built-in method is a :class:`~numerics.protocol.Method` value defined in its own module
+(:mod:`numerics.gradient_descent`, :mod:`numerics.momentum`, :mod:`numerics.conventions`), which
+exports its values as ``METHODS``.  This module reads those tuples in the order of
+:data:`METHOD_MODULES`; nothing registers itself on import, and no module imports this one back.
+A method's first form listed is its default form.
 
-* ``lookahead(x, s, p)`` — the point where the method evaluates the gradient;
-* ``update(x, s, g, p)`` — the new ``(x, s)`` given the gradient ``g`` at that point.
-
-They use only arithmetic, so the same source runs on NumPy arrays (the reference
-path in :mod:`numerics.simulate`), inside numba kernels and inside CuPy kernels.
-This module never imports theory/: the update rules here are an independent
-implementation of the methods whose rates theory/ derives.
-
-Forms are registered with :func:`register`; look them up with :func:`form`.
+A user-defined method (a :class:`~numerics.protocol.Method` in the user's own file) needs no
+registration: :func:`rule_of` and every runner take the value itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Mapping
 
+from . import conventions, gradient_descent, momentum
 from . import validation as v
+from .protocol import Method, Rule
 
-__all__ = ["Form", "Rule", "register", "form", "forms", "rule", "GD"]
+__all__ = ["METHOD_MODULES", "ALL", "form", "forms", "methods", "rule", "rule_of", "canonical_forms", "GD"]
 
+#: modules holding built-in methods, in listing order (a new module is one more entry here)
+METHOD_MODULES = (gradient_descent, momentum, conventions)
 
-@dataclass(frozen=True)
-class Form:
-    """An update rule written in its own variables.
+ALL: tuple[Method, ...] = tuple(m for module in METHOD_MODULES for m in module.METHODS)
 
-    ``params`` names the parameters in the order the functions receive them in ``p``;
-    ``aux_init`` is ``"zero"`` (s0 = 0, a velocity buffer) or ``"copy"`` (s0 = x0, the
-    previous iterate); ``ranges`` maps a parameter to ``(lo, hi, lo_open, hi_open)``.
-    """
-
-    method: str
-    name: str
-    params: tuple[str, ...]
-    lookahead: Callable
-    update: Callable
-    aux_init: str = "zero"
-    ranges: Mapping[str, tuple[float, float, bool, bool]] = field(default_factory=dict)
-    formula: str = ""
-    source: str = ""
-
-    def validate(self, values: Mapping[str, float]) -> tuple[float, ...]:
-        unknown = [k for k in values if k not in self.params]
-        if unknown:
-            raise v.ParameterError(
-                unknown[0], f"left out: {self.method} form {self.name!r} takes only {', '.join(self.params)}",
-                values[unknown[0]])
-        missing = [p for p in self.params if p not in values]
-        if missing:
-            raise v.ParameterError(missing[0], f"given for {self.method} form {self.name!r}", None)
-        out = []
-        for p in self.params:
-            lo, hi, lo_open, hi_open = self.ranges.get(p, (float("-inf"), float("inf"), True, True))
-            out.append(v.in_range(p, values[p], lo, hi, lo_open=lo_open, hi_open=hi_open)
-                       if (lo, hi) != (float("-inf"), float("inf")) else v.finite(p, values[p]))
-        return tuple(out)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A form with parameter values: the method a simulation runs."""
-
-    form: Form
-    p: tuple[float, ...]
-
-    @property
-    def method(self) -> str:
-        return self.form.method
-
-    @property
-    def params(self) -> dict[str, float]:
-        return dict(zip(self.form.params, self.p))
-
-    def init(self, x0):
-        """Initial state ``(x0, s0)``; arrays are copied."""
-        xp = _array_module(x0)
-        return x0.copy(), (x0.copy() if self.form.aux_init == "copy" else xp.zeros_like(x0))
-
-    def step(self, x, s, grad: Callable):
-        """One iteration: gradient at the form's look-ahead point, then the form's update."""
-        g = grad(self.form.lookahead(x, s, self.p))
-        return self.form.update(x, s, g, self.p)
-
-
-def _array_module(a):
-    mod = type(a).__module__.split(".")[0]
-    if mod == "cupy":  # pragma: no cover - GPU only
-        import cupy
-
-        return cupy
-    import numpy
-
-    return numpy
-
-
-_FORMS: dict[tuple[str, str], Form] = {}
+_BY_KEY: dict[tuple[str, str], Method] = {}
 _DEFAULT_FORM: dict[str, str] = {}
+for _m in ALL:
+    if (_m.method, _m.name) in _BY_KEY:  # pragma: no cover - caught by the test suite
+        raise ValueError(f"method {_m.method} form {_m.name} defined twice")
+    _BY_KEY[(_m.method, _m.name)] = _m
+    _DEFAULT_FORM.setdefault(_m.method, _m.name)
+del _m
+
+GD = gradient_descent.GD
 
 
-def register(f: Form, *, default: bool = False) -> Form:
-    """Add ``f`` to the registry (the first form of a method, or one with ``default=True``, is its default)."""
-    key = (f.method, f.name)
-    if key in _FORMS:
-        raise ValueError(f"form {key} registered twice")
-    _FORMS[key] = f
-    if default or f.method not in _DEFAULT_FORM:
-        _DEFAULT_FORM[f.method] = f.name
-    return f
-
-
-def forms(method: str | None = None) -> list[Form]:
-    """All registered forms, or those of ``method``."""
-    return [f for (m, _), f in _FORMS.items() if method is None or m == method]
+def forms(method: str | None = None) -> list[Method]:
+    """All built-in method values (every form), or those of ``method``."""
+    return [f for f in ALL if method is None or f.method == method]
 
 
 def methods() -> list[str]:
-    """Names of the methods with at least one registered form (gd, heavy-ball, nesterov)."""
+    """Names of the built-in methods (gd, heavy-ball, nesterov)."""
     return list(_DEFAULT_FORM)
 
 
-def form(method: str, name: str | None = None) -> Form:
-    """The registered form ``name`` of ``method`` (its default form when ``name`` is None)."""
+def canonical_forms() -> dict[str, str]:
+    """Each built-in method's canonical (default) form: the first one its module lists (gd, polyak, lessard)."""
+    return dict(_DEFAULT_FORM)
+
+
+def form(method: str, name: str | None = None) -> Method:
+    """The built-in method value ``method`` written in form ``name`` (its default form when ``name`` is None)."""
     if method not in _DEFAULT_FORM:
         raise v.ParameterError("method", f"one of {', '.join(sorted(_DEFAULT_FORM))}", method)
     name = name or _DEFAULT_FORM[method]
     try:
-        return _FORMS[(method, name)]
+        return _BY_KEY[(method, name)]
     except KeyError:
         valid = ", ".join(f.name for f in forms(method))
         raise v.ParameterError("form", f"one of {valid} for {method}", name) from None
 
 
+def rule_of(m: Method, params: Mapping[str, float]) -> Rule:
+    """A validated :class:`Rule` of the method value ``m`` (built-in or user-defined)."""
+    return Rule(m, m.validate(params))
+
+
 def rule(method: str, params: Mapping[str, float], form_name: str | None = None) -> Rule:
-    """A validated :class:`Rule` for ``method`` in form ``form_name`` with ``params``."""
-    f = form(method, form_name)
-    return Rule(f, f.validate(params))
-
-
-# ----------------------------------------------------------------------------- gradient descent
-def _gd_lookahead(x, s, p):
-    return x
-
-
-def _gd_update(x, s, g, p):
-    return x - p[0] * g, s
-
-
-GD = register(
-    Form(
-        method="gd",
-        name="gd",
-        params=("eta",),
-        lookahead=_gd_lookahead,
-        update=_gd_update,
-        ranges={"eta": (0.0, float("inf"), True, True)},
-        formula=r"x_{t+1} = x_t - \eta\,\nabla f(x_t)",
-        source="Cauchy (1847); Nesterov, Lectures on Convex Optimization (2018), Sec. 2.1.5",
-    )
-)
-
-# Momentum forms register themselves on import (kept in their own modules so that a new
-# method is one new module).
-from . import momentum as _momentum  # noqa: E402,F401
-from . import conventions as _conventions  # noqa: E402,F401
+    """A validated :class:`Rule` for built-in ``method`` in form ``form_name`` with ``params``."""
+    return rule_of(form(method, form_name), params)

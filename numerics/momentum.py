@@ -1,6 +1,6 @@
-r"""Heavy ball (Polyak form) and Nesterov (Lessard form) as :class:`~numerics.methods.Form` values.
+r"""Heavy ball (Polyak form) and Nesterov (Lessard form) as method values (:class:`~numerics.protocol.Method`).
 
-Both keep the previous iterate as state (``s = x_{t-1}``, ``aux_init="copy"``, so the first
+Both keep the previous iterate as state (``x_prev``, initialised to a copy of x0, so the first
 step has no momentum).  Parameters ``p = (alpha, beta)`` with ``alpha > 0`` and ``0 <= beta < 1``.
 
 * Heavy ball (Polyak 1964):
@@ -14,58 +14,43 @@ of theory/: proofs/ checks that one step here equals theory's iteration matrix.
 """
 from __future__ import annotations
 
-from .methods import Form, register
+import math
 
-__all__ = ["HEAVY_BALL", "NESTEROV"]
+from .protocol import Method, Param, StateArray
 
-_RANGES = {"alpha": (0.0, float("inf"), True, True), "beta": (0.0, 1.0, False, True)}
+__all__ = ["HEAVY_BALL", "NESTEROV", "METHODS"]
 
-
-def _heavy_ball_lookahead(x, s, p):
-    return x
-
-
-def _heavy_ball_update(x, s, g, p):
-    r"""x+ = x - alpha g + beta (x - x_prev); the new state is (x+, x)."""
-    return x - p[0] * g + p[1] * (x - s), x
+_PARAMS = (Param("alpha", 0.0, math.inf, True, True, doc="step size"),
+           Param("beta", 0.0, 1.0, False, True, doc="momentum"))
+_STATE = (StateArray("x", "x"), StateArray("x_prev", "x"))
 
 
-def _nesterov_lookahead(x, s, p):
+def _heavy_ball_update(s, g, p, t):
+    r"""x+ = x - alpha g + beta (x - x_prev); the new previous iterate is x."""
+    return {"x": s.x - p.alpha * g + p.beta * (s.x - s.x_prev), "x_prev": s.x}
+
+
+def _nesterov_point(s, p, t):
     r"""y = x + beta (x - x_prev): the point where NAG evaluates the gradient."""
-    return x + p[1] * (x - s)
+    return s.x + p.beta * (s.x - s.x_prev)
 
 
-def _nesterov_update(x, s, g, p):
-    r"""x+ = y - alpha g with y = x + beta (x - x_prev) and g = grad f(y); the new state is (x+, x)."""
-    return x + p[1] * (x - s) - p[0] * g, x
+def _nesterov_update(s, g, p, t):
+    r"""x+ = y - alpha g with y = x + beta (x - x_prev) and g = grad f(y); the new previous iterate is x."""
+    return {"x": s.x + p.beta * (s.x - s.x_prev) - p.alpha * g, "x_prev": s.x}
 
 
-HEAVY_BALL = register(
-    Form(
-        method="heavy-ball",
-        name="polyak",
-        params=("alpha", "beta"),
-        lookahead=_heavy_ball_lookahead,
-        update=_heavy_ball_update,
-        aux_init="copy",
-        ranges=_RANGES,
-        formula=r"x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})",
-        source="Polyak (1964), USSR Comput. Math. Math. Phys. 4(5)",
-    ),
-    default=True,
+HEAVY_BALL = Method(
+    method="heavy-ball", name="polyak", params=_PARAMS, state=_STATE, update=_heavy_ball_update,
+    formula=r"x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})",
+    source="Polyak (1964), USSR Comput. Math. Math. Phys. 4(5)",
 )
 
-NESTEROV = register(
-    Form(
-        method="nesterov",
-        name="lessard",
-        params=("alpha", "beta"),
-        lookahead=_nesterov_lookahead,
-        update=_nesterov_update,
-        aux_init="copy",
-        ranges=_RANGES,
-        formula=r"y_t = x_t + \beta(x_t - x_{t-1}),\quad x_{t+1} = y_t - \alpha\nabla f(y_t)",
-        source="Nesterov (1983); Lessard, Recht & Packard (2016), SIAM J. Optim. 26(1), eq. (2.3)",
-    ),
-    default=True,
+NESTEROV = Method(
+    method="nesterov", name="lessard", params=_PARAMS, state=_STATE, update=_nesterov_update,
+    gradient_point=_nesterov_point,
+    formula=r"y_t = x_t + \beta(x_t - x_{t-1}),\quad x_{t+1} = y_t - \alpha\nabla f(y_t)",
+    source="Nesterov (1983); Lessard, Recht & Packard (2016), SIAM J. Optim. 26(1), eq. (2.3)",
 )
+
+METHODS = (HEAVY_BALL, NESTEROV)

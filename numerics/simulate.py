@@ -1,4 +1,4 @@
-r"""The NumPy reference simulation: run a :class:`~numerics.methods.Rule` on a quadratic.
+r"""The NumPy reference simulation: run a :class:`~numerics.protocol.Rule` on a quadratic.
 
 This is the slow, obviously-correct path (one NumPy expression per operation per
 step).  The fused kernels in :mod:`numerics.kernels` are tested against it.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import validation as v
-from .methods import Rule
+from .protocol import Rule
 from .problems import DiagonalQuadratic, DenseQuadratic
 from .rates import RateFit, fitted_rate
 
@@ -82,7 +82,8 @@ def simulate(
         raise v.ParameterError("x0", f"an array of shape ({problem.dim},)", x0.shape)
     errors = np.empty(steps + 1)
     losses = np.empty(steps + 1)
-    x, s = rule.init(x0)
+    state = rule.init(x0)
+    x = state[0]
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         try:
             errors[0] = problem.error_norm(x)
@@ -97,7 +98,8 @@ def simulate(
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         for t in range(1, steps + 1):
             try:
-                x, s = rule.step(x, s, problem.grad)
+                state = rule.step(state, problem.grad, t)
+                x = state[0]
                 err, loss = problem.error_norm(x), problem.loss_gap(x)
                 finite = np.isfinite(err) and np.isfinite(loss)
             except FloatingPointError:

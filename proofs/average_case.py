@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 from scipy import integrate, special
 
+from ratecheck.numerics.methods import canonical_forms
 from ratecheck import numerics
 from ratecheck.numerics import spectra, validation as v
 from ratecheck.numerics.backends import simulate_diagonal
@@ -33,7 +34,7 @@ __all__ = ["METHODS", "predicted_loss", "predicted_loss_quad", "AverageCaseRun",
            "canonical_params", "recurrence_for"]
 
 #: methods with a derived residual-polynomial recurrence, and the numerics form that runs them
-METHODS = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}
+METHODS = canonical_forms()
 
 
 @cache

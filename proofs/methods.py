@@ -8,11 +8,18 @@ A :class:`FormSpec` says, for one way of writing one method, how to get
   (``"optimal"``, ``"standard"``), from the derived formulas.
 
 The numeric side is :func:`numerics.rule` with the same ``(method, form, params)``.
-Specs register themselves in the modules under :mod:`proofs.specs`.
+Specs register themselves in the modules under :mod:`proofs.specs` (loaded on first use).
+
+A FormSpec is optional: it holds the *textbook* closed forms (theory/gd.py, heavy_ball.py,
+nesterov.py, conventions.py) for the built-in forms.  Every method value — built-in or a user's —
+also gets its theory from the generic engine through :func:`engine_model`, :func:`engine_worst_case`
+and :func:`engine_tuning`: proofs/ hands numerics' method value to
+:mod:`theory.linear_engine`, so neither layer imports the other.
 """
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -75,3 +82,36 @@ def spec(method: str, form: str) -> FormSpec:
             raise ParameterError("method", f"one of {', '.join(known)}", method) from None
         valid = ", ".join(f for m, f in _SPECS if m == method)
         raise ParameterError("form", f"one of {valid} for {method}", form) from None
+
+
+# ----------------------------------------------------------------------------- the generic engine, per method value
+def ranges_of(m) -> dict[str, tuple[float, float, bool, bool]]:
+    """``name -> (lo, hi, lo_open, hi_open)`` of a method value's parameters (what the engine's optimiser needs)."""
+    return {p.name: (p.lo, p.hi, p.lo_open, p.hi_open) for p in m.params}
+
+
+@cache
+def engine_model(m):
+    r"""theory's :func:`~theory.linear_engine.linear_model` of the method value ``m`` (built-in or user-defined).
+
+    proofs/ hands numerics' method value to theory's engine: neither layer imports the other.
+    Raises :class:`~theory.linear_engine.NotLinear` for a method without an iteration matrix.
+    """
+    from ratecheck.theory import linear_engine
+
+    return linear_engine.linear_model(m, ranges_of(m))
+
+
+def engine_worst_case(m, params: Mapping[str, float], mu: float, L: float):
+    r"""Worst-case rate of ``m`` over eig(A) ⊂ [mu, L] from its derived characteristic polynomial (50 digits)."""
+    from ratecheck.theory import linear_engine
+
+    return linear_engine.worst_case(engine_model(m), params, mu, L)
+
+
+@cache
+def engine_tuning(m, mu: float, L: float):
+    r"""Numerically optimal parameters of ``m`` for [mu, L] (:func:`~theory.linear_engine.optimal_tuning`)."""
+    from ratecheck.theory import linear_engine
+
+    return linear_engine.optimal_tuning(engine_model(m), mu, L, ranges_of(m))

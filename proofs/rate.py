@@ -12,10 +12,18 @@ from ratecheck.numerics import spectra, validation as v
 from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.problems import isotropic_initial_error
 
-from .methods import spec
+from .methods import engine_model, engine_tuning, engine_worst_case, spec
 from .stability import stability_margin, tuned_params
 
 __all__ = ["measure_rate", "default_steps"]
+
+
+def _builtin(m) -> bool:
+    """True when ``m`` is the registry's own value of a built-in (method, form): its closed forms apply."""
+    try:
+        return numerics.form(m.method, m.name) == m
+    except v.ParameterError:
+        return False
 
 
 def default_steps(rho: float) -> int:
@@ -29,7 +37,7 @@ def default_steps(rho: float) -> int:
 
 
 def measure_rate(
-    method: str,
+    method,
     *,
     mu: float | None = None,
     L: float | None = None,
@@ -45,6 +53,13 @@ def measure_rate(
     stability: bool = False,
 ) -> dict[str, Any]:
     """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
+
+    ``method`` is a built-in method's name or a method value (:class:`numerics.Method`, e.g. one a
+    user wrote).  For a form without a closed-form spec (a user's method) the theoretical rate and the
+    ``"optimal"`` tuning come from the generic engine (:func:`theory.linear_engine.worst_case`,
+    :func:`~theory.linear_engine.optimal_tuning`).  ``worst_lambda`` is the eigenvalue where the
+    derived spectral radius is largest and ``max_location`` says how that was found (``endpoint``:
+    proved; ``interior`` / ``numeric``: found by search).
 
     The spectrum is ``dim`` equally spaced eigenvalues on [mu, L] (both ends included), or
     the explicit ``eigenvalues``.  Without ``params`` the method uses ``tuning`` (default
@@ -72,16 +87,32 @@ def measure_rate(
             raise v.ParameterError("L", f"a number with L/mu (kappa) a finite float64 (mu = {mu:g})", L)
         dim = v.integer("dim", dim if dim is not None else 100_000, 2)
         lam = spectra.uniform(mu, L, dim)
-    form = form or numerics.form(method).name
-    fs = spec(method, form)
+    m = method if isinstance(method, numerics.Method) else numerics.form(method, form)
+    method, form = m.method, m.name
+    fs = spec(method, form) if _builtin(m) else None
+    engine_rho = engine_status = None
+    from ratecheck.theory.linear_engine import NotLinear
+
+    try:
+        engine_model(m)
+    except NotLinear as exc:
+        raise v.ParameterError("method", f"a linear method for a derived rate ({exc})", m.key) from None
     if params:
         tuning_used = "given"
         params = canonical_params(method, form, params)
     else:
         tuning_used = tuning or "optimal"
-        params = tuned_params(method, form, tuning_used, mu, L)  # also robust:margin=M
-    rule = numerics.rule(method, params, form)
-    rho = fs.rate(params, mu, L)
+        if fs is not None:
+            params = tuned_params(method, form, tuning_used, mu, L)  # also robust:margin=M
+        elif tuning_used != "optimal":
+            raise v.ParameterError("tuning", f"optimal for {m.key} (a method without derived tunings)", tuning_used)
+        else:
+            tuned = engine_tuning(m, mu, L)
+            params, engine_rho = {k: float(x) for k, x in tuned.params.items()}, float(tuned.rate)
+            engine_status = tuned.status
+    rule = numerics.rule_of(m, params)
+    worst = engine_worst_case(m, rule.params, mu, L)
+    rho = fs.rate(params, mu, L) if fs is not None else (engine_rho if engine_rho is not None else float(worst.rate))
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
         name = next(iter(params), "params")
         raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
@@ -115,11 +146,15 @@ def measure_rate(
         "overflowed": traj.overflowed,
         "fit_window": list(fit.window),
         "backend": backend,
+        "worst_lambda": float(worst.lam),
+        "max_location": worst.location,
     }
     out["transient_peak"] = float(traj.error_ratio.max())  # max_t |e_t|/|e_0|: heavy ball first grows
-    if stability:
-        out["stability_margin"] = stability_margin(method, form, out["params"], mu, L)
+    if stability:  # from the closed-form rate: built-in forms only (None for a user's method)
+        out["stability_margin"] = stability_margin(method, form, out["params"], mu, L) if fs is not None else None
     if keep_trajectory:
         out["trajectory"] = traj
+    if engine_status is not None:  # tuned numerically by the engine: "converged" or "no convergent tuning found"
+        out["tuning_status"] = engine_status
     return out
 

@@ -18,7 +18,7 @@ __all__ = ["main", "UsageError", "COMMANDS"]
 
 _POSITIONAL = {"method", "topic", "x0"}  # parameter names that are not --flags on the command line
 
-COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep", "audit", "figures")
+COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep", "audit", "figures", "methods")
 
 
 class _Parser(argparse.ArgumentParser):

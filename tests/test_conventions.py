@@ -188,9 +188,9 @@ def test_cli_bad_parameters(capsys, argv, name):
 
 def test_forms_use_the_issue_parameter_names():
     for f in numerics.forms():
-        assert set(f.params) <= {"alpha", "beta", "eta", "gamma"}
+        assert set(f.param_names) <= {"alpha", "beta", "eta", "gamma"}
     for (method, name), sf in conv.FORMS.items():
-        assert numerics.form(method, name).params == sf.params
+        assert numerics.form(method, name).param_names == sf.params
         assert spec(method, name).params == sf.params
 
 

@@ -7,6 +7,6 @@ r"""Fused kernels: run a Form on a diagonal quadratic with all T steps per cache
 
 The entry point is :func:`numerics.backends.simulate_diagonal`.
 """
-from .trace import FormExpressions, trace_form
+from .trace import MethodCode, trace_method
 
-__all__ = ["FormExpressions", "trace_form"]
+__all__ = ["MethodCode", "trace_method"]

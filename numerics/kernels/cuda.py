@@ -1,15 +1,16 @@
 r"""Fused GPU kernels (CuPy ``RawKernel``): the whole segment of T steps inside one kernel.
 
 **Not run on a GPU in this repository's development session** (none was available); the
-code generation is tested on the CPU (the traced expressions are evaluated in Python
-against the Form), the kernel itself only where CuPy and a GPU are present
+code generation is tested on the CPU (the traced statements are executed in Python
+against the method), the kernel itself only where CuPy and a GPU are present
 (tests marked ``gpu``).
 
-The per-element update is generated from the Form itself (:mod:`numerics.kernels.trace`):
-the form's ``lookahead`` and ``update`` are traced on placeholders into C expressions, so a
-new method joins by registering its Form.  Per thread, ``ELEMS`` eigen-components stay in
-registers (λ, x, s read once); per step each thread evaluates the gradient ``g = λ·y`` at
-the traced look-ahead point ``y`` and applies the traced update.  The per-step sums
+The per-element update is generated from the method value itself (:mod:`numerics.kernels.trace`):
+its ``gradient_point`` and ``update`` are traced on placeholders into C statements, so a new
+method needs no CUDA written by hand.  Per thread, ``ELEMS`` eigen-components stay in registers
+(λ and every state array read once); per step each thread evaluates the gradient ``G = λ·Y`` at
+the traced gradient point ``Y`` and applies the traced update; per-step scalars are read once per
+step from a table the host fills.  The per-step sums
 ‖e_t‖² and Σλx² are reduced in the block (warp shuffles, then one shared-memory pass) and
 written with **one** ``atomicAdd`` per block per step.  A block whose own ‖e‖² exceeds the
 global threshold freezes (stops updating, keeps reporting its last sums), exactly as in
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .trace import trace_form
+from .trace import trace_method
 
 __all__ = ["cuda_source", "gpu_available", "run_segment_gpu", "THREADS", "ELEMS"]
 
@@ -28,8 +29,9 @@ ELEMS = 4  # eigen-components per thread (independent chains for ILP)
 
 _CUDA_TEMPLATE = r'''
 extern "C" __global__ void run_steps(
-    const REAL* __restrict__ lam, REAL* __restrict__ xs, REAL* __restrict__ ss,
-    const double* __restrict__ params, const long long n, const int nsteps, const double limit2,
+    const REAL* __restrict__ lam, STATE_PARAMS
+    const double* __restrict__ params, const double* __restrict__ scalars, const long long t0,
+    const long long n, const int nsteps, const double limit2,
     double* __restrict__ err2, double* __restrict__ loss,
     int* __restrict__ frozen, double* __restrict__ frozen_err2, double* __restrict__ frozen_loss)
 {
@@ -40,37 +42,36 @@ extern "C" __global__ void run_steps(
     const int warp = threadIdx.x >> 5;
     const long long base = (long long)blockIdx.x * (THREADS * ELEMS) + threadIdx.x;
 PARAM_DECLS
-    REAL xv[ELEMS], sv[ELEMS], lv[ELEMS];
+    REAL STATE_REGS lv[ELEMS];
     bool on[ELEMS];
 #pragma unroll
     for (int k = 0; k < ELEMS; ++k) {
         const long long i = base + (long long)k * THREADS;
         on[k] = i < n;
-        xv[k] = on[k] ? xs[i] : (REAL)0;
-        sv[k] = on[k] ? ss[i] : (REAL)0;
+STATE_LOADS
         lv[k] = on[k] ? lam[i] : (REAL)0;
     }
     if (threadIdx.x == 0) stop = frozen[blockIdx.x];
     __syncthreads();
     int fz = stop;
-    for (int t = 0; t < nsteps; ++t) {
+    for (int t_ = 0; t_ < nsteps; ++t_) {
         if (fz) {
             if (threadIdx.x == 0) {
-                atomicAdd(&err2[t], frozen_err2[blockIdx.x]);
-                atomicAdd(&loss[t], frozen_loss[blockIdx.x]);
+                atomicAdd(&err2[t_], frozen_err2[blockIdx.x]);
+                atomicAdd(&loss[t_], frozen_loss[blockIdx.x]);
             }
             continue;
         }
         double e = 0.0, l = 0.0;
+        const double t = (double)(t0 + t_ + 1);
+SCALAR_DECLS
 #pragma unroll
         for (int k = 0; k < ELEMS; ++k) {
-            const REAL x = xv[k], s = sv[k];
-            const REAL y = (REAL)(LOOKAHEAD);
-            const REAL g = lv[k] * y;
-            const REAL xn = (REAL)(X_NEW);
-            const REAL sn = (REAL)(S_NEW);
-            if (on[k]) { xv[k] = xn; sv[k] = sn; }
-            const double xd = on[k] ? (double)xn : 0.0;
+            const REAL lam = lv[k];
+STATE_READS
+ELEMENT_CODE
+            if (on[k]) { STATE_WRITES }
+            const double xd = on[k] ? (double)N0 : 0.0;
             e += xd * xd;
             l += (double)lv[k] * xd * xd;
         }
@@ -90,8 +91,8 @@ PARAM_DECLS
                 l += __shfl_down_sync(0xffffffffu, l, off);
             }
             if (lane == 0) {
-                atomicAdd(&err2[t], e);
-                atomicAdd(&loss[t], l);
+                atomicAdd(&err2[t_], e);
+                atomicAdd(&loss[t_], l);
                 if (e > limit2) { stop = 1; frozen_err2[blockIdx.x] = e; frozen_loss[blockIdx.x] = l; }
             }
         }
@@ -101,20 +102,31 @@ PARAM_DECLS
 #pragma unroll
     for (int k = 0; k < ELEMS; ++k) {
         const long long i = base + (long long)k * THREADS;
-        if (on[k]) { xs[i] = xv[k]; ss[i] = sv[k]; }
+        if (on[k]) { STATE_STORES }
     }
     if (threadIdx.x == 0) frozen[blockIdx.x] = fz;
 }
 '''
 
 
-def cuda_source(form, precision: str = "float64") -> str:
-    """The CUDA C source of ``form``'s fused kernel (``REAL`` = double or float)."""
-    ex = trace_form(form)
+def cuda_source(method, precision: str = "float64") -> str:
+    """The CUDA C source of ``method``'s fused kernel (``REAL`` = double or float), from its traced update."""
+    code = trace_method(method)
+    ns = code.n_state
     real = "double" if precision == "float64" else "float"
-    decls = "\n".join(f"    const REAL p{k} = (REAL)params[{k}];" for k in range(ex.n_params))
-    body = (_CUDA_TEMPLATE.replace("PARAM_DECLS", decls).replace("LOOKAHEAD", ex.lookahead)
-            .replace("X_NEW", ex.x_new).replace("S_NEW", ex.s_new))
+    decls = "\n".join(f"    const REAL P{k} = (REAL)params[{k}];" for k in range(code.n_params))
+    scal = "\n".join(f"        const REAL Q{k} = (REAL)scalars[(long long)t_ * {code.n_scalars} + {k}];"
+                     for k in range(code.n_scalars))
+    body = (_CUDA_TEMPLATE
+            .replace("STATE_PARAMS", " ".join(f"REAL* __restrict__ st{k}," for k in range(ns)))
+            .replace("STATE_REGS", " ".join(f"r{k}[ELEMS]," for k in range(ns)))
+            .replace("STATE_LOADS", "\n".join(f"        r{k}[k] = on[k] ? st{k}[i] : (REAL)0;" for k in range(ns)))
+            .replace("STATE_READS", "\n".join(f"            const REAL S{k} = r{k}[k];" for k in range(ns)))
+            .replace("ELEMENT_CODE", "\n".join(f"            {line};" for line in code.statements("c")))
+            .replace("STATE_WRITES", " ".join(f"r{k}[k] = N{k};" for k in range(ns)))
+            .replace("STATE_STORES", " ".join(f"st{k}[i] = r{k}[k];" for k in range(ns)))
+            .replace("SCALAR_DECLS", scal)
+            .replace("PARAM_DECLS", decls))
     return f"#define REAL {real}\n#define THREADS {THREADS}\n#define ELEMS {ELEMS}\n" + body
 
 
@@ -136,22 +148,21 @@ _COMPILED: dict = {}
 def _compiled(form, precision: str):  # pragma: no cover - GPU only
     import cupy
 
-    key = (form.method, form.name, form.lookahead, form.update, precision)
-    if key not in _COMPILED:
-        _COMPILED[key] = cupy.RawKernel(cuda_source(form, precision), "run_steps", options=("-std=c++14",))
-    return _COMPILED[key]
+    src = cuda_source(form, precision)
+    if src not in _COMPILED:
+        _COMPILED[src] = cupy.RawKernel(src, "run_steps", options=("-std=c++14",))
+    return _COMPILED[src]
 
 
 class GpuState:  # pragma: no cover - GPU only
-    """Device arrays of one run: λ, x, s and the per-block freeze flags."""
+    """Device arrays of one run: λ, the state arrays and the per-block freeze flags."""
 
-    def __init__(self, lam, x0, aux_copy: bool, precision: str):
+    def __init__(self, lam, arrays, precision: str):
         import cupy
 
         dtype = np.float64 if precision == "float64" else np.float32
         self.lam = cupy.asarray(lam, dtype=dtype)
-        self.x = cupy.asarray(x0, dtype=dtype)
-        self.s = self.x.copy() if aux_copy else cupy.zeros_like(self.x)
+        self.arrays = [cupy.asarray(a, dtype=dtype) for a in arrays]
         n = lam.size
         self.nblocks = (n + THREADS * ELEMS - 1) // (THREADS * ELEMS)
         self.frozen = cupy.zeros(self.nblocks, dtype=np.int32)
@@ -159,15 +170,18 @@ class GpuState:  # pragma: no cover - GPU only
         self.frozen_loss = cupy.zeros(self.nblocks)
 
 
-def run_segment_gpu(form, state: "GpuState", p, nsteps: int, limit2: float, precision: str):  # pragma: no cover
-    """Advance the device state by ``nsteps``; return host float64 arrays (‖e‖², Σλx²) per step."""
+def run_segment_gpu(form, state: "GpuState", p, q, t0: int, nsteps: int, limit2: float,
+                    precision: str):  # pragma: no cover - GPU only
+    """Advance the device state by ``nsteps`` (steps t0+1..); return host float64 arrays (‖e‖², Σλx²) per step."""
     import cupy
 
     kernel = _compiled(form, precision)
     err2 = cupy.zeros(nsteps)
     loss = cupy.zeros(nsteps)
     params = cupy.asarray(np.asarray(p, dtype=np.float64) if p else np.zeros(1))
+    scalars = cupy.asarray(np.asarray(q, dtype=np.float64).ravel() if q.size else np.zeros(1))
     kernel((state.nblocks,), (THREADS,),
-           (state.lam, state.x, state.s, params, np.int64(state.lam.size), np.int32(nsteps), np.float64(limit2),
+           (state.lam, *state.arrays, params, scalars, np.int64(t0), np.int64(state.lam.size), np.int32(nsteps),
+            np.float64(limit2),
             err2, loss, state.frozen, state.frozen_err2, state.frozen_loss))
     return cupy.asnumpy(err2), cupy.asnumpy(loss)

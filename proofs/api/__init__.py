@@ -39,6 +39,14 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "all_claims": ("ratecheck.proofs.registry", "all_claims"),
     "claims_for": ("ratecheck.proofs.registry", "claims_for"),
     "get_claim": ("ratecheck.proofs.registry", "get"),
+    "Method": ("ratecheck.numerics.protocol", "Method"),
+    "Param": ("ratecheck.numerics.protocol", "Param"),
+    "StateArray": ("ratecheck.numerics.protocol", "StateArray"),
+    "methods": ("ratecheck.numerics.methods", "forms"),
+    "rule": ("ratecheck.numerics.methods", "rule_of"),
+    "load_method": ("ratecheck.proofs.method_file", "load_method"),
+    "iteration_matrix_of": ("ratecheck.proofs.methods", "engine_model"),
+    "optimal_tuning_of": ("ratecheck.proofs.methods", "engine_tuning"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -82,7 +82,7 @@ def one_step_comparison(method: str, form: str, matrix: sp.Matrix, symbols: Mapp
         lam = rng.uniform(0.01, 10.0, 1000)
         x, x_prev = rng.standard_normal(1000), rng.standard_normal(1000)
         rule = numerics.rule(method, {"alpha": alpha, "beta": beta}, form)
-        x_num, s_num = rule.step(x, x_prev, lambda y: lam * y)
+        x_num, s_num = rule.step((x, x_prev), lambda y: lam * y)
         M = [[np.broadcast_to(np.asarray(entries[i][j](alpha, beta, lam), dtype=float), lam.shape)
               for j in range(2)] for i in range(2)]  # entries broadcast over the eigenvalues
         x_th = M[0][0] * x + M[0][1] * x_prev

@@ -25,7 +25,7 @@ __all__ = ["CLAIMS", "random_quadratic", "max_relative_difference", "form_vs_can
 #: (method, form) of every form that is the same method as its canonical form (iterates x_t coincide)
 EQUIVALENT_FORMS = [("heavy-ball", "velocity"), ("heavy-ball", "ema"), ("heavy-ball", "sutskever"),
                     ("nesterov", "velocity-lookahead"), ("nesterov", "ema-lookahead")]
-CANONICAL = {"heavy-ball": "polyak", "nesterov": "lessard"}
+CANONICAL = numerics.methods.canonical_forms()
 SEED003_KAPPA100 = {"eta": 0.01, "beta": 9 / 11}
 ITERATE_TOLERANCE = 1e-12
 
@@ -194,7 +194,7 @@ def _one_step_confirm() -> Comparison:
         lam = rng.uniform(0.5, 2.0, 5)
         xv, sv = rng.standard_normal(5), rng.standard_normal(5)
         rule = numerics.rule(method, values, name)
-        xn, sn = rule.step(xv, sv, lambda y: lam * y)
+        xn, sn = rule.step((xv, sv), lambda y: lam * y)
         subs = {conv.SYMBOLS[p]: sp.Float(v_, 30) for p, v_ in values.items()}
         for i in range(5):
             sym_x, sym_s = f.update(conv.x, conv.s, lam[i] * f.lookahead(conv.x, conv.s))

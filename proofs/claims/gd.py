@@ -65,10 +65,10 @@ def _confirm_recurrence() -> Comparison:
     e0 = rng.standard_normal(d)
     factor = sp.lambdify((theory.eta, theory.lam), _results()["factor"], "numpy")(eta, lam)
     r = _gd(eta)
-    x, s = r.init(problem.xstar + e0)
+    (x,) = r.init(problem.xstar + e0)
     worst = 0.0
     for t in range(1, steps + 1):
-        x, s = r.step(x, s, problem.grad)
+        (x,) = r.step((x,), problem.grad, t)
         predicted = Q @ (factor**t * (Q.T @ e0))
         worst = max(worst, float(np.linalg.norm((x - problem.xstar) - predicted) / np.linalg.norm(e0)))
     return Comparison(

@@ -23,6 +23,7 @@ from typing import Mapping
 import mpmath
 import sympy as sp
 
+from ratecheck.numerics.methods import canonical_forms
 from ratecheck.numerics.validation import ParameterError, finite, positive
 from ratecheck.theory import conventions as conv
 from ratecheck.theory.evaluate import PRECISION_DIGITS, to_float
@@ -32,7 +33,7 @@ from ..methods import FormSpec, register
 
 __all__ = ["canonical_params", "seed003_rate", "CONVENTION_SPECS"]
 
-_CANONICAL = {"heavy-ball": "polyak", "nesterov": "lessard"}
+_CANONICAL = canonical_forms()
 
 
 def _given(params: Mapping[str, float], names: tuple[str, ...]) -> dict[str, float]:

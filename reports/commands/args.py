@@ -97,6 +97,22 @@ def eigenvalue_list(text: str) -> list[float]:
     return out
 
 
+def param_list(text: str) -> dict[str, float]:
+    """``name=value,name=value`` -> {name: value} (finite numbers, each name once)."""
+    out: dict[str, float] = {}
+    for i, item in enumerate(text.replace(" ", "").split(","), 1):
+        name, eq, value = item.partition("=")
+        if not eq or not name.isidentifier():
+            raise argparse.ArgumentTypeError(f"item {i} of {text!r} is not name=value (e.g. alpha=0.5,beta=0.9)")
+        if name in out:
+            raise argparse.ArgumentTypeError(f"parameter {name} given twice in {text!r}")
+        try:
+            out[name] = _number(value)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"{name}: {exc}") from None
+    return out
+
+
 def json_safe(obj: Any) -> Any:
     """``obj`` with every non-finite float replaced by None (JSON null): strict JSON has no NaN/Infinity."""
     if isinstance(obj, float):

@@ -5,9 +5,14 @@ Examples:
   ratecheck rate gd --eigenvalues 2,20 --eta 0.1 --json
   ratecheck rate heavy-ball --mu 1 --L 100 --tuning optimal --json
   ratecheck rate nesterov --eigenvalues 0.01,1 --form velocity-lookahead --eta 1 --beta 0.8 --json
+  ratecheck rate heavy-ball --mu 1 --L 100 --params alpha=0.03,beta=0.6 --json
+  ratecheck rate --method-file examples/qhm.py:QHM --params alpha=0.5,beta=0.9,nu=0.7 --mu 0.01 --L 1 --json
+  ratecheck rate --method-file examples/qhm.py:QHM --mu 1 --L 100 --tuning optimal --json
+  ratecheck rate heavy-ball --form ?
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
-explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them.
+explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
+method from --method-file the optimal tuning is found numerically by the generic engine.
 """
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ PARAMS = ("eta", "alpha", "beta", "gamma")
 
 
 def add_arguments(p) -> None:
-    p.add_argument("method", help="gd, heavy-ball or nesterov")
+    p.add_argument("method", nargs="?", help="gd, heavy-ball or nesterov (or give --method-file)")
+    p.add_argument("--method-file", metavar="FILE:NAME", help="a method defined in your own Python file")
+    p.add_argument("--params", type=a.param_list, metavar="NAME=VALUE,...", help="method parameters")
     p.add_argument("--mu", type=a.positive, help="smallest eigenvalue (> 0)")
     p.add_argument("--L", type=a.positive, help="largest eigenvalue (>= mu)")
     spectrum_input.add_arguments(p)  # --eigenvalues [@FILE], --eigenvalues-file, --hessian-of, --range-space
@@ -40,21 +47,35 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from .args import UsageError
 
-    if args.form == "?":  # list the forms instead of running
-        from .method_options import form_listing
+    if args.form == "?":
+        from .methods import print_forms
 
-        print(form_listing(args.method))
-        return 0
+        if args.method_file or not args.method:
+            raise UsageError("--form ? lists the forms of a built-in METHOD: give gd, heavy-ball or nesterov")
+        return print_forms(args.method)
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
     if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")
     if eigenvalues is not None and (args.mu is not None or args.L is not None):
         raise UsageError("give either --mu/--L or --eigenvalues, not both")
+    if (args.method is None) == (args.method_file is None):
+        raise UsageError("give a METHOD (gd, heavy-ball, nesterov) or --method-file FILE:NAME, exactly one")
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
+    for k, x in (args.params or {}).items():
+        if k in params:
+            raise UsageError(f"parameter {k} given both as --{k} and in --params")
+        params[k] = x
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
+    method = args.method
+    if args.method_file:
+        from ratecheck.proofs.method_file import load_method
+
+        if args.form:
+            raise UsageError("--form applies to built-in methods; a --method-file method is its own form")
+        method = load_method(args.method_file)
     r = measure_rate(
-        args.method, mu=args.mu, L=args.L, eigenvalues=eigenvalues, form=args.form, params=params or None,
+        method, mu=args.mu, L=args.L, eigenvalues=eigenvalues, form=args.form, params=params or None,
         tuning=args.tuning, dim=args.dim, steps=args.steps, seed=args.seed, stability=True,
     )
     if spectrum_note is not None:
@@ -79,8 +100,9 @@ def run(args) -> int:
     print(f"relative error   : {r['relative_error']:.3e}")
     print(f"transient peak   : max_t |e_t|/|e_0| = {r['transient_peak']:.4g}")
     m = r["stability_margin"]
-    if m["L_factor"] is not None:
+    if m is not None and m["L_factor"] is not None:
         print(f"stability margin : diverges once an eigenvalue exceeds {m['L_factor']:.6g} L "
               f"(L may be underestimated by up to {100 * m['L_underestimate']:.3g} %)"
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
+    print(f"worst eigenvalue : {r['worst_lambda']:.10g} ({r['max_location']})")
     return 0

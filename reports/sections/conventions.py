@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 
 from ratecheck import numerics
-from ratecheck.numerics.problems import DiagonalQuadratic
 from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
                                        random_quadratic)
 from ratecheck.proofs.methods import spec
+from ratecheck.proofs.report_runs import diagonal_run
 from ratecheck.theory import conventions as conv
 from ratecheck.theory.printing import latex
 
@@ -71,10 +71,9 @@ def _steps_checked(method: str, form: str) -> str:
 def seed003_vs_nag_errors(mu: float, L: float, eta: float, beta: float, steps: int):
     """Error norms of note 003's form and of NAG (lessard, alpha = eta) on eig(A) = 200 points in [mu, L]."""
     lam = np.linspace(mu, L, 200)
-    prob = DiagonalQuadratic(lam)
     e0 = numerics.isotropic_initial_error(lam.size, 0)
-    seed = numerics.simulate(numerics.rule("nesterov", {"eta": eta, "beta": beta}, "seed-003"), prob, e0, steps)
-    nag = numerics.simulate(numerics.rule("nesterov", {"alpha": eta, "beta": beta}, "lessard"), prob, e0, steps)
+    seed = diagonal_run("nesterov", {"eta": eta, "beta": beta}, lam, e0, steps, "seed-003")
+    nag = diagonal_run("nesterov", {"alpha": eta, "beta": beta}, lam, e0, steps, "lessard")
     return seed, nag
 
 
@@ -147,15 +146,13 @@ def seed003_rate_table() -> list[dict]:
     for mu, L, eta, beta in SEED003_CASES:
         lam = [mu, L]
         out = {"mu": mu, "L": L, "eta": eta, "beta": beta}
-        for key, rule, fs, p in (
-            ("seed", numerics.rule("nesterov", {"eta": eta, "beta": beta}, "seed-003"), spec("nesterov", "seed-003"),
-             {"eta": eta, "beta": beta}),
-            ("nag", numerics.rule("nesterov", {"alpha": eta, "beta": beta}, "lessard"), spec("nesterov", "lessard"),
-             {"alpha": eta, "beta": beta}),
+        for key, form, fs, p in (
+            ("seed", "seed-003", spec("nesterov", "seed-003"), {"eta": eta, "beta": beta}),
+            ("nag", "lessard", spec("nesterov", "lessard"), {"alpha": eta, "beta": beta}),
         ):
             rho = fs.rate(p, mu, L)
             steps = 60 if rho > 1.5 else 3000
-            traj = numerics.simulate(rule, DiagonalQuadratic(np.array(lam)), numerics.isotropic_initial_error(2, 0), steps)
+            traj = diagonal_run("nesterov", p, lam, numerics.isotropic_initial_error(2, 0), steps, form)
             out[key] = rho
             out[key + "_sim"] = traj.rate().rate
         rows.append(out)

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ratecheck import numerics
 from ratecheck.numerics import spectra
-from ratecheck.numerics.problems import DiagonalQuadratic, isotropic_initial_error
+from ratecheck.numerics.problems import isotropic_initial_error
 from ratecheck.proofs.claims.gd import SEED_EIGENVALUES, SEED_LEARNING_RATES, simulated_class
+from ratecheck.proofs.report_runs import diagonal_run
 from ratecheck.theory import gd as theory
 from ratecheck.theory.evaluate import to_float
 
@@ -55,7 +55,7 @@ def _error_curves(path: Path) -> Figure:
     for kappa, colour in ((10, "C0"), (100, "C1"), (1000, "C2")):
         lam = spectra.uniform(1.0, float(kappa), d)
         eta = _eta_star(1.0, float(kappa))
-        tr = numerics.simulate(numerics.rule("gd", {"eta": eta}), DiagonalQuadratic(lam), e0, steps)
+        tr = diagonal_run("gd", {"eta": eta}, lam, e0, steps)
         rho = to_float(theory.gd_results()["rho_star"], {"kappa": kappa})
         ax.semilogy(tr.error_ratio, color=colour, label=rf"simulated, $\kappa = {kappa}$")
         ax.semilogy(t, rho**t, color=colour, ls="--", lw=0.9, label=rf"bound $(\rho^\star)^t$, $\rho^\star = {rho:.4f}$")
@@ -78,8 +78,7 @@ def _rate_over_eta(path: Path) -> Figure:
     rho = sp.lambdify((theory.eta, theory.mu, theory.L), theory.gd_results()["rho"], "numpy")
     ax.plot(grid, rho(grid, mu, L), color="C0", label=r"theory $\max(|1-\eta\mu|, |1-\eta L|)$")
     points = np.linspace(0.01, 2.25 / L, 19)
-    sim = [numerics.simulate(numerics.rule("gd", {"eta": e}), DiagonalQuadratic(lam), e0, 300).rate().rate
-           for e in points]
+    sim = [diagonal_run("gd", {"eta": e}, lam, e0, 300).rate().rate for e in points]
     ax.plot(points, sim, "o", color="C3", ms=4, label="simulated (fitted rate)")
     ax.axhline(1.0, color="k", lw=0.7, label=r"$\rho = 1$")
     ax.axvline(2 / L, color="k", lw=0.7, ls=":", label=r"$2/L$")
@@ -96,8 +95,7 @@ def _seed_exercise(path: Path) -> Figure:
     fig, ax = new_figure()
     steps = 40
     for eta, colour in zip(SEED_LEARNING_RATES, ("C0", "C1", "C2", "C3")):
-        tr = numerics.simulate(numerics.rule("gd", {"eta": eta}), DiagonalQuadratic(np.array(SEED_EIGENVALUES)),
-                               np.array([1.0, 1.0]), steps)
+        tr = diagonal_run("gd", {"eta": eta}, SEED_EIGENVALUES, [1.0, 1.0], steps)
         cls, rho = theory.stability_class(eta, SEED_EIGENVALUES)
         ax.semilogy(tr.error_ratio, "-", marker=".", ms=3, color=colour,
                     label=rf"$\eta = {eta:g}$: {cls}, $\rho = {float(rho):g}$")

@@ -16,7 +16,8 @@ import sympy as sp
 
 from ratecheck import numerics
 from ratecheck.numerics import spectra
-from ratecheck.numerics.problems import DiagonalQuadratic, isotropic_initial_error
+from ratecheck.numerics.problems import isotropic_initial_error
+from ratecheck.proofs.report_runs import diagonal_run
 from ratecheck.proofs.specs import momentum as specs
 from ratecheck.theory import heavy_ball as hb
 
@@ -113,7 +114,7 @@ def tuned_error_curves(path: Path, runs: list[tuple[str, str, dict, float]], kap
     fig, ax = new_figure()
     for i, (label, method, params, rho) in enumerate(runs):
         steps = int(np.ceil(25 / (1 - rho)))
-        tr = numerics.simulate(numerics.rule(method, params), DiagonalQuadratic(lam), e0, steps)
+        tr = diagonal_run(method, params, lam, e0, steps)
         t = np.arange(tr.error_norm.size)
         colour = f"C{i}"
         ax.semilogy(t, tr.error_ratio, color=colour, label=f"{label}: simulated")

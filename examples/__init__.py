@@ -1,0 +1,1 @@
+"""Examples of user-defined methods (installed as ratecheck.examples; each file also works on its own with --method-file)."""

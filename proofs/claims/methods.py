@@ -1,0 +1,299 @@
+r"""Claims of topic 'methods': the generic engine (theory.linear_engine) against the textbook derivations.
+
+Three ways for every classic method: the textbook derivation (theory/gd.py, heavy_ball.py,
+nesterov.py, written by hand) ⇄ the derivation from the update rule (the engine traces numerics'
+method value with SymPy symbols) ⇄ the array code itself (one step of ``Rule.step`` against the
+derived matrix).  Then the engine's numerically optimal tunings against the derived ones, every
+momentum form's characteristic polynomial against its canonical form's under the derived parameter
+map (theory.conventions), and QHM's two special cases, found through parameter maps.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from ratecheck import numerics
+from ratecheck.examples.qhm import QHM
+from ratecheck.numerics.conventions import iterate_path
+from ratecheck.numerics.protocol import Values
+from ratecheck.theory import conventions as conv
+from ratecheck.theory import gd as theory_gd
+from ratecheck.theory import heavy_ball as hb
+from ratecheck.theory import nesterov as nag
+from ratecheck.theory.derivation import Derivation, Step
+from ratecheck.theory.linear_engine import LAMBDA, Z
+
+from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
+from ..methods import engine_model, engine_tuning, spec
+from .conventions import random_quadratic
+
+__all__ = ["CLAIMS", "TUNING_MU", "TUNING_L", "engine_vs_textbook", "engine_one_step"]
+
+TOPIC = "methods"
+TUNING_MU, TUNING_L = 1.0, 100.0
+
+
+def _by_name(expr, symbols) -> sp.Expr:
+    """``expr`` with each symbol replaced by the engine's symbol of the same name (lambda included)."""
+    return sp.sympify(expr).xreplace({s: symbols[s.name] for s in expr.free_symbols if s.name in symbols})
+
+
+def _engine_symbols(model) -> dict:
+    return {**{s.name: s for s in model.params.values()}, "lambda": LAMBDA}
+
+
+def _textbook_matrix(method: str) -> sp.Matrix:
+    if method == "gd":
+        return sp.Matrix([[theory_gd.error_recurrence_derivation().results["factor"]]])
+    return (hb if method == "heavy-ball" else nag).iteration_matrix()
+
+
+_TEXTBOOK = {"gd": "theory/gd.py, error recurrence (factor 1 - eta lambda)",
+             "heavy-ball": "theory/heavy_ball.py, companion matrix [[1 + beta - alpha lambda, -beta], [1, 0]]",
+             "nesterov": "theory/nesterov.py, matrix [[(1 + beta)(1 - alpha lambda), -beta(1 - alpha lambda)], [1, 0]]"}
+
+
+@cache
+def engine_vs_textbook(method: str) -> Derivation:
+    r"""The engine's derivation for ``method``'s default form, plus the step "engine matrix = textbook matrix"."""
+    m = numerics.form(method)
+    model = engine_model(m)
+    d = Derivation(TOPIC, f"{method}: the iteration matrix derived from the update rule is the textbook one",
+                   source=model.derivation.source, symbols=dict(model.derivation.symbols))
+    for s in model.derivation.steps:
+        d.add(s)
+    d.add(Step.identity("equals the textbook matrix", model.matrix,
+                        _by_name(_textbook_matrix(method), _engine_symbols(model)),
+                        f"the engine's M (traced from numerics' {m.key}) against the hand derivation in {_TEXTBOOK[method]}"))
+    d.results.update(model.derivation.results)
+    return d
+
+
+def engine_one_step(m, seed: int = 0) -> float:
+    r"""Max relative difference between one ``Rule.step`` of ``m`` and the engine's M applied to the state."""
+    model = engine_model(m)
+    names = list(model.params)
+    entries = sp.lambdify([*model.params.values(), LAMBDA], model.matrix, modules="numpy")
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for _ in range(10):
+        values = {}
+        for p in m.params:
+            hi = p.hi if np.isfinite(p.hi) else 2.0
+            values[p.name] = float(rng.uniform(max(p.lo, 0.0) + 0.01, hi - 0.01))
+        lam = rng.uniform(0.01, 5.0, 200)
+        state = tuple(rng.standard_normal(200) for _ in m.state)
+        new = numerics.rule_of(m, values).step(state, lambda y: lam * y)
+        for i in range(200):
+            M = np.asarray(entries(*(values[n] for n in names), lam[i]), dtype=float)
+            predicted = M @ np.array([s[i] for s in state])
+            got = np.array([s[i] for s in new])
+            worst = max(worst, float(np.max(np.abs(got - predicted)) / max(1.0, float(np.max(np.abs(predicted))))))
+    return worst
+
+
+def _matrix_claim(method: str) -> Claim:
+    def confirm() -> Comparison:
+        return Comparison(engine_one_step(numerics.form(method)), 0.0, 1e-13, Guarantee.TIGHT,
+                          "max relative difference of one step: Rule.step vs the engine's M",
+                          "10 random parameter sets x 200 random (lambda, state); tolerance: float64 rounding of one step")
+
+    return Claim(f"engine-matrix-{method}", TOPIC,
+                 f"The iteration matrix the generic engine derives from {method}'s update rule equals the "
+                 "textbook derivation's matrix (symbolically), and one step of the array code applies it.",
+                 lambda: engine_vs_textbook(method), confirm, evidence=Evidence.SIMULATION)
+
+
+_TUNING_SOURCE = {"gd": "Nesterov (2018), Thm 2.1.15: eta = 2/(mu + L)",
+                  "heavy-ball": "Polyak (1964): alpha = 4/(sqrt L + sqrt mu)^2, beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2",
+                  "nesterov": "Lessard, Recht & Packard (2016), Prop. 12: alpha = 4/(3L + mu), "
+                              "beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2)"}
+
+
+def tuning_errors(method: str, mu: float = TUNING_MU, L: float = TUNING_L) -> dict:
+    """The engine's optimal tuning of ``method``'s default form against the derived one (rate and parameters)."""
+    m = numerics.form(method)
+    found = engine_tuning(m, mu, L)
+    fs = spec(m.method, m.name)
+    derived = fs.tuned("optimal", mu, L)
+    rate = fs.rate(derived, mu, L)
+    return {
+        "rate_engine": float(found.rate), "rate_derived": rate,
+        "rate_error": abs(float(found.rate) - rate),
+        "param_error": max(abs(float(found.params[k]) - v) / abs(v) for k, v in derived.items()),
+        "params_engine": {k: float(x) for k, x in found.params.items()}, "params_derived": derived,
+        "chebyshev": float(found.chebyshev), "location": found.worst.location, "evaluations": found.evaluations,
+    }
+
+
+def _tuning_claim(method: str) -> Claim:
+    def confirm() -> Comparison:
+        e = tuning_errors(method)
+        return Comparison(e["rate_engine"], e["rate_derived"], 1e-9, Guarantee.TIGHT,
+                          "worst-case rate over [1, 100] at the engine's numerically optimal parameters",
+                          f"derived rate {e['rate_derived']:.15g} (closed form); engine's params {e['params_engine']}; "
+                          f"{e['evaluations']} evaluations; Chebyshev limit {e['chebyshev']:.15g}")
+
+    def params_check() -> Comparison:
+        e = tuning_errors(method)
+        return Comparison(e["param_error"], 0.0, 1e-6, Guarantee.TIGHT,
+                          "max relative difference: engine's optimal parameters vs the derived tuning",
+                          f"derived {e['params_derived']}")
+
+    return Claim(f"engine-tuning-{method}", TOPIC,
+                 f"Minimising the derived worst-case rate numerically (Nelder-Mead in 40 digits, no closed form used) "
+                 f"finds {method}'s derived optimal tuning on [1, 100]: rate within 1e-9, parameters within 1e-6.",
+                 lambda: engine_vs_textbook(method), confirm,
+                 reference=Reference(_TUNING_SOURCE[method]), reference_check=params_check,
+                 evidence=Evidence.SYMBOLIC)
+
+
+_CANONICAL = numerics.methods.canonical_forms()
+EQUIVALENT = [(m.method, m.name) for m in numerics.forms() if m.method != "gd"
+              and m.name not in (_CANONICAL[m.method], "seed-003")]
+
+
+@cache
+def forms_derivation() -> Derivation:
+    r"""Each equivalent form's engine polynomial, at the derived inverse parameter map, is its canonical form's."""
+    d = Derivation(TOPIC, "Every writing of momentum has its canonical form's characteristic polynomial",
+                   source="theory.conventions parameter maps; the engine's polynomials")
+    ac, bc = conv.alpha_c, conv.beta_c
+    for method, name in EQUIVALENT:
+        model = engine_model(numerics.form(method, name))
+        canon = engine_model(numerics.form(method, _CANONICAL[method]))
+        inverse = conv.inverse_map(method, name)
+        form_poly = model.char_poly.xreplace({model.params[p]: _by_name(e, {}) for p, e in inverse.items()})
+        canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
+        d.add(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
+                            f"{method} form '{name}' at its parameters for canonical (alpha_c, beta_c) (derived inverse "
+                            f"map {sp.sstr(inverse)}) has the polynomial of '{_CANONICAL[method]}'"))
+    return d
+
+
+def _forms_claim() -> Claim:
+    def confirm() -> Comparison:
+        worst = max(engine_one_step(numerics.form(m, n), seed=3) for m, n in EQUIVALENT)
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step: Rule.step vs "
+                          "the engine's M, all six equivalent forms", "10 x 200 random cases per form")
+
+    return Claim("engine-forms", TOPIC,
+                 "The characteristic polynomial the engine derives from each way of writing heavy ball and Nesterov "
+                 "equals its canonical form's under the derived parameter map (so they share every rate).",
+                 forms_derivation, confirm, evidence=Evidence.SIMULATION)
+
+
+@cache
+def qhm_derivation() -> Derivation:
+    r"""QHM at :math:`\nu = 1` is heavy ball in the EMA form; at :math:`\nu = 0` its iterate is gradient descent's."""
+    q = engine_model(QHM)
+    ema = engine_model(numerics.form("heavy-ball", "ema"))
+    gd = engine_model(numerics.form("gd"))
+    d = Derivation(TOPIC, "Quasi-hyperbolic momentum: nu = 1 is heavy ball (EMA form), nu = 0 is gradient descent",
+                   source="Ma & Yarats (2019), ICLR; the engine's matrices", symbols=dict(q.derivation.symbols))
+    nu, alpha = q.params["nu"], q.params["alpha"]
+    d.add(Step.identity("nu = 1: heavy ball, EMA form", q.matrix.subs(nu, 1),
+                        _by_name(ema.matrix, _engine_symbols(q)),
+                        "parameter map (alpha, beta, nu = 1) -> EMA form (alpha, beta); state (x, b) -> (x, m)"))
+    d.add(Step.identity("nu = 0: gradient descent", q.matrix.subs(nu, 0)[0, :],
+                        sp.Matrix([[gd.matrix[0, 0].xreplace({gd.params["eta"]: alpha}), 0]]),
+                        "parameter map (alpha, beta, nu = 0) -> gd (eta = alpha): the x row no longer reads b"))
+    return d
+
+
+def _qhm_equivalence_claim() -> Claim:
+    def confirm() -> Comparison:
+        prob = random_quadratic(30, 5, mu=1.0, L=10.0)
+        x0 = np.random.default_rng(6).standard_normal(30)
+        worst = 0.0
+        for alpha, beta in ((0.05, 0.8), (0.15, 0.3)):
+            q1 = iterate_path(numerics.rule_of(QHM, {"alpha": alpha, "beta": beta, "nu": 1.0}), prob.grad, x0, 60).x
+            ema = iterate_path(numerics.rule("heavy-ball", {"alpha": alpha, "beta": beta}, "ema"), prob.grad, x0, 60).x
+            q0 = iterate_path(numerics.rule_of(QHM, {"alpha": alpha, "beta": beta, "nu": 0.0}), prob.grad, x0, 60).x
+            g = iterate_path(numerics.rule("gd", {"eta": alpha}), prob.grad, x0, 60).x
+            scale = float(np.max(np.abs(x0)))
+            worst = max(worst, float(np.max(np.abs(q1 - ema))) / scale, float(np.max(np.abs(q0 - g))) / scale)
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max |x_t(QHM) - x_t(EMA heavy ball | gd)| / |x_0|",
+                          "dense 30-dim quadratic, kappa 10, 60 steps, two (alpha, beta)")
+
+    return Claim("qhm-special-cases", TOPIC,
+                 "Quasi-hyperbolic momentum with nu = 1 is heavy ball in the EMA form and with nu = 0 is gradient "
+                 "descent with step alpha: found by the engine through parameter maps, confirmed on iterates.",
+                 qhm_derivation, confirm, evidence=Evidence.METAMORPHIC)
+
+
+def _qhm_tuning_claim() -> Claim:
+    def confirm() -> Comparison:
+        found = engine_tuning(QHM, TUNING_MU, TUNING_L)
+        return Comparison(float(found.rate), float(found.chebyshev), 1e-6, Guarantee.TIGHT,
+                          "QHM's numerically optimal worst-case rate on [1, 100] vs (sqrt kappa - 1)/(sqrt kappa + 1)",
+                          f"params {({k: float(x) for k, x in found.params.items()})}; the engine refuses any rate below "
+                          "the Chebyshev limit")
+
+    return Claim("qhm-optimal-tuning", TOPIC,
+                 "Tuned numerically, quasi-hyperbolic momentum reaches the Chebyshev limit (sqrt kappa - 1)/(sqrt kappa "
+                 "+ 1) on [1, 100] (at nu -> 1, i.e. heavy ball) and never goes below it.",
+                 lambda: engine_model(QHM).derivation, confirm,
+                 reference=None, evidence=Evidence.SYMBOLIC)
+
+
+@cache
+def retyped_derivation() -> Derivation:
+    r"""The mode recurrences typed in theory/iterations.py and theory/average_case.py have the engine's polynomial."""
+    from ratecheck.theory import average_case, iterations
+
+    d = Derivation(TOPIC, "The recurrences and forms typed in other sections are the method values' own",
+                   source="the mode recurrences of the sweep section, the residual recurrences of the average-case "
+                          "section, the forms of the conventions section")
+    residual = average_case.residual_recurrences().results
+    for method in ("gd", "heavy-ball", "nesterov"):
+        model = engine_model(numerics.form(method))
+        sym = _engine_symbols(model)
+        engine_poly = sp.expand(model.char_poly * Z ** (2 - model.matrix.shape[0]))
+        mr = iterations.mode_recurrence(method)
+        d.add(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
+                            "z^2 - b z + c of e_{t+1} = b e_t - c e_{t-1} (theory/iterations.py) is the engine's "
+                            "characteristic polynomial (times z for the one-state gd)"))
+        a, b = residual[f"{method}_a"], residual[f"{method}_b"]
+        d.add(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym), engine_poly,
+                            "z^2 - a z - b of P_{t+1} = a P_t + b P_{t-1} (theory/average_case.py) is the engine's "
+                            "characteristic polynomial"))
+    for (method, name), sf in conv.FORMS.items():
+        m = numerics.form(method, name)
+        buffer = m.state_names[1]
+        state = {"x": conv.x, buffer: conv.s}
+        params = {p: conv.SYMBOLS[p] for p in m.param_names}
+        g = conv.grad(m.gradient_point(Values(state), Values(params), 1))
+        new = m.update(Values(state), g, Values(params), 1)
+        ours = sp.Matrix([new["x"], new[buffer]])
+        ours = ours.xreplace({f: sp.Rational(repr(float(f))) for f in ours.atoms(sp.Float)})
+        typed = sp.Matrix(sf.update(conv.x, conv.s, conv.grad(sf.lookahead(conv.x, conv.s))))
+        d.add(Step.identity(f"conventions table: {name}", ours, typed,
+                            f"numerics' {m.key} traced with symbols and an arbitrary gradient g equals the form typed "
+                            "in theory/conventions.py (for any f, not only quadratics)"))
+    return d
+
+
+def _retyped_claim() -> Claim:
+    def confirm() -> Comparison:
+        worst = max(engine_one_step(numerics.form(m), seed=4) for m in ("gd", "heavy-ball", "nesterov"))
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step: Rule.step vs "
+                          "the engine's M", "gd, heavy ball, Nesterov; 10 x 200 random cases each")
+
+    return Claim("engine-retyped-recurrences", TOPIC,
+                 "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
+                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
+                 "and the momentum forms typed in the conventions derivation are numerics' method values (any f).",
+                 retyped_derivation, confirm, evidence=Evidence.SIMULATION)
+
+
+CLAIMS = [
+    *(_matrix_claim(m) for m in ("gd", "heavy-ball", "nesterov")),
+    *(_tuning_claim(m) for m in ("gd", "heavy-ball", "nesterov")),
+    _forms_claim(),
+    _retyped_claim(),
+    _qhm_equivalence_claim(),
+    _qhm_tuning_claim(),
+]
