@@ -23,6 +23,7 @@ import difflib
 from typing import Any, Mapping
 
 from .methods import form as form_of
+from .protocol import Method
 from .validation import ParameterError
 
 __all__ = ["canonical_params", "STEP_ALIASES", "MOMENTUM_ALIASES"]
@@ -45,8 +46,9 @@ def canonical_params(method: str, form: str | None, params: Mapping[str, Any]) -
     closest valid name), a name given twice (``lr`` and ``eta``), or a flag that would change the
     method (``nesterov``, ``dampening``, ``weight_decay``).
     """
-    f = form_of(method, form)
-    own = f.params
+    f = method if isinstance(method, Method) else form_of(method, form)  # a user's method value too
+    method = f.method
+    own = f.param_names
     step, mom = _one(own, _STEP_NAMES), _one(own, _MOMENTUM_NAMES)
     aliases: dict[str, str] = {}
     if step:

@@ -99,7 +99,7 @@ def measure_rate(
         raise v.ParameterError("method", f"a linear method for a derived rate ({exc})", m.key) from None
     if params:
         tuning_used = "given"
-        params = canonical_params(method, form, params)
+        params = canonical_params(m, form, params)
     else:
         tuning_used = tuning or "optimal"
         if fs is not None:
