@@ -132,6 +132,11 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Sutskever et al\. \(2013\)", "sutskever2013"),
     (r"PyTorch torch\.optim\.SGD documentation|PyTorch SGD", "pytorchsgd"),
     (r"Keras SGD", "kerassgd"),
+    (r"Van Scoy, Freeman & Lynch \(2018\)", "vanscoy2018"),
+    (r"Golub & Varga \(1961\)", "golub1961"),
+    (r"Nemirovski & Yudin \(1983\)", "nemirovski1983"),
+    (r"Saad \(2003\)", "saad2003"),
+    (r"Zhang, Lucas, Hinton & Ba \(2019\)", "zhang2019"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

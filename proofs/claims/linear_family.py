@@ -1,0 +1,214 @@
+r"""Claims of topic 'linear-family': triple momentum and the Chebyshev limit after k steps.
+
+* Triple momentum's spectral radius on quadratics, derived by the generic engine from numerics'
+  method value (:data:`numerics.linear_family.TRIPLE_MOMENTUM`), against its published worst-case rate
+  :math:`1 - 1/\sqrt\kappa` and against a simulation.
+* The Chebyshev semi-iterative method's k-step worst-case factor :math:`1/T_k(\sigma)` (theory/linear_family.py)
+  against running the method; then the yardstick: the k-step worst-case factors of gradient descent,
+  heavy ball, Nesterov and triple momentum at their tunings (matrix powers of the engine's M(lambda) in
+  50 digits) against simulation, all above the Chebyshev limit, and heavy ball's transient at small k.
+
+The k-step factor of a method is :math:`\max_\lambda |e_k(\lambda)/e_0(\lambda)|` started at rest
+(:math:`x_{-1} = x_0`), over a grid of :math:`[\mu, L]` that contains the :math:`k+1` extremal points of
+:math:`T_k(y(\lambda))` for every k used: there every polynomial with :math:`P(0) = 1` reaches at least
+:math:`1/T_k(\sigma)` (equioscillation), so the lower bound holds on the grid, not only on the interval.
+"""
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from ratecheck import numerics
+from ratecheck.numerics.linear_family import CHEBYSHEV, TRIPLE_MOMENTUM
+from ratecheck.numerics.problems import DiagonalQuadratic
+from ratecheck.theory import linear_engine
+from ratecheck.theory import linear_family as lf
+
+from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
+from ..methods import engine_model, engine_worst_case, spec
+from ..rate import measure_rate
+
+__all__ = ["CLAIMS", "MU", "L", "STEPS", "tmm_derivation", "k_step_table", "yardstick_grid", "tuned"]
+
+TOPIC = "linear-family"
+MU, L = 1.0, 100.0
+#: the step counts of the yardstick comparison
+STEPS = (1, 2, 3, 5, 10, 20, 40, 80)
+
+
+@cache
+def tmm_derivation():
+    m = engine_model(TRIPLE_MOMENTUM)
+    return lf.triple_momentum_derivation(m.reduced, {}, m.endpoint_proved)
+
+
+def tuned(method: str, mu: float = MU, L_: float = L) -> tuple:
+    """(method value, float parameters) of ``method`` at its tuning: gd, heavy ball and Nesterov optimal, TMM published."""
+    if method == "triple-momentum":
+        return TRIPLE_MOMENTUM, {k: float(v) for k, v in lf.tmm_params(mu, L_).items()}
+    m = numerics.form(method)
+    return m, spec(m.method, m.name).tuned("optimal", mu, L_)
+
+
+def _tmm_rates() -> dict:
+    m, p = tuned("triple-momentum")
+    w = engine_worst_case(m, p, MU, L)
+    rec = measure_rate(m, eigenvalues=[MU, 2.0, 10.0, 50.0, L], params=p, steps=600)
+    return {"engine": float(w.rate), "location": w.location, "published": 1 - 1 / math.sqrt(L / MU),
+            "simulated": rec["rate_simulated"], "params": p}
+
+
+def _tmm_claim() -> Claim:
+    def confirm() -> Comparison:
+        e = _tmm_rates()
+        return Comparison(1 - e["simulated"], 1 - e["engine"], 1e-3, Guarantee.TIGHT,
+                          r"gap $1 - \rho$: fitted from a run vs the engine's worst case over $[1, 100]$",
+                          f"600 steps on eigenvalues 1, 2, 10, 50, 100; engine maximum at an {e['location']}")
+
+    def reference() -> Comparison:
+        e = _tmm_rates()
+        return Comparison(e["engine"], e["published"], 1e-14, Guarantee.TIGHT,
+                          r"engine's $\max_\lambda \rho(M(\lambda))$ vs the published $1 - 1/\sqrt{\kappa}$", "")
+
+    return Claim("tmm-rate", TOPIC,
+                 r"At its published tuning, triple momentum's spectral radius on quadratics with "
+                 r"$\mathrm{eig}(A) \subset [\mu, L]$, derived by the generic engine from the update rule, is "
+                 r"exactly its published worst-case rate $1 - 1/\sqrt{\kappa}$ (attained at both ends; "
+                 r"$\kappa = 100$).",
+                 tmm_derivation, confirm,
+                 reference=Reference("Van Scoy, Freeman & Lynch (2018)",
+                                     1 - 1 / math.sqrt(L / MU)),
+                 reference_check=reference)
+
+
+# ----------------------------------------------------------------------------- k-step factors
+def yardstick_grid(mu: float = MU, L_: float = L, steps=STEPS, n: int = 2001) -> np.ndarray:
+    r"""A uniform grid of [mu, L] plus the extremal points :math:`y = \cos(j\pi/k)` of every :math:`T_k` used."""
+    pts = [np.linspace(mu, L_, n)]
+    for kk in steps:
+        y = np.cos(np.arange(kk + 1) * np.pi / kk)
+        pts.append((L_ + mu - (L_ - mu) * y) / 2)
+    return np.unique(np.clip(np.concatenate(pts), mu, L_))
+
+
+def simulated_factors(m, params: dict, lam: np.ndarray, steps=STEPS) -> dict[int, float]:
+    r""":math:`\max_\lambda |x_k(\lambda)/x_0(\lambda)|` from running ``m`` (array code) on a diagonal quadratic, x0 = 1."""
+    rule = numerics.rule_of(m, params)
+    prob = DiagonalQuadratic(lam)
+    state = rule.init(np.ones(lam.size))
+    out = {}
+    for t in range(1, max(steps) + 1):
+        state = rule.step(state, prob.grad, t)
+        if t in steps:
+            out[t] = float(np.max(np.abs(state[0])))
+    return out
+
+
+def theory_factors(m, params: dict, lam: np.ndarray, steps=STEPS) -> dict[int, float]:
+    r""":math:`\max_\lambda |[M(\lambda)^k s_0]_x|` from the engine's iteration matrix in 30-digit mpmath, s_0 at rest."""
+    model = engine_model(m)
+    f = sp.lambdify([*model.params.values(), linear_engine.LAMBDA], model.matrix, "mpmath")
+    init = [1 if s.init in ("x",) else (0 if s.init == "zeros" else float(s.init)) for s in m.state]
+    best = {kk: mpmath.mpf(0) for kk in steps}
+    with mpmath.workdps(30):
+        vals = [mpmath.mpf(params[n]) for n in model.params]
+        for x in lam:
+            M = mpmath.matrix(f(*vals, mpmath.mpf(float(x))))
+            s = mpmath.matrix(init)
+            for t in range(1, max(steps) + 1):
+                s = M * s
+                if t in best:
+                    best[t] = max(best[t], abs(s[0]))
+    return {kk: float(v) for kk, v in best.items()}
+
+
+YARDSTICK_METHODS = ("gd", "heavy-ball", "nesterov", "triple-momentum")
+
+
+@cache
+def k_step_table() -> dict:
+    r"""Per method and k: derived and simulated k-step factors; the Chebyshev limit (derived and simulated)."""
+    lam = yardstick_grid()
+    out = {"chebyshev": {kk: float(lf.chebyshev_error_factor(MU, L, kk)) for kk in STEPS},
+           "chebyshev_simulated": simulated_factors(CHEBYSHEV, {"mu": MU, "L": L}, lam),
+           "methods": {}, "grid": int(lam.size)}
+    coarse = np.unique(np.concatenate([np.linspace(MU, L, 201), yardstick_grid(n=2)]))
+    for name in YARDSTICK_METHODS:
+        m, p = tuned(name)
+        out["methods"][name] = {"theory": theory_factors(m, p, coarse), "simulated": simulated_factors(m, p, lam),
+                                "simulated_coarse": simulated_factors(m, p, coarse), "params": p}
+    return out
+
+
+def _chebyshev_claim() -> Claim:
+    def confirm() -> Comparison:
+        t = k_step_table()
+        worst = max(abs(t["chebyshev_simulated"][kk] / t["chebyshev"][kk] - 1) for kk in STEPS)
+        return Comparison(worst, 0.0, 1e-9, Guarantee.TIGHT,
+                          r"largest $|E_k^{\mathrm{run}}/E_k - 1|$ over $k$, with $E_k = 2r^k/(1+r^{2k})$",
+                          f"{t['grid']} eigenvalues in [1, 100]; k = {', '.join(map(str, STEPS))}")
+
+    return Claim("chebyshev-k-step", TOPIC,
+                 r"After $k$ steps the Chebyshev semi-iterative method's worst-case error factor over "
+                 r"$[\mu, L]$ is $1/T_k((L+\mu)/(L-\mu)) = 2r^k/(1+r^{2k})$, "
+                 r"$r = (\sqrt{\kappa}-1)/(\sqrt{\kappa}+1)$: running it on a diagonal quadratic gives these "
+                 r"numbers to $10^{-9}$ ($\kappa = 100$, $k = 1, \dots, 80$).",
+                 lf.chebyshev_derivation, confirm)
+
+
+def _yardstick_claim() -> Claim:
+    def confirm() -> Comparison:
+        t = k_step_table()
+        ratio = min(t["methods"][n]["simulated"][kk] / t["chebyshev"][kk] for n in YARDSTICK_METHODS for kk in STEPS)
+        return Comparison(ratio, 1.0, 1e-12, Guarantee.LOWER,
+                          r"smallest $E_k/E_k^{\star}$ over methods and $k$ ($E_k^{\star}$: the Chebyshev limit)",
+                          "gradient descent, heavy ball, Nesterov (optimal tunings), triple momentum (published), "
+                          f"k = {', '.join(map(str, STEPS))}")
+
+    def theory_vs_sim() -> Comparison:
+        t = k_step_table()
+        worst = max(abs(t["methods"][n]["simulated_coarse"][kk] / t["methods"][n]["theory"][kk] - 1)
+                    for n in YARDSTICK_METHODS for kk in STEPS)
+        return Comparison(worst, 0.0, 1e-9, Guarantee.TIGHT,
+                          r"largest $|E_k^{\mathrm{run}}/E_k^{M} - 1|$ ($E_k^{M}$ from $M(\lambda)^k$ in 30 digits)", "")
+
+    return Claim("chebyshev-yardstick", TOPIC,
+                 r"No method reaches below the Chebyshev limit after any number of steps: the $k$-step "
+                 r"worst-case factors of gradient descent, heavy ball, Nesterov and triple momentum (simulated; "
+                 r"they agree with the engine's $M(\lambda)^k$ to $10^{-9}$) are at least $1/T_k(\sigma)$ for "
+                 r"$k = 1, \dots, 80$, $\kappa = 100$.",
+                 lf.chebyshev_derivation, confirm,
+                 reference=Reference("Nemirovski & Yudin (1983); Nesterov (2018), Thm 2.1.13"),
+                 reference_check=theory_vs_sim)
+
+
+def hb_transient() -> dict:
+    t = k_step_table()
+    hb = t["methods"]["heavy-ball"]["simulated"]
+    gd = t["methods"]["gd"]["simulated"]
+    kappa = L / MU
+    return {"factor_1": hb[1], "predicted_1": 4 * kappa / (math.sqrt(kappa) + 1) ** 2 - 1,
+            "above_one": [kk for kk in STEPS if hb[kk] > 1], "above_gd": [kk for kk in STEPS if hb[kk] > gd[kk]]}
+
+
+def _transient_claim() -> Claim:
+    def confirm() -> Comparison:
+        e = hb_transient()
+        return Comparison(e["factor_1"], e["predicted_1"], 1e-12, Guarantee.TIGHT,
+                          r"heavy ball's $E_1$ vs $|1 - \alpha^\star L|$, which is $4\kappa/(\sqrt{\kappa}+1)^2 - 1$",
+                          f"heavy ball's k-step factor above 1 at k = {e['above_one']}; above gradient descent's at "
+                          f"k = {e['above_gd']}")
+
+    return Claim("hb-transient", TOPIC,
+                 r"Stationary heavy ball at Polyak's tuning first increases the worst-case error: its first step "
+                 r"multiplies the error at $\lambda = L$ by $1 - \alpha^\star L = 1 - 4\kappa/(\sqrt{\kappa}+1)^2$, "
+                 r"of modulus $2.31$ at $\kappa = 100$, and its $k$-step factor stays above gradient descent's for "
+                 r"small $k$ before the asymptotic rate takes over.",
+                 None, confirm)
+
+
+CLAIMS = [_tmm_claim(), _chebyshev_claim(), _yardstick_claim(), _transient_claim()]
