@@ -101,3 +101,34 @@ def test_linear_family_claims_pass():
     for c in claims_for("linear-family"):
         out = c.run()
         assert out.passed, (c.id, out.numeric.to_dict(), out.reference and out.reference.to_dict())
+
+
+def test_lookahead_sync_semantics_keep_and_reset():
+    inner = numerics.form("heavy-ball", "velocity")
+    lam = np.array([0.3, 2.0])
+    for reset in (False, True):
+        rule = numerics.rule_of(lookahead(inner, 3, reset_inner_state=reset), {"eta": 0.1, "beta": 0.5, "la_alpha": 0.5})
+        plain = numerics.rule_of(inner, {"eta": 0.1, "beta": 0.5})
+        state, fast = rule.init(np.ones(2)), plain.init(np.ones(2))
+        for t in (1, 2, 3):
+            state = rule.step(state, lambda y: lam * y, t)
+            fast_prev, fast = fast, plain.step(fast, lambda y: lam * y, t)
+        x, v, slow = state
+        np.testing.assert_allclose(slow, 1 + 0.5 * (fast[0] - 1), rtol=1e-15)
+        np.testing.assert_allclose(x, slow, rtol=0)
+        np.testing.assert_allclose(v, 0 * v if reset else fast[1], rtol=1e-15)
+
+
+def test_lookahead_heavy_ball_reset_diverges_as_predicted():
+    from ratecheck.proofs.claims.linear_family import lookahead_hb_run
+
+    e = lookahead_hb_run()
+    assert e["kappa"] > e["threshold"] and e["hb_alone"] < 1
+    assert e["reset"]["simulated"] > 1 and abs(e["reset"]["simulated"] / e["predicted_step"] - 1) < 1e-3
+    # below the threshold kappa the same Lookahead converges (the outer factor at L stays in (-1, 1))
+    assert abs(float(lf.lookahead_hb_outer_at_L(60.0, 5, 0.5))) < 1 < abs(float(lf.lookahead_hb_outer_at_L(80.0, 5, 0.5)))
+
+
+def test_lookahead_rejects_clashing_inner_methods():
+    with pytest.raises(ParameterError, match="inner"):
+        lookahead(lookahead(numerics.form("gd"), 2), 2)

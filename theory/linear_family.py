@@ -167,3 +167,146 @@ def chebyshev_error_factor(mu_value, L_value, steps: int) -> mpmath.mpf:
         s = mpmath.sqrt(mpmath.mpf(L_value) / mpmath.mpf(mu_value))
         rv = sp.lambdify([s_kappa], d.results["r"], "mpmath")(s)
         return sp.lambdify([r, k], d.results["factor"], "mpmath")(rv, mpmath.mpf(steps))
+
+
+# ----------------------------------------------------------------------------- Lookahead
+a_la = sp.Symbol("alpha", positive=True)  # Lookahead's slow-weights step
+phi = sp.Symbol("phi", real=True)
+r_gd = sp.Symbol("r", nonnegative=True)  # 1 - eta lambda on a mode with 0 <= eta lambda <= 1
+eta = sp.Symbol("eta", positive=True)
+
+
+def lookahead_gd_derivation(engine_factors: dict[int, sp.Expr]) -> Derivation:
+    r"""Lookahead over gradient descent: one period multiplies the error by :math:`1 - \alpha + \alpha(1-\eta\lambda)^k`.
+
+    ``engine_factors`` maps k to the generic engine's nonzero eigenvalue of the period matrix of the method value
+    ``lookahead(gd, k)`` (symbols named ``eta``, ``la_alpha``, ``lambda``).
+    """
+    d = Derivation(TOPIC, r"Lookahead over gradient descent: the outer factor $1 - \alpha + \alpha(1 - \eta\lambda)^k$",
+                   source="Zhang, Lucas, Hinton & Ba (2019)", symbols={"alpha": a_la, "eta": eta, "lambda": lam, "k": k})
+    d.add(Step.identity("one period", phi + a_la * ((1 - eta * lam)**k * phi - phi),
+                        (1 - a_la + a_la * (1 - eta * lam)**k) * phi,
+                        r"from a synchronised state $x = \phi$, $k$ gradient steps give $(1 - \eta\lambda)^k\phi$ on the "
+                        r"eigen-direction; the slow step $\phi + \alpha(x - \phi)$ and $x \leftarrow \phi$ close the period"))
+    for kk, factor in sorted(engine_factors.items()):
+        named = {s.name: s for s in factor.free_symbols}
+        got = factor.xreplace({named[n]: s for n, s in (("eta", eta), ("la_alpha", a_la), ("lambda", lam)) if n in named})
+        d.add(Step.identity(f"engine k = {kk}", got, 1 - a_la + a_la * (1 - eta * lam)**kk,
+                            r"the generic engine's product of the $%d$ iteration matrices of one period (state "
+                            r"$x, \phi$) has the eigenvalues $0$ and this one" % kk))
+    d.add(Step.assumed("per step", sp.Symbol("rho_step"),
+                       r"the rate per inner step is the $k$-th root of the outer one",
+                       latex_statement=r"\rho_{\mathrm{step}}(\lambda) &= \bigl|1 - \alpha + \alpha(1 - \eta\lambda)^k"
+                                       r"\bigr|^{1/k}"))
+    d.results.update({"outer": 1 - a_la + a_la * (1 - eta * lam)**k})
+    return d
+
+
+@cache
+def lookahead_never_faster_derivation() -> Derivation:
+    r"""For :math:`\alpha \in (0, 1]` and :math:`r = 1 - \eta\lambda \in [0, 1]`:
+    :math:`(1 - \alpha + \alpha r^k)^{1/k} \ge r^\alpha \ge r` (weighted AM–GM, then :math:`r \le 1`)."""
+    d = Derivation(TOPIC, r"Lookahead over gradient descent is never faster per step than gradient descent",
+                   source="Zhang, Lucas, Hinton & Ba (2019)", symbols={"alpha": a_la, "r": r_gd, "k": k})
+    b, s_ = sp.Symbol("b", positive=True), sp.Symbol("s", positive=True)
+    h = 1 - a_la + a_la * b - b**a_la
+    d.add(Step.assumed("hypotheses", sp.Symbol("H"),
+                       r"$0 < \alpha \le 1$ and $0 \le r = 1 - \eta\lambda \le 1$ (the modes with $0 \le \eta\lambda \le 1$)",
+                       latex_statement=r"0 < \alpha \le 1,\quad 0 \le r &\le 1"))
+    d.add(Step.identity("as an integral", sp.Integral(a_la * (s_**(a_la - 1) - 1), (s_, b, 1)), h,
+                        r"the weighted AM--GM gap $h(b) = (1-\alpha)\cdot 1 + \alpha b - 1^{1-\alpha}b^{\alpha}$ is the "
+                        r"integral of $\alpha(s^{\alpha-1} - 1)$ from $b$ to $1$",
+                        simplifier=lambda e: sp.simplify(e.doit())))
+    dd, u = sp.Symbol("d", nonnegative=True), sp.Symbol("u", nonnegative=True)
+    d.add(Step.sign("integrand", dd * u, ">=",
+                    r"for $0 < s \le 1$ write $1 - \alpha = d \ge 0$ and $-\ln s = u \ge 0$: the exponent "
+                    r"$(\alpha - 1)\ln s = du$ is $\ge 0$, so $s^{\alpha-1} \ge 1$, the integrand is $\ge 0$ and "
+                    r"$h(b) \ge 0$ for $0 < b \le 1$: $1 - \alpha + \alpha b \ge b^{\alpha}$"))
+    c_ = sp.Symbol("c", nonnegative=True)
+    d.add(Step.sign("r^(alpha k) >= r^k", dd * c_ / (1 + c_), ">=",
+                    r"with $b = r^k$: $1 - \alpha + \alpha r^k \ge r^{\alpha k}$; and "
+                    r"$(1 - \alpha + \alpha r^k) - r^k = (1-\alpha)(1 - r^k) = d\,c/(1+c) \ge 0$ for "
+                    r"$r^k = 1/(1+c)$, $c \ge 0$ (already the weaker bound $\ge r^k$ without AM--GM)"))
+    d.add(Step.identity("the gap factors", 1 - a_la + a_la * r_gd**k - r_gd**k, (1 - a_la) * (1 - r_gd**k),
+                        r"the factorization used in the previous step"))
+    d.add(Step.assumed("conclusion", sp.Symbol("C"),
+                       r"taking $k$-th roots (increasing on $[0, \infty)$): Lookahead's rate per inner step is at least "
+                       r"$r^{\alpha} \ge r = |1 - \eta\lambda|$, gradient descent's rate on the same mode; it needs at "
+                       r"least $1/\alpha$ times as many steps to the same accuracy on every such mode",
+                       latex_statement=r"\bigl(1 - \alpha + \alpha(1 - \eta\lambda)^k\bigr)^{1/k} &\ge "
+                                       r"(1 - \eta\lambda)^{\alpha} \ge 1 - \eta\lambda"))
+    return d
+
+
+q_hb = sp.Symbol("q", positive=True)  # sqrt(beta*) = (sqrt(kappa) - 1)/(sqrt(kappa) + 1)
+t_step = sp.Symbol("t", integer=True, nonnegative=True)
+
+
+def hb_error_at_L(tt):
+    r"""Heavy ball's error at :math:`\lambda = L` at Polyak's tuning from rest: :math:`(1 + (1+q)t)(-q)^t`."""
+    return (1 + (1 + q_hb) * tt) * (-q_hb)**tt
+
+
+#: the period factor at lambda = L (derived in :func:`lookahead_heavy_ball_derivation`)
+HB_OUTER_AT_L = 1 - a_la + a_la * hb_error_at_L(k)
+
+
+def lookahead_heavy_ball_derivation(engine_factor: sp.Expr | None = None, engine_k: int = 5) -> Derivation:
+    r"""Lookahead over heavy ball at Polyak's tuning, momentum buffer reset at each sync: the outer factor at
+    :math:`\lambda = L` is :math:`1 - \alpha + \alpha(-q)^k(1 + k(1+q))`, :math:`q = (\sqrt\kappa-1)/(\sqrt\kappa+1)`."""
+    d = Derivation(TOPIC, r"Lookahead over heavy ball with the buffer reset: when it diverges",
+                   source="Zhang, Lucas, Hinton & Ba (2019); Polyak (1964)",
+                   symbols={"alpha": a_la, "q": q_hb, "k": k, "t": t_step})
+    s = s_kappa
+    qv = (s - 1) / (s + 1)
+    alpha_p = 4 / (s + 1)**2  # Polyak's step times mu = 1 ... in units of L: alpha* L = 4 kappa/(sqrt kappa + 1)^2
+    d.add(Step.substitution("double root at L", 1 + qv**2 - alpha_p * s**2, {}, -2 * qv,
+                            r"at Polyak's tuning $\alpha^\star L = 4\kappa/(\sqrt{\kappa}+1)^2$, $\beta^\star = q^2$ "
+                            r"($s = \sqrt{\kappa}$), heavy ball's recurrence at $\lambda = L$ is "
+                            r"$e_{t+1} = (1 + \beta^\star - \alpha^\star L)e_t - \beta^\star e_{t-1}$ with "
+                            r"$1 + \beta^\star - \alpha^\star L = -2q$: a double root $-q$",
+                            lhs=sp.Symbol("b_L")))
+    e = hb_error_at_L
+    d.add(Step.identity("the error at L", e(t_step + 1), -2 * q_hb * e(t_step) - q_hb**2 * e(t_step - 1),
+                        r"so $e_t = (1 + (1+q)t)(-q)^t$ solves it, with $e_0 = 1$ and $e_{-1} = (1 - 1 - q)/(-q) = 1$: "
+                        r"the start at rest after a sync that resets the buffer",
+                        simplifier=lambda x: sp.simplify(sp.powsimp(sp.expand(x / (-q_hb)**(t_step - 1)), force=True))))
+    d.add(Step.substitution("start at rest", e(-1), {}, 1, r"$e_{-1} = e_0 = 1$", lhs=sp.Symbol("e_{-1}")))
+    if engine_factor is None:
+        d.add(Step.assumed("reset", sp.Symbol("R"),
+                           r"with the buffer reset, every sync leaves the state $(x, v, \phi) = (\phi, 0, \phi)$: the "
+                           r"period matrix has rank one and its nonzero eigenvalue is $1 - \alpha + \alpha e_k(\lambda)$",
+                           latex_statement=r"c(\lambda) &= 1 - \alpha + \alpha e_k(\lambda)"))
+    else:
+        named = {x.name: x for x in engine_factor.free_symbols}
+        polyak = {"eta": 4 / (s + 1)**2, "beta": qv**2, "lambda": s**2, "la_alpha": a_la}  # units with mu = 1, L = s^2
+        at_L = engine_factor.xreplace({named[n]: v for n, v in polyak.items() if n in named})
+        d.add(Step.identity("reset", at_L, (1 - a_la + a_la * e(engine_k)).subs(q_hb, qv),
+                            r"with the buffer reset every sync leaves $(x, v, \phi) = (\phi, 0, \phi)$, so the period "
+                            r"matrix has rank one; the generic engine's nonzero eigenvalue of the product of the "
+                            r"$%d$ iteration matrices (heavy ball in the velocity form $v \leftarrow \beta v + g$, "
+                            r"$x \leftarrow x - \eta v$, then the sync), at Polyak's tuning and $\lambda = L$, is "
+                            r"$c(L) = 1 - \alpha + \alpha e_k(L)$" % engine_k,
+                            simplifier=lambda x: sp.factor(sp.cancel(x))))
+    d.add(Step.assumed("divergence", sp.Symbol("D"),
+                       r"for odd $k$, $e_k(L) = -q^k(1 + k(1+q)) < 0$, so $|c(L)| > 1$ exactly when "
+                       r"$q^k(1 + k(1+q)) > 2/\alpha - 1$; at $k = 5$, $\alpha = 0.5$ this is $q^5(6 + 5q) > 3$",
+                       latex_statement=r"|c(L)| > 1 &\iff q^k\bigl(1 + k(1+q)\bigr) > \frac{2}{\alpha} - 1"))
+    d.results.update({"c_L": HB_OUTER_AT_L})
+    return d
+
+
+def lookahead_hb_outer_at_L(kappa, steps: int, alpha) -> mpmath.mpf:
+    r""":math:`1 - \alpha + \alpha(-q)^k(1 + k(1+q))`, :math:`q = (\sqrt\kappa-1)/(\sqrt\kappa+1)`, in 50 digits."""
+    with mpmath.workdps(PRECISION_DIGITS):
+        sq = mpmath.sqrt(mpmath.mpf(kappa))
+        f = sp.lambdify([a_la, q_hb, k], HB_OUTER_AT_L, "mpmath")
+        return f(mpmath.mpf(alpha), (sq - 1) / (sq + 1), steps)
+
+
+def lookahead_hb_threshold(steps: int, alpha) -> mpmath.mpf:
+    r"""The condition number above which :math:`|c(L)| > 1` (odd k): root of :math:`q^k(1 + k(1+q)) = 2/\alpha - 1`."""
+    with mpmath.workdps(PRECISION_DIGITS):
+        g = lambda q: q**steps * (1 + steps * (1 + q)) - (2 / mpmath.mpf(alpha) - 1)  # noqa: E731
+        q = mpmath.findroot(g, (mpmath.mpf("0.01"), mpmath.mpf("0.999999")), solver="bisect")
+        return ((1 + q) / (1 - q))**2

@@ -212,3 +212,151 @@ def _transient_claim() -> Claim:
 
 
 CLAIMS = [_tmm_claim(), _chebyshev_claim(), _yardstick_claim(), _transient_claim()]
+
+
+# ----------------------------------------------------------------------------- Lookahead
+from ratecheck.numerics.data import hessian_eigenvalues  # noqa: E402
+from ratecheck.numerics.linear_family import lookahead  # noqa: E402
+
+LA_K, LA_ALPHA = 5, 0.5
+
+
+@cache
+def lookahead_gd_model(kk: int):
+    return engine_model(lookahead(numerics.form("gd"), kk))
+
+
+@cache
+def lookahead_gd_derivation():
+    factors = {}
+    for kk in (1, 2, 3, LA_K):
+        q = lookahead_gd_model(kk).reduced
+        z = linear_engine.Z
+        factors[kk] = sp.solve(q, z)[0]
+    return lf.lookahead_gd_derivation(factors)
+
+
+def _sync_factors(m, params: dict, lam: np.ndarray, periods: int, kk: int) -> np.ndarray:
+    r"""Per mode: :math:`|x_{nk}/x_0|^{1/n}` after ``periods`` periods of the array code (x0 = 1)."""
+    rule = numerics.rule_of(m, params)
+    state = rule.init(np.ones(lam.size))
+    for t in range(1, periods * kk + 1):
+        state = rule.step(state, lambda y: lam * y, t)
+    return np.abs(state[0]) ** (1.0 / periods)
+
+
+def lookahead_gd_errors() -> dict:
+    eta, lam = 1.0, np.linspace(0.0, 1.0, 201)[1:]
+    m = lookahead(numerics.form("gd"), LA_K)
+    sim = _sync_factors(m, {"eta": eta, "la_alpha": LA_ALPHA}, lam, 8, LA_K)
+    derived = np.abs(1 - LA_ALPHA + LA_ALPHA * (1 - eta * lam) ** LA_K)
+    return {"max_rel": float(np.max(np.abs(sim / derived - 1))), "n": lam.size}
+
+
+def _la_gd_claim() -> Claim:
+    def confirm() -> Comparison:
+        e = lookahead_gd_errors()
+        return Comparison(e["max_rel"], 0.0, 1e-12, Guarantee.TIGHT,
+                          r"largest relative difference: outer factor of a run vs $1 - \alpha + \alpha(1 - \eta\lambda)^k$",
+                          f"k = {LA_K}, alpha = {LA_ALPHA}, eta = 1, {e['n']} modes with eta*lambda in (0, 1], 8 periods")
+
+    return Claim("lookahead-gd-outer", TOPIC,
+                 r"Lookahead over gradient descent multiplies the error on an eigen-direction by "
+                 r"$1 - \alpha + \alpha(1 - \eta\lambda)^k$ per period of $k$ inner steps (derived by the engine "
+                 r"from the update rule for $k = 1, 2, 3, 5$; a run agrees to $10^{-12}$).",
+                 lookahead_gd_derivation, confirm)
+
+
+def never_faster_margin() -> dict:
+    r"""Smallest (simulated per-step rate)/(1 - eta lambda)^alpha over alpha and modes with 0 < eta lambda <= 0.8.
+
+    The modes stop at eta lambda = 0.8: beyond it (1 - eta lambda)^k is so small next to phi that the slow step
+    phi + alpha (x - phi) rounds x away in float64 (at alpha = 1, k = 10, eta lambda = 0.98 the run returns 0);
+    the symbolic proof covers the whole range [0, 1]."""
+    lam = np.linspace(0.0, 0.8, 81)[1:]
+    worst, at = math.inf, None
+    for a in (0.1, 0.3, 0.5, 0.8, 1.0):
+        for kk in (2, 5, 10):
+            per_step = _sync_factors(lookahead(numerics.form("gd"), kk), {"eta": 1.0, "la_alpha": a}, lam, 6, kk) ** (1 / kk)
+            ratio = per_step / (1 - lam) ** a
+            i = int(np.argmin(ratio))
+            if ratio[i] < worst:
+                worst, at = float(ratio[i]), (a, kk, float(lam[i]))
+    return {"ratio": worst, "at": at}
+
+
+def _la_never_faster_claim() -> Claim:
+    def confirm() -> Comparison:
+        e = never_faster_margin()
+        return Comparison(e["ratio"], 1.0, 1e-9, Guarantee.LOWER,
+                          r"smallest ratio of Lookahead's simulated rate per inner step to $(1 - \eta\lambda)^{\alpha}$",
+                          f"alpha in 0.1..1, k in 2, 5, 10, 80 modes with eta*lambda in (0, 0.8] (float64 rounding beyond); minimum at "
+                          f"(alpha, k, eta*lambda) = {e['at']}")
+
+    return Claim("lookahead-gd-never-faster", TOPIC,
+                 r"With a gradient-descent inner loop and $\alpha \in (0, 1]$, Lookahead is never faster per step than "
+                 r"gradient descent on modes with $0 \le \eta\lambda \le 1$: its rate per inner step is at least "
+                 r"$(1 - \eta\lambda)^{\alpha} \ge 1 - \eta\lambda$ (weighted AM--GM, proved symbolically).",
+                 lf.lookahead_never_faster_derivation, confirm)
+
+
+def least_squares_spectrum(seed: int = 11, n: int = 400, d: int = 30) -> np.ndarray:
+    r"""Eigenvalues of :math:`X^\top X/n` for a design with feature scales from 1 to 12 (fixed seed)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * np.geomspace(1.0, 12.0, d)
+    return np.sort(hessian_eigenvalues(X))
+
+
+@cache
+def lookahead_hb_derivation():
+    model = engine_model(lookahead(numerics.form("heavy-ball", "velocity"), LA_K, reset_inner_state=True))
+    return lf.lookahead_heavy_ball_derivation(sp.solve(model.reduced, linear_engine.Z)[0], LA_K)
+
+
+@cache
+def lookahead_hb_run() -> dict:
+    lam = least_squares_spectrum()
+    mu, L_ = float(lam[0]), float(lam[-1])
+    kappa = L_ / mu
+    inner = numerics.form("heavy-ball", "velocity")
+    p = spec("heavy-ball", "polyak").tuned("optimal", mu, L_)
+    params = {"eta": p["alpha"], "beta": p["beta"], "la_alpha": LA_ALPHA}
+    out = {"kappa": kappa, "threshold": float(lf.lookahead_hb_threshold(LA_K, LA_ALPHA)), "mu": mu, "L": L_}
+    c_L = float(lf.lookahead_hb_outer_at_L(kappa, LA_K, LA_ALPHA))
+    out["predicted_step"] = abs(c_L) ** (1 / LA_K)
+    for reset in (True, False):
+        m = lookahead(inner, LA_K, reset_inner_state=reset)
+        w = engine_worst_case(m, params, mu, L_)
+        rec = measure_rate(m, eigenvalues=lam, params=params, steps=400)
+        key = "reset" if reset else "keep"
+        out[key] = {"engine": float(w.rate), "engine_at": float(w.lam), "simulated": rec["rate_simulated"],
+                    "diverged": rec["diverged"], "growth": rec.get("growth_factor")}
+    out["hb_alone"] = float(spec("heavy-ball", "polyak").rate(p, mu, L_))
+    return out
+
+
+def _la_hb_claim() -> Claim:
+    def confirm() -> Comparison:
+        e = lookahead_hb_run()
+        return Comparison(e["reset"]["simulated"], e["predicted_step"], 1e-3, Guarantee.TIGHT,
+                          r"growth per inner step: run vs $|c(L)|^{1/k}$, $c(L) = 1 - \alpha + \alpha(-q)^k(1 + k(1+q))$",
+                          f"least-squares Hessian X^T X/n (400 x 30, seed 11), kappa = {e['kappa']:.4g} > threshold "
+                          f"{e['threshold']:.4g}; heavy ball alone: rate {e['hb_alone']:.6g}; keep-state convention: "
+                          f"engine {e['keep']['engine']:.6g}, run {e['keep']['simulated']:.6g}")
+
+    def reference() -> Comparison:
+        e = lookahead_hb_run()
+        return Comparison(e["reset"]["engine"], e["predicted_step"], 1e-10, Guarantee.TIGHT,
+                          r"engine's per-step rate of the period matrix vs the closed form $|c(L)|^{1/k}$",
+                          f"engine maximum at lambda = {e['reset']['engine_at']:.6g} (L = {e['L']:.6g})")
+
+    return Claim("lookahead-hb-reset", TOPIC,
+                 r"Lookahead ($k = 5$, $\alpha = 0.5$, momentum buffer reset at each sync) over heavy ball at "
+                 r"Polyak's tuning diverges on a least-squares Hessian although heavy ball alone converges: the "
+                 r"outer factor at $\lambda = L$ is $1 - \alpha + \alpha(-q)^k(1 + k(1+q))$, below $-1$ once "
+                 r"$q^5(6 + 5q) > 3$, i.e.\ $\kappa > 70.4$; the growth per inner step is predicted.",
+                 lookahead_hb_derivation, confirm,
+                 reference=Reference("Polyak (1964)"), reference_check=reference)
+
+
+CLAIMS += [_la_gd_claim(), _la_never_faster_claim(), _la_hb_claim()]

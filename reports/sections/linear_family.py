@@ -10,7 +10,7 @@ from ..build import Figure
 from ..figures import new_figure, save
 from ..latex import num
 
-TITLE = r"Triple momentum and the Chebyshev limit"
+TITLE = r"Triple momentum, the Chebyshev limit and Lookahead"
 CONVENTION = (r"Every method starts at rest ($x_{-1} = x_0$); the $k$-step factor is "
               r"$E_k = \max_{\lambda} |e_k(\lambda)/e_0(\lambda)|$ over the spectrum $[\mu, L]$, "
               r"$\sigma = (L+\mu)/(L-\mu)$, $r = (\sqrt{\kappa}-1)/(\sqrt{\kappa}+1)$.")
@@ -32,11 +32,25 @@ earlier sections.  It is evaluated as $2r^k/(1+r^{2k})$: the Chebyshev values th
 basis loses every digit.  The figure and the table put gradient descent, heavy ball, Nesterov and triple
 momentum at their tunings next to it: heavy ball, tuned for the asymptotic rate, first multiplies the
 worst-case error by up to $3.7$ and is behind gradient descent for the first twenty steps at $\kappa = 100$.
+
+Lookahead \cite{zhang2019} runs $k$ steps of an inner method on fast weights $x$, then moves the slow weights
+$\phi \leftarrow \phi + \alpha(x - \phi)$ and restarts the fast ones there, $x \leftarrow \phi$.  The inner
+method's other state is either kept (the paper's algorithm) or reset at each sync (some implementations reset the
+momentum buffer); both are one method value of period $k$, and the engine derives the product of the $k$ iteration
+matrices of a period.  Over gradient descent one period multiplies each mode by $1 - \alpha + \alpha(1 -
+\eta\lambda)^k$, and a weighted AM--GM step shows that this is never faster per step than gradient descent on the
+modes with $0 \le \eta\lambda \le 1$.  Over heavy ball at Polyak's tuning with the buffer reset, the transient
+above comes back once per period: at $\lambda = L$ the period factor is $1 - \alpha + \alpha e_k(L)$ with
+$e_k(L) = (-q)^k(1 + k(1+q))$, and Lookahead diverges when that leaves $[-1, 1]$.
+
+\emph{What the lecture notes claim.}  Note 000 (Sec.~5) says that Lookahead secures stability and speed at once.
+On quadratics neither holds in general: claims \texttt{lookahead-gd-never-faster} and \texttt{lookahead-hb-reset}.
 """
 
 
 def derivations() -> list:
-    return [claims.tmm_derivation(), lf.chebyshev_derivation()]
+    return [claims.tmm_derivation(), lf.chebyshev_derivation(), claims.lookahead_gd_derivation(),
+            lf.lookahead_never_faster_derivation(), claims.lookahead_hb_derivation()]
 
 
 _LABELS = {"gd": "gradient descent", "heavy-ball": "heavy ball", "nesterov": "Nesterov",
