@@ -21,7 +21,7 @@ from functools import cache
 import mpmath
 import sympy as sp
 
-from .derivation import Derivation, Step
+from .derivation import Derivation, Step, is_zero
 from .evaluate import PRECISION_DIGITS
 
 __all__ = ["TMM_SYMBOLS", "tmm_tuning", "triple_momentum_derivation", "chebyshev_derivation",
@@ -281,13 +281,17 @@ def lookahead_heavy_ball_derivation(engine_factor: sp.Expr | None = None, engine
         named = {x.name: x for x in engine_factor.free_symbols}
         polyak = {"eta": 4 / (s + 1)**2, "beta": qv**2, "lambda": s**2, "la_alpha": a_la}  # units with mu = 1, L = s^2
         at_L = engine_factor.xreplace({named[n]: v for n, v in polyak.items() if n in named})
-        d.add(Step.identity("reset", at_L, (1 - a_la + a_la * e(engine_k)).subs(q_hb, qv),
+        target = (1 - a_la + a_la * e(engine_k)).subs(q_hb, qv)
+        d.add(Step.custom("reset", sp.Eq(at_L, target, evaluate=False),
                             r"with the buffer reset every sync leaves $(x, v, \phi) = (\phi, 0, \phi)$, so the period "
                             r"matrix has rank one; the generic engine's nonzero eigenvalue of the product of the "
                             r"$%d$ iteration matrices (heavy ball in the velocity form $v \leftarrow \beta v + g$, "
                             r"$x \leftarrow x - \eta v$, then the sync), at Polyak's tuning and $\lambda = L$, is "
-                            r"$c(L) = 1 - \alpha + \alpha e_k(L)$" % engine_k,
-                            simplifier=lambda x: sp.factor(sp.cancel(x))))
+                            r"$c(L) = 1 - \alpha + \alpha e_k(L)$ (the engine's entry, a rational function of "
+                            r"$\alpha$ and $s = \sqrt{\kappa}$, minus this one cancels to $0$)" % engine_k,
+                            lambda: is_zero(at_L - target, lambda x: sp.factor(sp.cancel(x))), "identity",
+                            "residual simplifies to 0",
+                            latex_statement=r"c_{\mathrm{engine}}(L) &= 1 - \alpha + \alpha e_{%d}(L)" % engine_k))
     d.add(Step.assumed("divergence", sp.Symbol("D"),
                        r"for odd $k$, $e_k(L) = -q^k(1 + k(1+q)) < 0$, so $|c(L)| > 1$ exactly when "
                        r"$q^k(1 + k(1+q)) > 2/\alpha - 1$; at $k = 5$, $\alpha = 0.5$ this is $q^5(6 + 5q) > 3$",

@@ -9,6 +9,8 @@ Examples:
   ratecheck rate --method-file examples/qhm.py:QHM --params alpha=0.5,beta=0.9,nu=0.7 --mu 0.01 --L 1 --json
   ratecheck rate --method-file examples/qhm.py:QHM --mu 1 --L 100 --tuning optimal --json
   ratecheck rate heavy-ball --form ?
+  ratecheck rate chebyshev --mu 1 --L 100 --steps 50 --json
+  ratecheck rate lookahead --inner gd --params eta=1,k=5,alpha=0.5 --mu 0.01 --L 1 --json
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
 explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
@@ -42,6 +44,9 @@ def add_arguments(p) -> None:
     p.add_argument("--steps", type=a.steps, help="iterations to simulate, >= 2 (default: about 20 e-foldings)")
     p.add_argument("--seed", type=a.seed, default=0, help="seed of the random initial error, >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--inner", help="lookahead: the inner method (gd, heavy-ball, nesterov)")
+    p.add_argument("--inner-form", help="lookahead: the inner method's form")
+    p.add_argument("--reset-inner-state", action="store_true", help="lookahead: re-initialise the inner state at each sync")
 
 
 def run(args) -> int:
@@ -54,6 +59,8 @@ def run(args) -> int:
             raise UsageError("--form ? lists the forms of a built-in METHOD: give gd, heavy-ball or nesterov")
         return print_forms(args.method)
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
+        return _run_linear_family(args, eigenvalues)
     if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")
     if eigenvalues is not None and (args.mu is not None or args.L is not None):
@@ -105,4 +112,50 @@ def run(args) -> int:
               f"(L may be underestimated by up to {100 * m['L_underestimate']:.3g} %)"
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     print(f"worst eigenvalue : {r['worst_lambda']:.10g} ({r['max_location']})")
+    return 0
+
+
+def _run_linear_family(args, eigenvalues) -> int:
+    """``rate chebyshev`` (--mu/--L or --eigenvalues, --steps K) and ``rate lookahead --inner METHOD``."""
+    from ratecheck.proofs.linear_family_rate import chebyshev_rate, lookahead_rate
+
+    from .args import UsageError
+
+    if args.method not in ("chebyshev", "lookahead"):
+        raise UsageError("--inner, --inner-form and --reset-inner-state apply to `rate lookahead` only")
+    if eigenvalues is None and (args.mu is None or args.L is None):
+        raise UsageError("give --mu and --L, or --eigenvalues")
+    if eigenvalues is not None and (args.mu is not None or args.L is not None):
+        raise UsageError("give either --mu/--L or --eigenvalues, not both")
+    params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
+    params.update(args.params or {})
+    if args.method == "chebyshev":
+        if args.steps is None:
+            raise UsageError("rate chebyshev needs --steps K (the number of steps, >= 2)")
+        if params or args.tuning or args.form or args.method_file or args.inner or args.reset_inner_state:
+            raise UsageError("rate chebyshev takes only --mu/--L or --eigenvalues and --steps (its parameters are the interval)")
+        r = chebyshev_rate(steps=args.steps, mu=args.mu, L=args.L, eigenvalues=eigenvalues, dim=args.dim)
+        lines = [f"chebyshev semi-iterative method for [{r['mu']:g}, {r['L']:g}], kappa = {r['kappa']:.6g}, "
+                 f"{r['steps']} steps, {r['eigenvalues']} eigenvalues",
+                 f"error factor (theory)    : {r['error_factor_theory']:.12g}   (1/T_k((L+mu)/(L-mu)))",
+                 f"error factor (simulated) : {r['error_factor_simulated']:.12g}",
+                 f"relative error           : {r['relative_error']:.3e}"]
+    else:
+        if not args.inner:
+            raise UsageError("rate lookahead needs --inner METHOD (gd, heavy-ball or nesterov)")
+        if args.tuning or args.form or args.method_file:
+            raise UsageError("rate lookahead takes --params (k, alpha and the inner method's); use --inner-form for the form")
+        r = lookahead_rate(args.inner, params, inner_form=args.inner_form, reset_inner_state=args.reset_inner_state,
+                           mu=args.mu, L=args.L, eigenvalues=eigenvalues, dim=args.dim, steps=args.steps, seed=args.seed)
+        sim = (f"DIVERGES, growth factor {r['growth_factor']:.8g} per step" if r["diverged"]
+               else f"{r['rate_simulated']:.12g}")
+        lines = [f"lookahead over {r['inner']} ({r['inner_form']} form), k = {r['k']}, inner state "
+                 f"{'reset' if r['reset_inner_state'] else 'kept'} at each sync; kappa = {r['kappa']:.6g}",
+                 f"rate per inner step (theory)    : {r['rate_theory']:.12g}",
+                 f"outer rate per sync (theory)    : {r['outer_rate_theory']:.12g}",
+                 f"rate per inner step (simulated) : {sim}"]
+    if args.json:
+        a.write_json(r, "-")
+        return 0
+    print("\n".join(lines))
     return 0
