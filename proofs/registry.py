@@ -21,6 +21,7 @@ TOPICS: dict[str, str] = {
     "descent-lemma": "descent_lemma",
     "average-case": "average_case",
     "sweep": "sweep",
+    "beyond-quadratics": "beyond_quadratics",
 }
 
 

@@ -346,9 +346,9 @@ def huber_derivation() -> Derivation:
                    symbols={"L": L, "R": R, "N": N, "h": h}, source="Drori & Teboulle (2014), Sec. 3")
     t = huber_trajectory()
     c = t["c"]
-    d.add(Step.sign("gradient in the linear part", t["x_N"] - c / L,
+    d.add(Step.sign("gradient in the linear part", t["x_N"] - c / L, ">",
                     r"$x_N - c/L = R(Nh)/(2Nh+1) > 0$: the last iterate, hence every iterate, lies where "
-                    r"$\nabla f = c$, so $x_k = R - khc/L$.", "positive"))
+                    r"$\nabla f = c$, so $x_k = R - khc/L$."))
     d.add(Step.identity("value at x_N", t["f_N"], L * R**2 / (4 * N * h + 2),
                         r"$f(x_N) = c\,x_N - c^2/(2L)$ with $c = LR/(2Nh+1)$, $x_N = R(Nh+1)/(2Nh+1)$."))
     d.results["f_N"] = L * R**2 / (4 * N * h + 2)
@@ -381,11 +381,11 @@ def closed_form_derivations() -> list[Derivation]:
                           "exact values at the critical points in [0, 1]"))
     fb = folklore_bounds()
     tight = gd_convex_tight_h_le_1(N, 1)
-    d.add(Step.sign("LR^2/(2N) is not tight", fb["telescoping"] - tight,
+    d.add(Step.sign("LR^2/(2N) is not tight", fb["telescoping"] - tight, ">",
                     r"$\tfrac{LR^2}{2N} - \tfrac{LR^2}{4N+2} = \tfrac{LR^2(N+1)}{N(4N+2)} > 0$: valid, larger than the "
-                    r"worst case.", "positive"))
-    d.add(Step.sign("2LR^2/(N+4) is not tight", fb["nesterov"] - tight,
-                    r"$\tfrac{2LR^2}{N+4} - \tfrac{LR^2}{4N+2} = \tfrac{LR^2 (7N)}{(N+4)(4N+2)} > 0$.", "positive"))
+                    r"worst case."))
+    d.add(Step.sign("2LR^2/(N+4) is not tight", fb["nesterov"] - tight, ">",
+                    r"$\tfrac{2LR^2}{N+4} - \tfrac{LR^2}{4N+2} = \tfrac{7NLR^2}{(N+4)(4N+2)} > 0$."))
     d.add(Step.limit("ratio to the tight bound", fb["telescoping"] / tight, N, sp.oo, 2,
                      r"The telescoping bound is asymptotically a factor $2$ too large."))
     return [d, huber_derivation()]
