@@ -76,20 +76,20 @@ def cycles(update: Callable, p: Sequence[Any], period: int = 3) -> list[Cycle]:
 
 @cache
 def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
-    d = Derivation(topic="beyond-quadratics", title="Heavy ball with Polyak's tuning has a 3-cycle on a function in S(1, 25)",
+    d = Derivation(topic="beyond-quadratics", title="Heavy ball with Polyak's tuning cycles on a piecewise quadratic strongly convex function",
                    source="Lessard, Recht & Packard (2016), Sec. 4.6")
     x = sp.Symbol("x", real=True)
     d.add(Step.identity("continuity at 1", SLOPES[0] * 1 + OFFSETS[0], SLOPES[1] * 1 + OFFSETS[1],
-                        r"The gradient pieces agree at $x = 1$: $25 = 1 + 24$."))
+                        "The gradient pieces agree at the first break point."))
     d.add(Step.identity("continuity at 2", SLOPES[1] * 2 + OFFSETS[1], SLOPES[2] * 2 + OFFSETS[2],
-                        r"and at $x = 2$: $2 + 24 = 50 - 24$."))
+                        "The gradient pieces agree at the second break point."))
     d.add(Step.custom("f in S(1, 25)", sp.And(*[sp.And(sp.Ge(a, MU), sp.Le(a, L)) for a in SLOPES]),
-                      r"A continuous gradient that is affine on each piece with slopes in $[\mu, L] = [1, 25]$ is "
-                      r"monotone with $\mu\|x - y\|^2 \le (\nabla f(x) - \nabla f(y))(x - y) \le L\|x - y\|^2$.",
+                      "A continuous gradient that is affine on each piece with slopes between 1 and 25 makes f "
+                      "1-strongly convex with a 25-Lipschitz gradient.",
                       lambda: (all(MU <= a <= L for a in SLOPES), SLOPES), "sign", "slopes checked in [1, 25]"))
     al, be = polyak_tuning()
     d.add(Step.identity("Polyak's tuning", sp.Matrix([al, be]), sp.Matrix([sp.Rational(1, 9), sp.Rational(4, 9)]),
-                        r"$\alpha = 4/(\sqrt{25} + 1)^2 = 1/9$, $\beta = ((5 - 1)/(5 + 1))^2 = 4/9$."))
+                        "Polyak's tuning for the constants one and twenty-five."))
     found = cycles(update, p)
     for c in found:
         regs = c.regions
@@ -105,9 +105,9 @@ def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
 
         d.add(Step.custom(
             f"cycle {regs}", sp.Matrix(z),
-            r"Solving the three linear equations $z_{i+1} = z_i - \alpha(a_{r_i} z_i + b_{r_i}) + \beta(z_i - z_{i-1})$ "
-            r"(indices mod 3) exactly gives these points; substituted back into the method's update the residual is "
-            r"$0$, and each point lies in its region $r_i$.",
+            "With the region of each point fixed, one heavy-ball step is affine, so a 3-cycle solves three linear "
+            "equations; solved exactly, substituted back into the method's own update (residual zero), and each point "
+            "lies in its region.",
             run, "substitution", "residual 0 and region membership, exact rationals",
             latex_statement=r"& (z_0, z_1, z_2) = \left(" + ", ".join(sp.latex(t) for t in z) + r"\right),\ "
             r"\text{regions } (" + ", ".join(str(r) for r in regs) + ")"))

@@ -291,14 +291,36 @@ def _interp_hypothesis(muv: Any) -> Step:
     if muv == 0:
         stmt = (r"& f_i \ge f_j + \langle g_j, x_i - x_j\rangle + \tfrac{1}{2L}\|g_i - g_j\|^2"
                 r"\quad\text{for all pairs } i, j \in \{0, \dots, N, \star\}")
-        why = (r"Interpolation theorem for $\mathcal F_{0,L}$ (Taylor, Hendrickx \& Glineur 2017, Theorem 1): a set "
-               r"$\{(x_i, g_i, f_i)\}$ is interpolated by some $f \in \mathcal F_{0,L}$ if and only if these hold.")
+        why = ("Interpolation theorem for smooth convex functions (Taylor, Hendrickx and Glineur 2017, Theorem 1): "
+               "a finite set of points, gradients and values comes from some smooth convex function if and only if "
+               "these inequalities hold for every ordered pair.")
     else:
         stmt = (r"& f_i \ge f_j + \langle g_j, x_i - x_j\rangle + \tfrac{1}{2L}\|g_i - g_j\|^2"
                 r" + \tfrac{\mu}{2(1-\mu/L)}\|x_i - x_j - \tfrac1L(g_i - g_j)\|^2")
-        why = (r"Interpolation theorem for $\mathcal F_{\mu,L}$ (Taylor, Hendrickx \& Glineur 2017, Theorem 4), "
-               r"for every ordered pair of points.")
+        why = ("Interpolation theorem for smooth strongly convex functions (Taylor, Hendrickx and Glineur 2017, "
+               "Theorem 4), for every ordered pair of points.")
     return Step.assumed("hypothesis: interpolation", sp.Symbol("I"), why, latex_statement=stmt)
+
+
+def _pair_latex(i, j) -> str:
+    return ("\\star" if i == STAR else str(i)) + ("\\star" if j == STAR else str(j))
+
+
+def _weighted_sum_latex(cert: Certificate) -> str:
+    r""":math:`\tau\|x_0\|^2 - \mathrm{measure} - \sum \lambda_{ij} I_{ij} = \text{squares}` with the numbers filled in."""
+    x0 = cert.variables[0]
+    meas = {"f": r"f_{%s}", "x": r"\|x_{%s} - x_\star\|^2", "g": r"\|g_{%s}\|^2"}
+    out_idx = len(cert.variables) - 2
+    m = cert.measure
+    if m.is_Symbol and str(m).startswith("f_"):
+        mtex = meas["f"] % out_idx
+    elif m.is_Pow and str(m.base).startswith("g_"):
+        mtex = meas["g"] % out_idx
+    else:
+        mtex = meas["x"] % out_idx
+    terms = " ".join(r"- %s\, I_{%s}" % (sp.latex(v), _pair_latex(i, j)) for (i, j), v in cert.multipliers.items() if v != 0)
+    rhs = sp.latex(cert.square_sum) if cert.square_sum != 0 else "0"
+    return r"& %s\|x_0 - x_\star\|^2 - %s %s = %s" % (sp.latex(cert.tau), mtex, terms, rhs.replace(sp.latex(x0), r"x_0"))
 
 
 def certificate_derivation(cert: Certificate, title: str, claimed_tau: Any, muv: Any = 0,
@@ -307,7 +329,7 @@ def certificate_derivation(cert: Certificate, title: str, claimed_tau: Any, muv:
     d = Derivation(topic=topic, title=title, source="Taylor, Hendrickx & Glineur (2017); Drori & Teboulle (2014)")
     d.add(_interp_hypothesis(muv))
     if not cert.exact:
-        d.add(Step.custom("certificate", sp.Symbol("C"), r"No exact certificate: " + cert.reason,
+        d.add(Step.custom("certificate", sp.Symbol("C"), "No exact certificate: " + cert.reason,
                           lambda: (False, cert.reason), "certificate"))
         return d
     tau_sym = sp.Symbol("tau")
@@ -320,21 +342,23 @@ def certificate_derivation(cert: Certificate, title: str, claimed_tau: Any, muv:
                                                       - cert.square_sum))
     d.add(Step.custom(
         "weighted sum", sp.Eq(lhs, cert.square_sum, evaluate=False),
-        r"Add the interpolation inequalities $I_{ij} \ge 0$ with the exact multipliers $\lambda_{ij}$ listed below "
-        r"(function values cancel); what is left is the sum of squares on the right (exact rational "
-        r"$LDL^\top$ of the remaining form). Residual expanded to $0$.",
+        "Add the interpolation inequalities with the exact rational multipliers of the table; the function values "
+        "cancel and what is left is the sum of squares on the right, read off an exact rational LDL factorisation "
+        "of the remaining quadratic form. The residual of the identity expands to zero.",
         resid, "identity", "residual of the expanded polynomial identity is 0",
-        latex_statement=r"& " + sp.latex(lhs.subs(tau_sym, cert.tau)) + r" = " + sp.latex(cert.square_sum)))
+        latex_statement=_weighted_sum_latex(cert)))
     signs = list(cert.multipliers.values()) + [cert.tau] + list(cert.d)
     d.add(Step.custom(
         "signs", sp.And(*[sp.Ge(sp.Symbol(rf"\lambda_{{{i}{j}}}"), 0) for (i, j) in cert.multipliers]),
-        r"Every multiplier and every coefficient $d_k$ of the squares is a non-negative rational, so "
-        r"$\mathrm{measure} \le \tau\|x_0 - x_\star\|^2$.",
+        "Every multiplier and every coefficient of the squares is a non-negative rational, so the performance "
+        "measure is at most tau times the squared initial distance.",
         lambda: (all(sp.nsimplify(s) >= 0 for s in signs), [s for s in signs if s < 0]), "sign",
         "each rational checked >= 0",
-        latex_statement=r"& \lambda_{ij} \ge 0,\quad d_k \ge 0"))
-    d.add(Step.identity("value of tau", cert.tau, sp.nsimplify(claimed_tau),
-                        r"The certified constant equals the closed form."))
+        latex_statement=r"& \lambda_{ij} \ge 0,\quad d_k \ge 0 \quad\Longrightarrow\quad \mathrm{measure} \le \tau\|x_0 - x_\star\|^2"))
+    d.add(Step.custom("value of tau", sp.Eq(tau_sym, sp.nsimplify(claimed_tau), evaluate=False),
+                      "The certified constant equals the closed form.",
+                      lambda: (sp.nsimplify(cert.tau - claimed_tau) == 0, cert.tau - claimed_tau), "identity",
+                      "residual simplifies to 0"))
     d.results["tau"] = cert.tau
     return d
 
@@ -342,15 +366,16 @@ def certificate_derivation(cert: Certificate, title: str, claimed_tau: Any, muv:
 @cache
 def huber_derivation() -> Derivation:
     r"""The Huber function attains :math:`LR^2/(4Nh+2)` (symbolic N and h)."""
-    d = Derivation(topic="beyond-quadratics", title="Gradient descent on the Huber function attains LR^2/(4Nh+2)",
+    d = Derivation(topic="beyond-quadratics", title="Gradient descent on the Huber function attains the worst case",
                    symbols={"L": L, "R": R, "N": N, "h": h}, source="Drori & Teboulle (2014), Sec. 3")
     t = huber_trajectory()
     c = t["c"]
     d.add(Step.sign("gradient in the linear part", t["x_N"] - c / L, ">",
-                    r"$x_N - c/L = R(Nh)/(2Nh+1) > 0$: the last iterate, hence every iterate, lies where "
-                    r"$\nabla f = c$, so $x_k = R - khc/L$."))
+                    "The last iterate, hence every earlier one, lies beyond the kink of the Huber function, where "
+                    "the gradient is its constant slope; so every step moves the iterate by the same amount."))
     d.add(Step.identity("value at x_N", t["f_N"], L * R**2 / (4 * N * h + 2),
-                        r"$f(x_N) = c\,x_N - c^2/(2L)$ with $c = LR/(2Nh+1)$, $x_N = R(Nh+1)/(2Nh+1)$."))
+                        "The value of the Huber function on its linear part at the last iterate, with the slope "
+                        "chosen by Drori and Teboulle, simplifies to the worst case."))
     d.results["f_N"] = L * R**2 / (4 * N * h + 2)
     return d
 
@@ -374,33 +399,33 @@ def closed_form_derivations() -> list[Derivation]:
     for n in range(1, 6):
         poly = 1 - (1 + 2 * n * hh) * (1 - hh) ** (2 * n)
         d.add(Step.custom(f"h <= 1 branch, N = {n}", sp.Ge(poly, 0),
-                          rf"For $N = {n}$ and $0 \le h \le 1$: $(1 + 2Nh)(1-h)^{{2N}} \le 1$, i.e. "
-                          r"$\tfrac{(1-h)^{2N}}{2} \le \tfrac{1}{4Nh+2}$: the first term of the max is active "
-                          r"(checked exactly at the end points and the real critical points).",
+                          f"For {n} step{'s' if n > 1 else ''} and every normalised step in the unit interval the "
+                          "first term of the maximum is the larger one; checked exactly at the end points and at the "
+                          "real critical points of the polynomial.",
                           lambda poly=poly: _poly_nonneg_on_unit(poly, hh), "polynomial bound",
                           "exact values at the critical points in [0, 1]"))
     fb = folklore_bounds()
     tight = gd_convex_tight_h_le_1(N, 1)
     d.add(Step.sign("LR^2/(2N) is not tight", fb["telescoping"] - tight, ">",
-                    r"$\tfrac{LR^2}{2N} - \tfrac{LR^2}{4N+2} = \tfrac{LR^2(N+1)}{N(4N+2)} > 0$: valid, larger than the "
-                    r"worst case."))
+                    "The telescoping bound minus the worst case is positive for every number of steps: valid, and "
+                    "larger than the worst case."))
     d.add(Step.sign("2LR^2/(N+4) is not tight", fb["nesterov"] - tight, ">",
-                    r"$\tfrac{2LR^2}{N+4} - \tfrac{LR^2}{4N+2} = \tfrac{7NLR^2}{(N+4)(4N+2)} > 0$."))
+                    "Nesterov's bound minus the worst case is positive for every number of steps."))
     d.add(Step.limit("ratio to the tight bound", fb["telescoping"] / tight, N, sp.oo, 2,
-                     r"The telescoping bound is asymptotically a factor $2$ too large."))
+                     "The telescoping bound is asymptotically a factor two too large."))
     return [d, huber_derivation()]
 
 
 def contraction_derivation(cert: Certificate, hv: Any, muv: Any, Lv: Any) -> Derivation:
     """The contraction certificate, plus the textbook factor 1 - mu/L for h = 1/L compared with the tight one."""
     rho2 = sp.nsimplify(contraction_factor(hv, muv, Lv)) ** 2
-    d = certificate_derivation(cert, f"Gradient descent on F(mu, L), mu = {muv}, L = {Lv}, step {hv}: distance contraction",
+    d = certificate_derivation(cert, "Gradient descent on smooth strongly convex functions: exact certificate of "
+                               "the distance contraction",
                                rho2, muv)
     q = sp.Symbol("q", positive=True)  # mu/L in (0, 1)
     d.add(Step.custom("textbook factor is not tight", sp.Gt(1 - q, (1 - q) ** 2),
-                      r"For $h = 1/L$ the textbook bound $\|x_{k+1} - x_\star\|^2 \le (1 - \mu/L)\|x_k - x_\star\|^2$ "
-                      r"(Bubeck 2015, Theorem 3.10) is valid but not tight: with $q = \mu/L \in (0, 1)$, "
-                      r"$(1 - q) - (1 - q)^2 = q(1 - q) > 0$.",
+                      "For the step one over L the textbook factor (Bubeck 2015, Theorem 3.10) exceeds the tight "
+                      "factor, its square, for every ratio of the constants in the open unit interval: valid, not tight.",
                       lambda: (lambda r: (r == 0, r))(sp.expand((1 - q) - (1 - q) ** 2 - q * (1 - q))),
                       "identity", "(1-q) - (1-q)^2 - q(1-q) expands to 0; q(1-q) > 0 for 0 < q < 1"))
     return d

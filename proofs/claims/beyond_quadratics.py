@@ -63,7 +63,7 @@ def _quadratic_value(steps: int, h: float) -> float:
 @cache
 def gd_certificate_derivation(steps: int):
     cert = gd_convex_certificate(steps, sp.Integer(1))
-    return tpep.certificate_derivation(cert, f"Gradient descent, step 1/L, N = {steps}: certificate of LR^2/(4N+2)",
+    return tpep.certificate_derivation(cert, f"Gradient descent with step 1/L, {steps} step{'s' if steps > 1 else ''}: exact certificate of the worst case",
                                        sp.Rational(1, 4 * steps + 2))
 
 

@@ -1,0 +1,179 @@
+"""Beyond quadratics: PEP values, exact certificates, worst functions, the heavy-ball cycle, IQC rates, CLI."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from ratecheck.numerics import pep as npep
+from ratecheck.numerics import worst_case as wf
+from ratecheck.numerics.iqc import certify_rate, system_of
+from ratecheck.numerics.methods import rule
+from ratecheck.proofs.claims.beyond_quadratics import iqc_rate
+from ratecheck.proofs.registry import claims_for
+from ratecheck.proofs.testing import assert_claim
+from ratecheck.proofs.worst_case import gd_contraction_certificate, gd_convex_certificate, worst_case
+from ratecheck.reports.cli import main
+from ratecheck.theory import pep as tpep
+from ratecheck.theory.derivation import CheckStatus
+
+
+@pytest.mark.parametrize("claim_id", [c.id for c in claims_for("beyond-quadratics")])
+def test_claim(claim_id):
+    assert_claim(claim_id)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_exact_certificate_gd_drori_teboulle_multipliers(n):
+    c = gd_convex_certificate(n, sp.Integer(1))
+    assert c.exact and c.tau == sp.Rational(1, 4 * n + 2) and not c.free
+    # Drori & Teboulle's multipliers (independent, published): lambda_{i-1,i} = i/(2N+1-i)
+    for i in range(1, n + 1):
+        assert c.multipliers[(i - 1, i)] == sp.Rational(i, 2 * n + 1 - i)
+
+
+def test_wrong_tau_is_rejected():
+    """A certificate for a constant below the worst case must fail: tau = 1/(4N+3) is not certifiable."""
+    pts = tpep.gd_convex_points(2, 1)
+    pattern = [(0, 1), (1, 2), (tpep.STAR, 0), (tpep.STAR, 1), (tpep.STAR, 2)]
+    # worst vector of a *different* (wrong) Huber slope: the equations force an infeasible or non-PSD answer
+    wv = {pts[0].x: 1, **{p.g: sp.Rational(1, 6) for p in pts if p.name != tpep.STAR}}
+    c = tpep.recover_certificate(pts, 1, 0, "f-gap", pattern, [wv])
+    assert not c.exact
+
+
+def test_ldl_detects_indefinite():
+    ok, _, _ = tpep.ldl_psd(sp.Matrix([[1, 2], [2, 1]]))
+    assert not ok
+    ok, d, Lam = tpep.ldl_psd(sp.Matrix([[2, 1, 0], [1, 1, 0], [0, 0, 0]]))
+    assert ok and d == [2, sp.Rational(1, 2), 0]
+
+
+def test_contraction_certificate_two_steps_uses_solver_for_free_multipliers():
+    c = gd_contraction_certificate(sp.Rational(1, 10), 1, 10, steps=2)
+    assert c.exact and c.tau == sp.Rational(81, 100) ** 2
+
+
+def test_huber_is_in_class_and_attains():
+    f = wf.Huber(2.0, 0.3)
+    x = np.linspace(-3, 3, 601)
+    g = f.grad(x)
+    # cocoercivity-type check of F(0, L): 0 <= (g(x) - g(y))(x - y) <= L (x - y)^2 on a grid
+    dg, dx = np.subtract.outer(g, g), np.subtract.outer(x, x)
+    assert np.all(dg * dx >= -1e-12) and np.all(dg * dx <= 2.0 * dx * dx + 1e-12)
+
+
+def test_pep_solver_failure_is_a_status_not_a_number(monkeypatch):
+    import cvxpy as cp
+
+    prob = npep.build_problem(npep.trace_points(rule("gd", {"eta": 1.0}), 2), 1.0)
+
+    def fail(self, *a, **k):
+        raise cp.error.SolverError("forced")
+
+    monkeypatch.setattr(cp.Problem, "solve", fail)
+    res = npep.solve(prob)
+    assert res.value is None and "forced" in res.status
+
+
+def test_chain_relaxation_is_an_upper_bound_and_tight_for_gd():
+    for n in (3, 6):
+        full = npep.solve(npep.build_problem(npep.trace_points(rule("gd", {"eta": 1.0}), n), 1.0)).value
+        chain = npep.solve(npep.build_problem(npep.trace_points(rule("gd", {"eta": 1.0}), n), 1.0, pairs="chain")).value
+        assert chain >= full * (1 - 1e-6)
+        assert abs(chain - 1 / (4 * n + 2)) <= 1e-5 / (4 * n + 2)
+
+
+def test_system_of_reads_methods():
+    s = system_of(rule("heavy-ball", {"alpha": 0.1, "beta": 0.5}, "polyak"))
+    assert np.allclose(s.A, [[1.5, -0.5], [1, 0]]) and np.allclose(s.B, [[-0.1], [0]]) and np.allclose(s.C, [[1, 0]])
+    s = system_of(rule("gd", {"eta": 0.1}))
+    assert s.A.shape == (1, 1)
+
+
+@pytest.mark.parametrize("method,tuning,kappa", [("gd", "optimal", 4.0), ("nesterov", "standard", 10.0),
+                                                  ("nesterov", "optimal", 30.0), ("heavy-ball", "optimal", 5.0)])
+def test_certified_rate_never_below_quadratic_rate(method, tuning, kappa):
+    """Metamorphic: S(mu, L) contains the quadratics, so a certified rate is >= the quadratic rate."""
+    cert, quad = iqc_rate(method, 1.0, kappa, tuning)
+    assert cert is not None and cert >= quad - 1e-6
+
+
+def test_iqc_bad_input():
+    from ratecheck.numerics.validation import ParameterError
+
+    with pytest.raises(ParameterError):
+        certify_rate(rule("gd", {"eta": 0.1}), 2.0, 1.0)
+
+
+def test_worst_case_json(capsys):
+    assert main(["worst-case", "gd", "--class", "smooth-convex", "--L", "2", "--steps", "2", "--radius", "3", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    for key in ("method", "class", "steps", "params", "value", "value_closed_form", "certificate", "worst_function",
+                "solver", "seconds"):
+        assert key in r
+    assert r["certificate"]["status"] == "exact"
+    assert set(r["certificate"]) >= {"status", "multipliers", "residual"}
+    assert abs(r["value"] - 2 * 9 / 10) <= 1e-5 * 1.8
+    assert abs(r["worst_function"]["simulated_value"] - 1.8) <= 1e-12
+
+
+def test_worst_case_large_step_is_non_convergence(capsys):
+    assert main(["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "3", "--step", "2.5", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["value"] is None and "no convergence" in r["reason"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["worst-case", "gd", "--class", "smooth-strongly-convex", "--L", "1", "--mu", "2", "--steps", "2"],
+    ["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "0"],
+    ["worst-case", "gd", "--class", "convex", "--L", "1", "--steps", "2"],
+    ["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "2", "--measure", "loss"],
+    ["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "2", "--mu", "0.5"],
+    ["worst-case", "adam", "--class", "smooth-convex", "--L", "1", "--steps", "2"],
+    ["worst-case", "nesterov", "--class", "smooth-convex", "--L", "1", "--steps", "2", "--params", "alpha=1"],
+    ["certify-rate", "gd", "--mu", "3", "--L", "1"],
+    ["certify-rate", "adam", "--mu", "1", "--L", "3"],
+])
+def test_bad_input_one_line_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        code = main(argv)
+        raise SystemExit(code)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ratecheck: error:")
+
+
+def test_solver_failure_reported_with_status(monkeypatch, capsys):
+    from ratecheck.numerics import pep
+
+    def failing(problem, solver="CLARABEL"):
+        return pep.PEPResult("infeasible_inaccurate", None, None, None, None, None, None, {}, 0.0, solver)
+
+    monkeypatch.setattr(pep, "solve", failing)
+    assert main(["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "2", "--json"]) == 1
+    r = json.loads(capsys.readouterr().out)
+    assert r["value"] is None and r["solver"]["status"] == "infeasible_inaccurate"
+
+
+def test_certify_rate_json(capsys):
+    assert main(["certify-rate", "heavy-ball", "--mu", "1", "--L", "25", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["rate_certified"] is None and abs(r["rate_quadratic"] - 2 / 3) < 1e-12
+    assert r["method"] == "IQC/LMI (Lessard, Recht & Packard 2016)"
+
+
+def test_derivations_have_only_the_interpolation_hypothesis_assumed():
+    from ratecheck.proofs.claims.beyond_quadratics import gd_certificate_derivation
+
+    d = gd_certificate_derivation(3)
+    assumed = [o.step.label for o in d.outcomes() if o.status is CheckStatus.ASSUMED]
+    assert assumed == ["hypothesis: interpolation"]
+    assert all(o.status is not CheckStatus.FAILED for o in d.outcomes())
+
+
+def test_worst_case_fista_reports_upper_bound():
+    r = worst_case("fista", "smooth-convex", 1.0, 3)
+    assert r["value"] <= r["upper_bound"]["value"] and r["value_closed_form"] is None
