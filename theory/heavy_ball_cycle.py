@@ -86,10 +86,15 @@ def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
     d.add(Step.custom("f in S(1, 25)", sp.And(*[sp.And(sp.Ge(a, MU), sp.Le(a, L)) for a in SLOPES]),
                       "A continuous gradient that is affine on each piece with slopes between 1 and 25 makes f "
                       "1-strongly convex with a 25-Lipschitz gradient.",
-                      lambda: (all(MU <= a <= L for a in SLOPES), SLOPES), "sign", "slopes checked in [1, 25]"))
+                      lambda: (all(MU <= a <= L for a in SLOPES), SLOPES), "sign", "slopes checked in [1, 25]",
+                      latex_statement=r"& 1 \le 25,\ 1,\ 25 \le 25 \quad\Longrightarrow\quad f \in S(1, 25)"))
     al, be = polyak_tuning()
-    d.add(Step.identity("Polyak's tuning", sp.Matrix([al, be]), sp.Matrix([sp.Rational(1, 9), sp.Rational(4, 9)]),
-                        "Polyak's tuning for the constants one and twenty-five."))
+    d.add(Step.custom("Polyak's tuning", sp.Eq(sp.Symbol("alpha"), al, evaluate=False),
+                      "Polyak's tuning for the constants one and twenty-five.",
+                      lambda: (al == sp.Rational(1, 9) and be == sp.Rational(4, 9), (al, be)), "identity",
+                      "evaluated exactly",
+                      latex_statement=r"& \alpha = \frac{4}{(\sqrt{25} + 1)^2} = \frac19,\quad "
+                                      r"\beta = \Bigl(\frac{\sqrt{25} - 1}{\sqrt{25} + 1}\Bigr)^2 = \frac49"))
     found = cycles(update, p)
     for c in found:
         regs = c.regions

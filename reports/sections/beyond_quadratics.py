@@ -173,7 +173,7 @@ def figures(outdir: Path, outcomes) -> list:
 
 # ----------------------------------------------------------------------------- the proofs as prose and tables
 def _r(x) -> str:
-    return sp.latex(sp.nsimplify(x))
+    return sp.latex(sp.nsimplify(x)).replace(r"\frac", r"\tfrac")
 
 
 def _proof_n1() -> str:
@@ -204,8 +204,8 @@ def _multiplier_table() -> str:
     lines = [r"\subsection*{Exact multipliers for gradient descent, step $1/L$}",
              r"Solved exactly (rationals) on the pattern of Drori and Teboulle; for each $N$ the solution is unique, "
              r"and the consecutive multipliers are $\lambda_{i-1,i} = i/(2N+1-i)$, their published values.",
-             r"\begin{center}\small", r"\begin{tabular}{lll}", r"\toprule",
-             r"$N$ & $\tau$ & $\lambda_{i-1,i}$, $i = 1..N$;\quad $\lambda_{\star i}$, $i = 0..N$\\", r"\midrule"]
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lll}", r"\toprule",
+             r"$N$ & $\tau$ & $\lambda_{i-1,i}$, $i = 1, \dots, N$;\quad $\lambda_{\star i}$, $i = 0, \dots, N$\\", r"\midrule"]
     for n in CERT_STEPS:
         c = gd_convex_certificate(n, sp.Integer(1))
         cons = ", ".join(_r(c.multipliers[(i - 1, i)]) for i in range(1, n + 1))
@@ -222,7 +222,7 @@ def _value_table() -> str:
              r"program, all ordered pairs; \emph{Huber}: the method run on the Huber function; \emph{PEPit}: the same "
              r"problem set up by PEPit (Goujaud, Moucer, Glineur, Hendrickx, Taylor and Dieuleveut 2024) with the same "
              r"solver" + ("" if have else r" (not installed on the machine that built this report)") + ".",
-             r"\begin{center}\small", r"\begin{tabular}{lllllll}", r"\toprule",
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllllll}", r"\toprule",
              r"$N$ & $\frac{1}{4N+2}$ & PEP & Huber & PEPit & $\frac{1}{2N}$ & $\frac{2}{N+4}$\\", r"\midrule"]
     for n in CERT_STEPS:
         pv = pepit_reference.gd_f_gap(1.0, 1.0, n)[0] if have else None
@@ -235,7 +235,7 @@ def _value_table() -> str:
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     lines += [r"Step $h/L$, $N = 3$: PEP against $\max\{\frac{1}{4Nh+2}, \frac{(1-h)^{2N}}{2}\}$ (proved for "
               r"$h \le 1$, conjecture of Taylor, Hendrickx and Glineur for $1 < h < 2$).",
-              r"\begin{center}\small", r"\begin{tabular}{llll}", r"\toprule", r"$h$ & closed form & PEP & status\\",
+              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{llll}", r"\toprule", r"$h$ & closed form & PEP & status\\",
               r"\midrule"]
     for h in H_PROVED + H_CONJECTURE:
         cf = float(tpep.gd_convex_worst(3, sp.nsimplify(h)).subs({tpep.L: 1, tpep.R: 1}))
@@ -253,7 +253,7 @@ def _contraction_table() -> str:
              r"One gradient step with step $h$ on $\mathcal F_{\mu,L}$, $\mu = 1$, $L = 10$: the worst case of "
              r"$\|x_1 - x_\star\|^2/\|x_0 - x_\star\|^2$ is $\max(|1 - h\mu|, |1 - hL|)^2$, certified exactly by the "
              r"two inequalities between $x_0$ and $x_\star$ (one multiplier each, equal).",
-             r"\begin{center}\small", r"\begin{tabular}{llll}", r"\toprule",
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{llll}", r"\toprule",
              r"$h$ & $\max(|1 - h\mu|, |1 - hL|)^2$ & PEP & exact $\lambda_{0\star} = \lambda_{\star 0}$\\", r"\midrule"]
     from ratecheck.proofs.worst_case import gd_contraction_certificate
 
@@ -273,7 +273,7 @@ def _fista_table() -> str:
              r"below $2/(k+1)^2$ (Beck and Teboulle 2009, Theorem 4.4), which is an upper bound and not the worst case.  "
              r"(Nesterov's method on $\mathcal F_{\mu,L}$ has a guarantee on $f - f_\star + \frac\mu2\|x - x_\star\|^2$; "
              r"that is a different statement from the spectral radius on quadratics, and is not compared here.)",
-             r"\begin{center}\small", r"\begin{tabular}{lll}", r"\toprule", r"$k$ & PEP & $2/(k+1)^2$\\", r"\midrule"]
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lll}", r"\toprule", r"$k$ & PEP & $2/(k+1)^2$\\", r"\midrule"]
     for k in CERT_STEPS:
         r = worst_case("fista", "smooth-convex", 1.0, k)
         lines.append(rf"{k} & ${num(r['value'], 7)}$ & ${_r(sp.Rational(2, (k + 1) ** 2))}$\\")
@@ -289,7 +289,7 @@ def _iqc_table(rows) -> str:
              r"of the rebuilt matrices.  A certified rate is an upper bound on the worst case and can never be below "
              r"the rate on quadratics, which belong to the class.  Gradient descent with step $2/(\mu+L)$, Nesterov "
              r"with $\alpha = 1/L$, $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, heavy ball with Polyak's tuning.",
-             r"\begin{center}\small", r"\begin{tabular}{lllllll}", r"\toprule",
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllllll}", r"\toprule",
              r"$\kappa$ & GD certified & GD quadratic & Nesterov certified & Nesterov quadratic & HB certified & "
              r"HB quadratic\\", r"\midrule"]
     for r in rows:
@@ -312,27 +312,33 @@ def _cycle_text() -> str:
              r"for $1 \le x < 2$ and $25x - 24$ for $x \ge 2$, so $f \in S(1, 25)$.  With the region of each point "
              r"fixed, a heavy-ball step is affine and a 3-cycle solves three linear equations; of the $27$ region "
              r"patterns exactly these give cycles whose points lie in their regions (up to rotation):"]
-    for c in cyc:
-        lines.append(r"\[ (" + ", ".join(_r(z) for z in c.points) + r") \quad\text{regions } ("
-                     + ", ".join(str(r) for r in c.regions) + r"). \]")
     sim = wf.cycle_points(heavy_ball_run(), 3)
-    lines.append(r"From $x_0 = x_{-1} = 3.3$ the simulation reaches the first of the two cycles through region $2$, "
-                 r"the simulated points being $" + ", ".join(f"{s:.12f}" for s in sim) + r"$.")
+    reached = None
+    for c in cyc:
+        lines.append(r"\[ \left(" + ", ".join(sp.latex(z) for z in c.points) + r"\right) \quad\text{regions } ("
+                     + ", ".join(str(r) for r in c.regions) + r"). \]")
+        if sim.size == 3 and np.max(np.abs(np.sort([float(z) for z in c.points]) - sim)) < 1e-12:
+            reached = c
+    if reached is not None:
+        lines.append(r"From $x_0 = x_{-1} = 3.3$ the simulation reaches the cycle through the regions $("
+                     + ", ".join(str(r) for r in reached.regions) + r")$; the simulated points, sorted, are $"
+                     + ", ".join(f"{s:.12f}" for s in sim) + r"$, equal to the exact ones to $10^{-12}$.  The other "
+                     r"cycle exists too but is not reached from this start.")
     return "\n".join(lines)
 
 
 _REFS = r"""\subsection*{Sources for this section}
 {\small
 A. Beck and M. Teboulle, A fast iterative shrinkage-thresholding algorithm for linear inverse problems, SIAM J.
-Imaging Sci.\ 2(1), 2009.
+Imaging Sci.\ 2(1), 2009.\par
 E. de Klerk, F. Glineur and A. B. Taylor, On the worst-case complexity of the gradient method with exact line
-search for smooth strongly convex functions, Optim.\ Lett.\ 11, 2017.
+search for smooth strongly convex functions, Optim.\ Lett.\ 11, 2017.\par
 Y. Drori and M. Teboulle, Performance of first-order methods for smooth convex minimization: a novel approach,
-Math.\ Program.\ 145, 2014.
+Math.\ Program.\ 145, 2014.\par
 B. Goujaud, C. Moucer, F. Glineur, J. M. Hendrickx, A. B. Taylor and A. Dieuleveut, PEPit: computer-assisted
-worst-case analyses of first-order optimization methods in Python, Math.\ Program.\ Comput.\ 16, 2024.
+worst-case analyses of first-order optimization methods in Python, Math.\ Program.\ Comput.\ 16, 2024.\par
 L. Lessard, B. Recht and A. Packard, Analysis and design of optimization algorithms via integral quadratic
-constraints, SIAM J.\ Optim.\ 26(1), 2016.
+constraints, SIAM J.\ Optim.\ 26(1), 2016.\par
 A. B. Taylor, J. M. Hendrickx and F. Glineur, Smooth strongly convex interpolation and exact worst-case
 performance of first-order methods, Math.\ Program.\ 161, 2017.
 \par}
