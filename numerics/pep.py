@@ -49,7 +49,7 @@ from .methods import Rule
 
 __all__ = [
     "PEPProblem", "PEPResult", "Point", "trace_points", "fista_points", "build_problem", "solve",
-    "MEASURES", "CLASSES", "interpolation_matrix", "dual_matrix", "worst_case", "chain_pairs",
+    "MEASURES", "CLASSES", "interpolation_matrix", "dual_matrix", "worst_case", "chain_pairs", "line_search_points",
 ]
 
 #: Clarabel's relative gap and feasibility tolerances (defaults 1e-8) loosened to 1e-7: at N = 50 the default
@@ -93,6 +93,23 @@ def trace_points(rule: Rule, steps: int) -> list[Point]:
     pts.append(Point(np.asarray(x, float), _unit(dim, 1 + steps), steps))
     pts.append(Point(np.zeros(dim), np.zeros(dim), -1))
     return pts
+
+
+def line_search_points(steps: int) -> tuple[list[Point], list[np.ndarray]]:
+    r"""Steepest descent with exact line search: free iterates :math:`x_0..x_N` and gradients :math:`g_0..g_N`
+    (basis :math:`[x_0 - x_\star, \dots, x_N - x_\star, g_0, \dots, g_N]`), with the optimality conditions of the
+    line search as equalities, :math:`\langle g_{k+1}, g_k\rangle = 0` and :math:`\langle g_{k+1}, x_{k+1} - x_k\rangle = 0`
+    (de Klerk, Glineur & Taylor 2017, Sec. 2: the relaxation they show to be exact).  Returns (points, equalities).
+    """
+    dim = 2 * (steps + 1)
+    xs = [_unit(dim, k) for k in range(steps + 1)]
+    gs = [_unit(dim, steps + 1 + k) for k in range(steps + 1)]
+    pts = [Point(xs[k], gs[k], k) for k in range(steps + 1)] + [Point(np.zeros(dim), np.zeros(dim), -1)]
+    eqs = []
+    for k in range(steps):
+        eqs.append(np.outer(gs[k + 1], gs[k]))
+        eqs.append(np.outer(gs[k + 1], xs[k + 1] - xs[k]))
+    return pts, eqs
 
 
 def fista_points(L: float, steps: int) -> list[Point]:
@@ -145,6 +162,8 @@ class PEPProblem:
     pairs: list[tuple[int, int]]  # indices into points (i, j): constraint "f_i >= f_j + ..."
     M_pairs: np.ndarray  # (m, dim, dim)
     A_pairs: np.ndarray  # (m, nF): e_i - e_j on F
+    a_init: np.ndarray | None = None  # initial condition <M_init, G> + a_init . F <= R^2
+    equalities: list = field(default_factory=list)  # matrices E with <E, G> = 0 (e.g. exact line search)
 
     @property
     def dim(self) -> int:
@@ -167,11 +186,13 @@ def chain_pairs(n_points: int) -> list[tuple[int, int]]:
 
 
 def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: str = "f-gap",
-                  radius: float = 1.0, pairs: Sequence[tuple[int, int]] | str | None = None) -> PEPProblem:
+                  radius: float = 1.0, pairs: Sequence[tuple[int, int]] | str | None = None,
+                  initial: str = "distance", equalities: Sequence[np.ndarray] = ()) -> PEPProblem:
     """Assemble the PEP for ``points`` (last = x*, output = the point before it) on F_{mu,L}.
 
     ``pairs``: ``None`` or ``"all"`` (every ordered pair: the exact PEP), ``"chain"`` (:func:`chain_pairs`,
-    an upper bound), or an explicit list.
+    an upper bound), or an explicit list.  ``initial``: ``"distance"`` (:math:`\|x_0 - x_\star\|^2 \le R^2`) or
+    ``"f-gap"`` (:math:`f(x_0) - f_\star \le R^2`, the first point's value).
     """
     L = v.positive("L", L)
     mu = v.finite("mu", mu)
@@ -193,7 +214,15 @@ def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: s
     else:
         M_obj = np.outer(out.g, out.g)
     x0 = _unit(dim, 0)
-    M_init = np.outer(x0, x0)
+    a_init = None
+    if initial == "distance":
+        M_init = np.outer(x0, x0)
+    elif initial == "f-gap":
+        M_init = np.zeros((dim, dim))
+        a_init = np.zeros(n_f)
+        a_init[points[0].f] = 1.0
+    else:
+        raise v.ParameterError("initial", "distance or f-gap", initial)
     if isinstance(pairs, str) and pairs == "chain":
         pairs = chain_pairs(len(points))
     elif isinstance(pairs, str) and pairs != "all":
@@ -208,7 +237,8 @@ def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: s
             A_pairs[r, points[i].f] += 1.0
         if points[j].f >= 0:
             A_pairs[r, points[j].f] -= 1.0
-    return PEPProblem(points, L, mu, measure, radius, M_obj, a_obj, M_init, pairs, M_pairs, A_pairs)
+    return PEPProblem(points, L, mu, measure, radius, M_obj, a_obj, M_init, pairs, M_pairs, A_pairs, a_init,
+                      [0.5 * (E + E.T) for E in equalities])
 
 
 @dataclass
@@ -236,8 +266,11 @@ def dual_matrix(problem: PEPProblem, tau: float, lam: np.ndarray) -> np.ndarray:
     return tau * problem.M_init - problem.M_obj + np.tensordot(lam, problem.M_pairs, axes=1)
 
 
-def solve(problem: PEPProblem, solver: str = "CLARABEL") -> PEPResult:
-    """Solve the PEP with cvxpy; the value is reported only when the solver says ``optimal``."""
+def solve(problem: PEPProblem, solver: str = "CLARABEL", options: dict | None = None) -> PEPResult:
+    """Solve the PEP with cvxpy; the value is reported only when the solver says ``optimal``.
+
+    ``options`` replace :data:`SOLVER_OPTIONS` for this solve (e.g. ``{}`` for Clarabel's own 1e-8 tolerances).
+    """
     import cvxpy as cp
 
     t0 = time.perf_counter()
@@ -247,14 +280,16 @@ def solve(problem: PEPProblem, solver: str = "CLARABEL") -> PEPResult:
     Mflat = problem.M_pairs.reshape(m, d * d)
     # <M, G> = vec(M) . vec(G); both C-order
     interp = problem.A_pairs @ F - Mflat @ cp.vec(G, order="C") >= 0
-    init = cp.trace(problem.M_init @ G) <= problem.radius ** 2
+    init_expr = cp.trace(problem.M_init @ G) + (problem.a_init @ F if problem.a_init is not None else 0)
+    init = init_expr <= problem.radius ** 2
+    eqs = [cp.trace(E @ G) == 0 for E in problem.equalities]
     psd = G >> 0
     objective = cp.Maximize(cp.trace(problem.M_obj @ G) + problem.a_obj @ F)
-    prob = cp.Problem(objective, [interp, init, psd])
+    prob = cp.Problem(objective, [interp, init, psd, *eqs])
     try:
         with warnings.catch_warnings():  # an inaccurate solve shows in the status, not as a warning
             warnings.simplefilter("ignore")
-            prob.solve(solver=getattr(cp, solver), **SOLVER_OPTIONS.get(solver, {}))
+            prob.solve(solver=getattr(cp, solver), **(SOLVER_OPTIONS.get(solver, {}) if options is None else options))
     except cp.error.SolverError as exc:
         return PEPResult(f"solver error: {exc}", None, None, None, None, None, None, {}, time.perf_counter() - t0, solver)
     status = str(prob.status)
@@ -265,8 +300,10 @@ def solve(problem: PEPProblem, solver: str = "CLARABEL") -> PEPResult:
     lam = np.maximum(np.asarray(interp.dual_value, float).ravel(), 0.0)
     tau = float(init.dual_value)
     S = dual_matrix(problem, tau, lam)
+    for E, c in zip(problem.equalities, eqs):  # equality multipliers (free sign) enter S as well
+        S = S + float(c.dual_value) * E
     # Lagrangian stationarity in F: a_obj + sum lam_ij (e_i - e_j) = 0
-    f_res = problem.a_obj + lam @ problem.A_pairs
+    f_res = problem.a_obj + lam @ problem.A_pairs - (tau * problem.a_init if problem.a_init is not None else 0.0)
     primal_viol = problem.A_pairs @ Fv - Mflat @ Gv.ravel()
     residuals = {
         "primal_gram_min_eig": float(np.linalg.eigvalsh(Gv).min()),

@@ -18,7 +18,8 @@ import numpy as np
 from . import validation as v
 from .methods import Rule
 
-__all__ = ["Huber", "Quadratic1D", "PiecewiseQuadratic1D", "run", "lessard_counterexample", "cycle_points"]
+__all__ = ["Huber", "Quadratic1D", "PiecewiseQuadratic1D", "run", "lessard_counterexample", "cycle_points",
+           "steepest_descent_exact_line_search"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,22 @@ def cycle_points(iterates: np.ndarray, period: int, tail: int = 30) -> np.ndarra
         return np.array([])
     return np.sort(iterates[-period:])
 
+
+
+def steepest_descent_exact_line_search(eigenvalues, x0, steps: int) -> np.ndarray:
+    r"""Values :math:`f(x_k)`, :math:`k = 0..N`, of steepest descent with exact line search on the diagonal quadratic
+    :math:`f(x) = \tfrac12\sum_i \lambda_i x_i^2`: :math:`x^+ = x - t g`, :math:`t = \|g\|^2/(g^\top \Lambda g)`.
+    From :math:`x_0 \propto (1/\mu, 1/L)` on eigenvalues :math:`(\mu, L)` every step reduces :math:`f` by exactly
+    :math:`((\kappa - 1)/(\kappa + 1))^2` (the equality case of Kantorovich's inequality)."""
+    lam = np.asarray(eigenvalues, float)
+    x = np.asarray(x0, float).copy()
+    out = [0.5 * float(lam @ (x * x))]
+    for _ in range(v.integer("steps", steps, 1)):
+        g = lam * x
+        gg = float(g @ g)
+        if gg == 0.0:
+            out.append(0.0)
+            continue
+        x = x - gg / float(g @ (lam * g)) * g
+        out.append(0.5 * float(lam @ (x * x)))
+    return np.array(out)

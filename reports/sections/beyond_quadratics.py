@@ -281,6 +281,27 @@ def _fista_table() -> str:
     return "\n".join(lines)
 
 
+def _line_search_table() -> str:
+    from ratecheck.numerics import pep as npep
+
+    lines = [r"\subsection*{Exact line search against Kantorovich}",
+             r"Steepest descent with exact line search on $\mathcal F_{\mu,L}$, $\mu = 1$: the worst case of "
+             r"$(f(x_N) - f_\star)/(f(x_0) - f_\star)$, with the line search written as the equalities "
+             r"$\langle g_{k+1}, g_k\rangle = 0$ and $\langle g_{k+1}, x_{k+1} - x_k\rangle = 0$, is the value "
+             r"$((\kappa - 1)/(\kappa + 1))^{2N}$ that Kantorovich's inequality gives on quadratics (de Klerk, "
+             r"Glineur and Taylor 2017).",
+             r"\begin{center}\small", r"\begin{tabular}{llll}", r"\toprule",
+             r"$\kappa$ & $N$ & PEP & $((\kappa - 1)/(\kappa + 1))^{2N}$\\", r"\midrule"]
+    for kap in (2, 10):
+        for n in (1, 2):
+            pts, eqs = npep.line_search_points(n)
+            res = npep.solve(npep.build_problem(pts, float(kap), 1.0, "f-gap", 1.0, initial="f-gap", equalities=eqs),
+                             options={})
+            lines.append(rf"${kap}$ & ${n}$ & ${num(res.value, 7)}$ & ${_r(tpep.kantorovich(kap) ** n)}$\\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
+    return "\n".join(lines)
+
+
 def _iqc_table(rows) -> str:
     lines = [r"\subsection*{Rate certificates on $S(\mu, L)$}",
              r"The method is a linear system in feedback with $\nabla f$; the sector IQC and the weighted off-by-one "
@@ -347,4 +368,4 @@ performance of first-order methods, Math.\ Program.\ 161, 2017.
 
 def extra(outcomes) -> str:
     return "\n\n".join([_proof_n1(), _multiplier_table(), _value_table(), _contraction_table(), _fista_table(),
-                        _iqc_table(_iqc_rows()), _cycle_text(), _REFS])
+                        _line_search_table(), _iqc_table(_iqc_rows()), _cycle_text(), _REFS])
