@@ -188,7 +188,7 @@ def chain_pairs(n_points: int) -> list[tuple[int, int]]:
 def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: str = "f-gap",
                   radius: float = 1.0, pairs: Sequence[tuple[int, int]] | str | None = None,
                   initial: str = "distance", equalities: Sequence[np.ndarray] = ()) -> PEPProblem:
-    """Assemble the PEP for ``points`` (last = x*, output = the point before it) on F_{mu,L}.
+    r"""Assemble the PEP for ``points`` (last = x*, output = the point before it) on F_{mu,L}.
 
     ``pairs``: ``None`` or ``"all"`` (every ordered pair: the exact PEP), ``"chain"`` (:func:`chain_pairs`,
     an upper bound), or an explicit list.  ``initial``: ``"distance"`` (:math:`\|x_0 - x_\star\|^2 \le R^2`) or
