@@ -177,3 +177,37 @@ def test_derivations_have_only_the_interpolation_hypothesis_assumed():
 def test_worst_case_fista_reports_upper_bound():
     r = worst_case("fista", "smooth-convex", 1.0, 3)
     assert r["value"] <= r["upper_bound"]["value"] and r["value_closed_form"] is None
+
+
+@pytest.mark.parametrize("h", [sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(3, 4)])
+def test_exact_certificates_for_shorter_steps(h):
+    for n in (1, 3):
+        c = gd_convex_certificate(n, h)
+        assert c.exact and c.tau == 1 / (4 * n * h + 2)
+
+
+def test_pepit_absence_is_detected(tmp_path):
+    """Without PEPit the cross-check module says so (its tests then skip); nothing else needs it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['PEPit'] = None\n"
+            "from ratecheck.numerics import pepit_reference as r\n"
+            "from ratecheck.proofs.worst_case import worst_case\n"
+            "assert not r.available()\n"
+            "assert worst_case('gd', 'smooth-convex', 1.0, 2)['certificate']['status'] == 'exact'\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.tex
+def test_section_builds_byte_identical(tmp_path):
+    from ratecheck.reports.build import build_report
+    from ratecheck.reports.latex import tex_available
+
+    if not tex_available():
+        pytest.skip("latexmk/pdflatex not installed")
+    a, _ = build_report(tmp_path / "a", ["beyond-quadratics"])
+    b, _ = build_report(tmp_path / "b", ["beyond-quadratics"])
+    assert a.read_bytes() == b.read_bytes()
