@@ -192,7 +192,8 @@ def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: s
 
     ``pairs``: ``None`` or ``"all"`` (every ordered pair: the exact PEP), ``"chain"`` (:func:`chain_pairs`,
     an upper bound), or an explicit list.  ``initial``: ``"distance"`` (:math:`\|x_0 - x_\star\|^2 \le R^2`) or
-    ``"f-gap"`` (:math:`f(x_0) - f_\star \le R^2`, the first point's value).
+    ``"f-gap"`` (:math:`f(x_0) - f_\star \le R^2`, the first point's value) or ``"f-gap+distance"``
+    (:math:`f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2 \le R^2`; the first point must be :math:`x_0`).
     """
     L = v.positive("L", L)
     mu = v.finite("mu", mu)
@@ -217,12 +218,13 @@ def build_problem(points: Sequence[Point], L: float, mu: float = 0.0, measure: s
     a_init = None
     if initial == "distance":
         M_init = np.outer(x0, x0)
-    elif initial == "f-gap":
-        M_init = np.zeros((dim, dim))
+    elif initial in ("f-gap", "f-gap+distance"):
+        # f(x_0) - f* (+ mu/2 |x_0 - x*|^2, the quantity of Nesterov's strongly convex guarantee)
+        M_init = np.zeros((dim, dim)) if initial == "f-gap" else 0.5 * mu * np.outer(x0, x0)
         a_init = np.zeros(n_f)
         a_init[points[0].f] = 1.0
     else:
-        raise v.ParameterError("initial", "distance or f-gap", initial)
+        raise v.ParameterError("initial", "distance, f-gap or f-gap+distance", initial)
     if isinstance(pairs, str) and pairs == "chain":
         pairs = chain_pairs(len(points))
     elif isinstance(pairs, str) and pairs != "all":

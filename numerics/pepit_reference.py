@@ -15,7 +15,7 @@ import math
 import time
 import warnings
 
-__all__ = ["available", "gd_f_gap", "gd_distance", "fista_f_gap"]
+__all__ = ["available", "gd_f_gap", "gd_distance", "fista_f_gap", "nesterov_strongly_convex"]
 
 
 def available() -> bool:
@@ -87,4 +87,28 @@ def fista_f_gap(L: float, steps: int, solver: str = "CLARABEL") -> tuple[float, 
         y = x_new + (t - 1) / t_new * (x_new - x)
         x, t = x_new, t_new
     problem.set_performance_metric(func(x) - fs)
+    return _solve(problem, solver)
+
+
+def nesterov_strongly_convex(mu: float, L: float, steps: int, solver: str = "CLARABEL") -> tuple[float, float]:
+    r"""PEPit's ``accelerated_gradient_strongly_convex.py`` setting: worst :math:`f(x_N) - f_\star` when
+    :math:`f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2 \le 1`, :math:`y_t = x_t + \beta(x_t - x_{t-1})`,
+    :math:`x_{t+1} = y_t - \nabla f(y_t)/L`, :math:`\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)`."""
+    from PEPit import PEP
+    from PEPit.functions import SmoothStronglyConvexFunction
+
+    problem = PEP()
+    func = problem.declare_function(SmoothStronglyConvexFunction, mu=mu, L=L)
+    xs = func.stationary_point()
+    fs = func(xs)
+    x0 = problem.set_initial_point()
+    problem.set_initial_condition(func(x0) - fs + mu / 2 * (x0 - xs) ** 2 <= 1)
+    beta = (math.sqrt(L / mu) - 1) / (math.sqrt(L / mu) + 1)
+    x_new = x0
+    y = x0
+    for _ in range(steps):
+        x_old = x_new
+        x_new = y - func.gradient(y) / L
+        y = x_new + beta * (x_new - x_old)
+    problem.set_performance_metric(func(x_new) - fs)
     return _solve(problem, solver)

@@ -46,3 +46,11 @@ def test_gd_f_gap_up_to_20(n):
     theirs, _ = ref.gd_f_gap(1.0, 1.0, n)
     ours = _ours(npep.trace_points(rule("gd", {"eta": 1.0}), n), 1.0, 0.0, "f-gap")
     assert abs(ours - theirs) <= REL * theirs
+
+
+@pytest.mark.parametrize("kappa,n", [(10.0, 2), (100.0, 5)])
+def test_nesterov_strongly_convex(kappa, n):
+    from ratecheck.proofs.claims.beyond_quadratics import nesterov_strongly_convex
+
+    theirs, _ = ref.nesterov_strongly_convex(1.0, kappa, n)
+    assert abs(nesterov_strongly_convex(kappa, n) - theirs) <= REL * theirs

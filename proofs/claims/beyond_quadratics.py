@@ -26,7 +26,8 @@ from ratecheck.theory import heavy_ball_cycle as hbc
 from ratecheck.theory import pep as tpep
 
 __all__ = ["CLAIMS", "gd_pep_value", "gd_certificate_derivation", "contraction_cases", "heavy_ball_run",
-           "iqc_rate", "PEP_TOL", "CERT_STEPS", "H_PROVED", "H_CONJECTURE"]
+           "iqc_rate", "PEP_TOL", "CERT_STEPS", "H_PROVED", "H_CONJECTURE", "nesterov_strongly_convex",
+           "NESTEROV_CASES"]
 
 PEP_TOL = 1e-5
 SIM_TOL = 1e-12
@@ -248,6 +249,29 @@ def _line_search_quadratic() -> Comparison:
                       detail="the quadratic of Kantorovich's equality case attains the worst case over F(mu, L)")
 
 
+NESTEROV_CASES = ((10.0, (1, 2, 5, 10)), (100.0, (1, 2, 5, 10)))
+
+
+@cache
+def nesterov_strongly_convex(kappa: float, steps: int) -> float:
+    r"""Worst :math:`f(x_N) - f_\star` over :math:`\mathcal F_{1,\kappa}` with :math:`f(x_0) - f_\star +
+    \tfrac12\|x_0 - x_\star\|^2 \le 1`, Nesterov with :math:`\alpha = 1/L`, :math:`\beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)`."""
+    b = (kappa ** 0.5 - 1) / (kappa ** 0.5 + 1)
+    pts = npep.trace_points(rule("nesterov", {"alpha": 1 / kappa, "beta": b}, "lessard"), steps)
+    res = npep.solve(npep.build_problem(pts, kappa, 1.0, "f-gap", 1.0, initial="f-gap+distance"))
+    if not res.ok:
+        raise RuntimeError(f"PEP solve failed: {res.status}")
+    return res.value
+
+
+def _nesterov_guarantee() -> Comparison:
+    ratios = [nesterov_strongly_convex(k, n) / (1 - k ** -0.5) ** n for k, ns in NESTEROV_CASES for n in ns]
+    return Comparison(max(ratios), 1.0, PEP_TOL, Guarantee.UPPER,
+                      quantity="max over kappa = 10, 100 and N = 1, 2, 5, 10 of the PEP worst f(x_N) - f* / "
+                               "(1 - 1/sqrt(kappa))^N, with f(x_0) - f* + (mu/2)|x_0 - x*|^2 <= 1",
+                      detail="ratios " + ", ".join(f"{r:.3f}" for r in ratios) + ": the guarantee holds, not tight")
+
+
 _DT = Reference("Drori & Teboulle (2014), Theorem 3.1", None, "LR^2/(4N+2), attained by the Huber function")
 
 CLAIMS = [
@@ -337,6 +361,17 @@ CLAIMS = [
         confirm=_line_search,
         reference=Reference("de Klerk, Glineur & Taylor (2017), Theorem 1.2"),
         reference_check=_line_search_quadratic,
+    ),
+    Claim(
+        id="beyond-quadratics.nesterov-strongly-convex",
+        topic="beyond-quadratics",
+        statement=(r"Nesterov's method ($\alpha = 1/L$, $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$) on "
+                   r"$\mathcal F_{\mu,L}$: $f(x_N) - f_\star \le (1 - 1/\sqrt\kappa)^N\bigl(f(x_0) - f_\star + "
+                   r"\tfrac\mu2\|x_0 - x_\star\|^2\bigr)$ holds on the exact worst case ($\kappa = 10, 100$, "
+                   r"$N = 1, 2, 5, 10$); a statement about a different quantity than the spectral radius on quadratics."),
+        derivation=None,
+        confirm=_nesterov_guarantee,
+        reference=Reference("d'Aspremont, Scieur & Taylor (2021), Corollary 4.15; Nesterov (2018), Theorem 2.2.3"),
     ),
     Claim(
         id="beyond-quadratics.heavy-ball-cycle",
