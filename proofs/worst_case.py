@@ -35,13 +35,22 @@ NUMERIC_TOL = 1e-6  # residual threshold for a "numeric" certificate (solver dua
 @cache
 def gd_convex_certificate(steps: int, h: sp.Rational) -> tpep.Certificate:
     r"""Exact certificate for GD, step :math:`h/L`, on :math:`\mathcal F_{0,L}` (normalised :math:`L = R = 1`), pattern
-    of Drori & Teboulle: pairs :math:`(i-1, i)` and :math:`(\star, i)`; complementary slackness at the Huber run."""
+    of Drori & Teboulle: pairs :math:`(i-1, i)` and :math:`(\star, i)`; complementary slackness at the worst function
+    of the active branch of :math:`\max\{1/(4Nh+2), (1-h)^{2N}/2\}`: the Huber run (gradients all
+    :math:`1/(2Nh+1)`) or the quadratic :math:`x^2/2` (gradients :math:`(1-h)^k`); both at a tie.  For
+    :math:`1 < h < 2` a certificate found this way proves that instance of the conjecture."""
+    h = sp.nsimplify(h)
     g = form("gd")
-    pts = tpep.trace(g.lookahead, g.update, (sp.nsimplify(h),), steps, g.aux_init)
+    pts = tpep.trace(g.lookahead, g.update, (h,), steps, g.aux_init)
     pattern = [(i, i + 1) for i in range(steps)] + [(tpep.STAR, i) for i in range(steps + 1)]
-    c = 1 / (2 * steps * sp.nsimplify(h) + 1)
-    worst = {pts[0].x: 1, **{p.g: c for p in pts if p.name != tpep.STAR}}
-    return tpep.recover_certificate(pts, 1, 0, "f-gap", pattern, [worst])
+    huber_branch, quad_branch = 1 / (4 * steps * h + 2), (1 - h) ** (2 * steps) / 2
+    c = 1 / (2 * steps * h + 1)
+    vectors = []
+    if huber_branch >= quad_branch:
+        vectors.append({pts[0].x: 1, **{p.g: c for p in pts if p.name != tpep.STAR}})
+    if quad_branch >= huber_branch:
+        vectors.append({pts[0].x: 1, **{p.g: (1 - h) ** p.name for p in pts if p.name != tpep.STAR}})
+    return tpep.recover_certificate(pts, 1, 0, "f-gap", pattern, vectors)
 
 
 def _solver_multipliers(problem, result, pattern_idx) -> dict:
@@ -181,10 +190,13 @@ def _closed_form_and_exact(out, cert, method, cls, measure, h, mu, L, steps, sca
     if method == "gd" and cls == "smooth-convex" and measure == "f-gap":
         out["value_closed_form"] = float(tpep.gd_convex_worst(steps, hr).subs({tpep.L: 1, tpep.R: 1})) * scale
         out["closed_form_status"] = "proved (h <= 1)" if h <= 1 else "conjecture (1 < h < 2)"
-        if h <= 1 and steps <= 10 and abs(float(hr) - h) < 1e-12:
+        if h < 2 and steps <= 10 and abs(float(hr) - h) < 1e-12:
             c = gd_convex_certificate(steps, hr)
             if c.exact:
                 _exact(cert, c, scale)
+                if h > 1:
+                    out["closed_form_status"] = ("conjecture (1 < h < 2); this instance proved by the exact "
+                                                 "certificate")
     elif method == "gd" and cls == "smooth-strongly-convex" and measure == "distance":
         rho = max(abs(1 - h * mu / L), abs(1 - h))
         out["value_closed_form"] = rho ** (2 * steps) * scale

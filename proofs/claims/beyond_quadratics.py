@@ -272,6 +272,32 @@ def _nesterov_guarantee() -> Comparison:
                       detail="ratios " + ", ".join(f"{r:.3f}" for r in ratios) + ": the guarantee holds, not tight")
 
 
+H_CONJECTURE_EXACT = (sp.Rational(5, 4), sp.Rational(3, 2), sp.Rational(7, 4))
+
+
+@cache
+def conjecture_instance_derivation():
+    h = sp.Rational(7, 4)
+    cert = gd_convex_certificate(3, h)
+    return tpep.certificate_derivation(cert, "Gradient descent with step 7/(4L), three steps: exact certificate of the "
+                                             "quadratic branch of the conjectured worst case", sp.Rational(729, 8192))
+
+
+def _conjecture_instances() -> Comparison:
+    errs, found = [], 0
+    for h in H_CONJECTURE_EXACT:
+        for n in (1, 2, 3):
+            cert = gd_convex_certificate(n, h)
+            closed = sp.Max(1 / (4 * n * h + 2), (1 - h) ** (2 * n) / 2)
+            if cert.exact and cert.tau == closed:
+                found += 1
+            errs.append(abs(gd_pep_value(n, float(h)) - float(closed)) / float(closed))
+    return Comparison(found, 9, 0.0, Guarantee.EXACT,
+                      quantity="number of exact certificates with tau = the conjectured value, N = 1, 2, 3, "
+                               "h = 5/4, 3/2, 7/4",
+                      detail=f"PEP values agree with the exact tau to {max(errs):.1e} relative")
+
+
 _DT = Reference("Drori & Teboulle (2014), Theorem 3.1", None, "LR^2/(4N+2), attained by the Huber function")
 
 CLAIMS = [
@@ -303,6 +329,17 @@ CLAIMS = [
                    r"(checked at $N = 3$, $h = 1.25, 1.5, 1.75, 1.9$)."),
         derivation=tpep.huber_derivation,
         confirm=lambda: _h_grid(H_CONJECTURE),
+        reference=Reference("Taylor, Hendrickx & Glineur (2017), Conjecture 3"),
+    ),
+    Claim(
+        id="beyond-quadratics.gd-convex-conjecture-instances",
+        topic="beyond-quadratics",
+        statement=(r"Instances of the conjecture proved exactly: for $N = 1, 2, 3$ and $h = 5/4, 3/2, 7/4$ the pattern of "
+                   r"Drori and Teboulle gives rational multipliers certifying "
+                   r"$\max\{\tfrac{1}{4Nh+2}, \tfrac{(1-h)^{2N}}{2}\}LR^2$ (both branches occur); the worst function "
+                   r"attains it, so it is the worst case there."),
+        derivation=conjecture_instance_derivation,
+        confirm=_conjecture_instances,
         reference=Reference("Taylor, Hendrickx & Glineur (2017), Conjecture 3"),
     ),
     Claim(
