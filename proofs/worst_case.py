@@ -18,6 +18,7 @@ from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate as _certify
 from ratecheck.numerics.methods import form, rule
 from ratecheck.numerics.validation import ParameterError, in_range, integer, positive
+from ratecheck.theory import iqc as tiqc
 from ratecheck.theory import pep as tpep
 
 from .methods import spec
@@ -272,11 +273,17 @@ def certify_rate(method: str, mu: float, L: float, *, params: Mapping[str, float
     t0 = time.perf_counter()
     c = _certify(r, mu, L, iqc=iqc)
     rho_q = float(s.rate(dict(r.params), mu, L))
+    status, reason = "none", "no rho below 1 is feasible"
+    if c.rho is not None:
+        exact, why = tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, mu, L, c.rho, c.P.tolist(),
+                                            c.multipliers, c.iqc)
+        status, reason = ("exact", "P and the LMI re-checked in rationals (the solver's floats taken exactly)") \
+            if exact else ("numeric", f"float re-check passed, exact re-check failed: {why}")
     return {
         "algorithm": method, "params": dict(r.params), "mu": mu, "L": L,
         "rate_certified": c.rho,
         "rate_quadratic": rho_q,
-        "certificate": {"status": "numeric" if c.rho is not None else "none", "iqc": c.iqc,
+        "certificate": {"status": status, "check": reason, "iqc": c.iqc,
                         "P": None if c.P is None else c.P.tolist(), "multipliers": c.multipliers,
                         "lmi_max_eigenvalue": c.lmi_max_eig, "P_min_eigenvalue": c.P_min_eig,
                         "bisection_solves": c.solves, "bisection_tolerance": 1e-6,

@@ -211,3 +211,30 @@ def test_section_builds_byte_identical(tmp_path):
     a, _ = build_report(tmp_path / "a", ["beyond-quadratics"])
     b, _ = build_report(tmp_path / "b", ["beyond-quadratics"])
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_iqc_certificate_exact_recheck_and_its_failure():
+    from ratecheck.theory import iqc as tiqc
+
+    r = rule("nesterov", {"alpha": 0.01, "beta": 9 / 11}, "lessard")
+    c = certify_rate(r, 1.0, 100.0)
+    ok, why = tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
+                                     c.multipliers, c.iqc)
+    assert ok, why
+    # the same P and multipliers do not certify a smaller rate, nor a larger L
+    assert not tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho * 0.97, c.P.tolist(),
+                                      c.multipliers, c.iqc)[0]
+    assert not tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
+                                      [-1.0, 1.0], c.iqc)[0]
+
+
+def test_theory_system_matrices_match_numerics():
+    from ratecheck.theory import iqc as tiqc
+
+    for m, p, f in (("heavy-ball", {"alpha": 0.25, "beta": 0.5}, "polyak"), ("nesterov", {"alpha": 0.25, "beta": 0.5}, "lessard"),
+                    ("gd", {"eta": 0.25}, "gd")):
+        r = rule(m, p, f)
+        A, B, C = tiqc.system_matrices(r.form.lookahead, r.form.update, r.p)
+        s = system_of(r)
+        assert np.array_equal(np.array(A, float), s.A) and np.array_equal(np.array(B, float), s.B)
+        assert np.array_equal(np.array(C, float), s.C)
