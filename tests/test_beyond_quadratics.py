@@ -34,11 +34,11 @@ def test_exact_certificate_gd_drori_teboulle_multipliers(n):
         assert c.multipliers[(i - 1, i)] == sp.Rational(i, 2 * n + 1 - i)
 
 
-def test_wrong_tau_is_rejected():
-    """A certificate for a constant below the worst case must fail: tau = 1/(4N+3) is not certifiable."""
+def test_wrong_worst_function_gives_no_certificate():
+    """Complementary slackness at a function that is not the worst case (Huber slope 1/6 instead of 1/5 for
+    N = 2) leaves no valid certificate: the recovery must say so rather than return one."""
     pts = tpep.gd_convex_points(2, 1)
     pattern = [(0, 1), (1, 2), (tpep.STAR, 0), (tpep.STAR, 1), (tpep.STAR, 2)]
-    # worst vector of a *different* (wrong) Huber slope: the equations force an infeasible or non-PSD answer
     wv = {pts[0].x: 1, **{p.g: sp.Rational(1, 6) for p in pts if p.name != tpep.STAR}}
     c = tpep.recover_certificate(pts, 1, 0, "f-gap", pattern, [wv])
     assert not c.exact
@@ -238,3 +238,13 @@ def test_theory_system_matrices_match_numerics():
         s = system_of(r)
         assert np.array_equal(np.array(A, float), s.A) and np.array_equal(np.array(B, float), s.B)
         assert np.array_equal(np.array(C, float), s.C)
+
+
+def test_metamorphic_same_method_other_form_and_scaling():
+    """Heavy ball and Nesterov with beta = 0 are gradient descent; the worst case scales as L R^2."""
+    gd = worst_case("gd", "smooth-convex", 1.0, 3)["value"]
+    hb = worst_case("heavy-ball", "smooth-convex", 1.0, 3, params={"alpha": 1.0, "beta": 0.0})["value"]
+    nag = worst_case("nesterov", "smooth-convex", 1.0, 3, params={"alpha": 1.0, "beta": 0.0})["value"]
+    scaled = worst_case("gd", "smooth-convex", 2.0, 3, radius=3.0)["value"]
+    assert abs(hb - gd) <= 1e-6 * gd and abs(nag - gd) <= 1e-6 * gd
+    assert abs(scaled - 18 * gd) <= 1e-5 * 18 * gd
