@@ -26,7 +26,8 @@ from .methods import spec
 __all__ = ["worst_case", "certify_rate", "gd_convex_certificate", "gd_contraction_certificate", "METHODS",
            "CLASS_MU_REQUIRED", "IQC_METHOD"]
 
-METHODS = ("gd", "heavy-ball", "nesterov", "fista")
+METHODS = ("gd", "heavy-ball", "nesterov", "fista", "line-search")
+INITIAL = ("distance", "f-gap", "f-gap+distance")
 IQC_METHOD = "IQC/LMI (Lessard, Recht & Packard 2016)"
 _FORM = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}
 CLASS_MU_REQUIRED = {"smooth-convex": False, "smooth-strongly-convex": True}
@@ -101,9 +102,9 @@ def _params_for(method: str, L: float, mu: float | None, step: float | None, par
             return {"eta": positive("eta", params["eta"])}
         h = 1.0 if step is None else positive("step", step)
         return {"eta": h / L}
-    if method == "fista":
+    if method in ("fista", "line-search"):
         if params or step is not None:
-            raise ParameterError("params", "none for fista (its step is 1/L and its momentum t_k is fixed)", params)
+            raise ParameterError("params", f"none for {method} (its steps are fixed by the method)", params)
         return {}
     if step is not None:
         raise ParameterError("step", f"not used by {method}; give --params alpha=...,beta=...", step)
@@ -114,11 +115,13 @@ def _params_for(method: str, L: float, mu: float | None, step: float | None, par
 
 def worst_case(method: str, function_class: str, L: float, steps: int, *, mu: float | None = None,
                step: float | None = None, params: Mapping[str, float] | None = None, measure: str = "f-gap",
-               radius: float = 1.0) -> dict:
+               radius: float = 1.0, initial: str = "distance") -> dict:
     r"""The worst case of ``method`` over the class, as the JSON of ``ratecheck worst-case``.
 
-    ``step`` is :math:`h` in the step :math:`h/L` of gradient descent.  ``value`` is ``None`` when the method does not
-    converge on the class (then ``reason`` says why) or the solver fails (``solver.status`` says how).
+    ``step`` is :math:`h` in the step :math:`h/L` of gradient descent.  The initial condition bounds ``initial`` by
+    :math:`R^2`: :math:`\|x_0 - x_\star\|^2`, :math:`f(x_0) - f_\star` or :math:`f(x_0) - f_\star + \tfrac\mu2\|x_0 -
+    x_\star\|^2`.  ``value`` is ``None`` when the method does not converge on the class or the worst case is unbounded
+    (then ``reason`` says why) or the solver fails (``solver.status`` says how).
     """
     if method not in METHODS:
         raise ParameterError("method", f"one of {', '.join(METHODS)}", method)
@@ -131,6 +134,8 @@ def worst_case(method: str, function_class: str, L: float, steps: int, *, mu: fl
     if steps > 200:
         raise ParameterError("steps", "an integer in [1, 200] (the Gram matrix is (N+2)x(N+2))", steps)
     radius = positive("radius", radius)
+    if initial not in INITIAL:
+        raise ParameterError("initial", f"one of {', '.join(INITIAL)}", initial)
     if CLASS_MU_REQUIRED[function_class]:
         if mu is None:
             raise ParameterError("mu", "given for smooth-strongly-convex (0 < mu < L)", None)
@@ -144,30 +149,34 @@ def worst_case(method: str, function_class: str, L: float, steps: int, *, mu: fl
     p = _params_for(method, L, mu, step, params)
     out: dict[str, Any] = {
         "method": method, "class": function_class, "L": L, "mu": mu, "steps": steps, "params": p,
-        "measure": measure, "radius": radius, "value": None, "value_closed_form": None,
+        "measure": measure, "initial": initial, "radius": radius, "value": None, "value_closed_form": None,
         "certificate": {"status": "none", "multipliers": None, "residual": None},
         "worst_function": {"description": None, "simulated_value": None},
         "solver": None, "seconds": None, "reason": None,
     }
     h = p.get("eta", 0.0) * L
-    if method == "gd" and function_class == "smooth-convex" and h >= 2:
+    if method == "gd" and function_class == "smooth-convex" and h >= 2 and initial == "distance":
         out["reason"] = (f"no convergence: step h = eta L = {h:g} >= 2; on f = (L/2) x^2 the iterates satisfy "
                          f"|x_N| = |1 - h|^N |x_0| >= |x_0|, so f(x_N) - f* does not tend to 0")
         out["worst_function"] = {"description": "f(x) = (L/2) x^2, x_0 = R",
                                  "simulated_value": _simulated_quadratic(p, L, L, radius, steps, measure)}
         return out
     t0 = time.perf_counter()
+    equalities: list = []
     if method == "fista":
         points = npep.fista_points(L, steps)
+    elif method == "line-search":
+        points, equalities = npep.line_search_points(steps)
     else:
         points = npep.trace_points(rule(method, p, _FORM[method]), steps)
-    problem = npep.build_problem(points, L, mu, measure, 1.0)
-    res = npep.solve(problem)
+    problem = npep.build_problem(points, L, mu, measure, 1.0, initial=initial, equalities=equalities)
+    res = npep.solve(problem, options={} if method == "line-search" else None)
     out["seconds"] = round(time.perf_counter() - t0, 4)
     out["solver"] = {"name": res.solver, "status": res.status, "constraints": f"all {len(problem.pairs)} ordered pairs",
                      "residuals": res.residuals or None}
     if not res.ok:
-        out["reason"] = f"solver failed: status {res.status}"
+        out["reason"] = (f"the worst case is unbounded for this measure under this initial condition (solver status "
+                         f"{res.status})" if res.status.startswith("unbounded") else f"solver failed: status {res.status}")
         return out
     scale = _scale(measure, L, radius)
     out["value"] = res.value * radius ** 2
@@ -176,9 +185,19 @@ def worst_case(method: str, function_class: str, L: float, steps: int, *, mu: fl
             "multipliers": {f"{_pname(problem, i)},{_pname(problem, j)}": float(m)
                             for (i, j), m in zip(problem.pairs, res.multipliers) if m > 1e-7},
             "residual": worst_dual_resid, "tau": res.tau}
-    _closed_form_and_exact(out, cert, method, function_class, measure, h, mu, L, steps, scale)
+    if initial == "distance":
+        _closed_form_and_exact(out, cert, method, function_class, measure, h, mu, L, steps, scale)
+        _worst_function(out, method, function_class, measure, p, h, mu, L, radius, steps)
+    elif method == "line-search" and initial == "f-gap" and measure == "f-gap" and mu > 0:
+        out["value_closed_form"] = float(tpep.kantorovich(sp.nsimplify(L / mu, rational=True))) ** steps * radius ** 2
+        out["closed_form_status"] = "de Klerk, Glineur & Taylor (2017), Theorem 1.2"
+        lam = [mu, L]
+        vals = wf.steepest_descent_exact_line_search(lam, [1.0 / mu, 1.0 / L], steps)
+        out["worst_function"] = {"description": "f = (mu x^2 + L y^2)/2 from (1/mu, 1/L), scaled to f(x_0) - f* = R^2",
+                                 "simulated_value": float(vals[-1] / vals[0]) * radius ** 2}
+    else:
+        out["worst_function"] = {"description": "not reconstructed for this initial condition", "simulated_value": None}
     out["certificate"] = cert
-    _worst_function(out, method, function_class, measure, p, h, mu, L, radius, steps)
     return out
 
 

@@ -149,7 +149,7 @@ def test_bad_input_one_line_exit_2(argv, capsys):
 def test_solver_failure_reported_with_status(monkeypatch, capsys):
     from ratecheck.numerics import pep
 
-    def failing(problem, solver="CLARABEL"):
+    def failing(problem, solver="CLARABEL", options=None):
         return pep.PEPResult("infeasible_inaccurate", None, None, None, None, None, None, {}, 0.0, solver)
 
     monkeypatch.setattr(pep, "solve", failing)
@@ -248,3 +248,16 @@ def test_metamorphic_same_method_other_form_and_scaling():
     scaled = worst_case("gd", "smooth-convex", 2.0, 3, radius=3.0)["value"]
     assert abs(hb - gd) <= 1e-6 * gd and abs(nag - gd) <= 1e-6 * gd
     assert abs(scaled - 18 * gd) <= 1e-5 * 18 * gd
+
+
+def test_line_search_command_and_unbounded(capsys):
+    assert main(["worst-case", "line-search", "--class", "smooth-strongly-convex", "--mu", "1", "--L", "10",
+                 "--steps", "1", "--initial", "f-gap", "--radius", "2", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert abs(r["value"] - 4 * (9 / 11) ** 2) <= 1e-5 * 4 * (9 / 11) ** 2
+    assert abs(r["worst_function"]["simulated_value"] - 4 * (9 / 11) ** 2) <= 1e-12
+    # f(x_0) - f* <= 1 does not bound the distance on F(0, L): unbounded is a result, not a failure
+    assert main(["worst-case", "gd", "--class", "smooth-convex", "--L", "1", "--steps", "2", "--initial", "f-gap",
+                 "--measure", "distance", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["value"] is None and "unbounded" in r["reason"]

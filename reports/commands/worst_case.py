@@ -6,6 +6,7 @@ Examples:
   ratecheck worst-case gd --class smooth-strongly-convex --mu 1 --L 10 --steps 2 --step 1 --measure distance --json
   ratecheck worst-case nesterov --class smooth-convex --L 1 --steps 5 --params alpha=1,beta=0.5 --json
   ratecheck worst-case fista --class smooth-convex --L 1 --steps 10 --json
+  ratecheck worst-case line-search --class smooth-strongly-convex --mu 1 --L 10 --steps 2 --initial f-gap --json
 
 The value is the optimum of the Gram-matrix SDP of Drori & Teboulle (2014) and Taylor, Hendrickx & Glineur
 (2017), solved with Clarabel; the certificate is "exact" (rational multipliers checked by SymPy), "numeric"
@@ -46,7 +47,9 @@ def add_arguments(p) -> None:
     p.add_argument("--params", type=_params, help="method parameters, e.g. alpha=0.1,beta=0.5 (gd: eta=...)")
     p.add_argument("--measure", choices=["f-gap", "distance", "grad-norm"], default="f-gap",
                    help="performance measure at x_N (default f-gap)")
-    p.add_argument("--radius", type=a.positive, default=1.0, help="initial condition |x_0 - x*| <= R (default 1)")
+    p.add_argument("--initial", choices=["distance", "f-gap", "f-gap+distance"], default="distance",
+                   help="initial quantity bounded by R^2: |x_0 - x*|^2 (default), f(x_0) - f*, or f(x_0) - f* + mu/2 |x_0 - x*|^2")
+    p.add_argument("--radius", type=a.positive, default=1.0, help="R in the initial condition (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -54,14 +57,14 @@ def run(args) -> int:
     if args.step is not None and args.params is not None:
         raise a.UsageError("give either --step or --params, not both")
     r = worst_case(args.method, args.function_class, args.L, args.steps, mu=args.mu, step=args.step,
-                   params=args.params, measure=args.measure, radius=args.radius)
-    failed = r["value"] is None and r["solver"] is not None
+                   params=args.params, measure=args.measure, radius=args.radius, initial=args.initial)
+    failed = r["value"] is None and r["solver"] is not None and not r["solver"]["status"].startswith("unbounded")
     if args.json:
         a.write_json(r, "-")
         return 1 if failed else 0
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in r["params"].items()) or "fixed"
     print(f"{r['method']} ({ps}) on {r['class']} (L = {r['L']:g}, mu = {r['mu']:g}), {r['steps']} steps, "
-          f"measure {r['measure']}, |x_0 - x*| <= {r['radius']:g}")
+          f"measure {r['measure']}, initial {r['initial']} <= R^2, R = {r['radius']:g}")
     if r["value"] is None:
         print(f"no worst-case value: {r['reason']}")
         return 1 if failed else 0
