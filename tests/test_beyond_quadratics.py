@@ -261,3 +261,22 @@ def test_line_search_command_and_unbounded(capsys):
                  "--measure", "distance", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert r["value"] is None and "unbounded" in r["reason"]
+
+
+def test_reconstructed_worst_function_is_in_the_class_and_attains():
+    """The interpolant through FISTA's worst-case Gram data is L-smooth convex (checked on random pairs by the
+    F(0, L) inequality) and the method run on it comes within 1e-3 of the PEP value from below."""
+    from ratecheck.numerics import interpolation as ip
+
+    prob = npep.build_problem(npep.fista_points(1.0, 3), 1.0)
+    res = npep.solve(prob)
+    f, x0 = ip.worst_function(prob, res)
+    rng = np.random.default_rng(0)
+    pts = [rng.standard_normal(x0.size) for _ in range(6)]
+    vals = [(f.value(p), f.grad(p)) for p in pts]
+    for (xi, (fi, gi)) in zip(pts, vals):
+        for (xj, (fj, gj)) in zip(pts, vals):
+            assert fi - fj - gj @ (xi - xj) - (gi - gj) @ (gi - gj) / 2 >= -1e-7
+    xs = ip.run_fista(f, x0, 1.0, 3)
+    sim = f.value(xs[-1]) - f.value(np.zeros_like(x0))
+    assert res.value * (1 - 1e-3) <= sim <= res.value * (1 + 1e-6)

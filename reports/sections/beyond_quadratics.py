@@ -278,10 +278,14 @@ def _fista_table() -> str:
              r"FISTA with $t_0 = 1$ on $\mathcal F_{0,L}$: the exact worst case of $f(x_k) - f_\star$ (units $LR^2$) is "
              r"below $2/(k+1)^2$ (Beck and Teboulle 2009, Theorem 4.4), which is an upper bound and not the worst case.  "
              r"(Nesterov's method on $\mathcal F_{\mu,L}$ is compared with its guarantee below.)",
-             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lll}", r"\toprule", r"$k$ & PEP & $2/(k+1)^2$\\", r"\midrule"]
+             r"The last column runs FISTA on a function of the class through the worst-case data (the conjugate "
+             r"construction behind the interpolation theorem, built from the Gram matrix): a lower bound that matches.",
+             r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{llll}", r"\toprule",
+             r"$k$ & PEP & $2/(k+1)^2$ & FISTA on the reconstructed function\\", r"\midrule"]
     for k in CERT_STEPS:
         r = worst_case("fista", "smooth-convex", 1.0, k)
-        lines.append(rf"{k} & ${num(r['value'], 7)}$ & ${_r(sp.Rational(2, (k + 1) ** 2))}$\\")
+        lines.append(rf"{k} & ${num(r['value'], 7)}$ & ${_r(sp.Rational(2, (k + 1) ** 2))}$ & "
+                     rf"${num(r['worst_function']['simulated_value'], 7)}$\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     return "\n".join(lines)
 
