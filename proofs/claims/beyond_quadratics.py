@@ -337,12 +337,12 @@ CLAIMS = [
     Claim(
         id="beyond-quadratics.gd-convex-step-conjecture",
         topic="beyond-quadratics",
-        statement=(r"Conjecture (Taylor, Hendrickx \& Glineur 2017), verified numerically, not proved: for "
+        statement=(r"Conjecture (Drori \& Teboulle 2014; Taylor, Hendrickx \& Glineur 2017), verified numerically, not proved: for "
                    r"$1 < h < 2$ the worst case is $\max\{\tfrac{1}{4Nh+2}, \tfrac{(1-h)^{2N}}{2}\}LR^2$ "
                    r"(checked at $N = 3$, $h = 1.25, 1.5, 1.75, 1.9$)."),
         derivation=tpep.huber_derivation,
         confirm=lambda: _h_grid(H_CONJECTURE),
-        reference=Reference("Taylor, Hendrickx & Glineur (2017), Conjecture 3"),
+        reference=Reference("Drori & Teboulle (2014), Sec. 3 (conjecture); Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
     ),
     Claim(
         id="beyond-quadratics.gd-convex-conjecture-instances",
@@ -353,7 +353,7 @@ CLAIMS = [
                    r"attains it, so it is the worst case there."),
         derivation=conjecture_instance_derivation,
         confirm=_conjecture_instances,
-        reference=Reference("Taylor, Hendrickx & Glineur (2017), Conjecture 3"),
+        reference=Reference("Drori & Teboulle (2014), Sec. 3 (conjecture); Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
     ),
     Claim(
         id="beyond-quadratics.gd-convex-folklore",

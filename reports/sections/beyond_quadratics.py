@@ -234,7 +234,7 @@ def _value_table() -> str:
                      rf"${_r(sp.Rational(2, n + 4))}$\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     lines += [r"Step $h/L$, $N = 3$: PEP against $\max\{\frac{1}{4Nh+2}, \frac{(1-h)^{2N}}{2}\}$ (proved for "
-              r"$h \le 1$, conjecture of Taylor, Hendrickx and Glineur for $1 < h < 2$).",
+              r"$h \le 1$; for $1 < h < 2$ the conjecture of Drori and Teboulle and of Taylor, Hendrickx and Glineur).",
               r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllll}", r"\toprule",
               r"$h$ & closed form & PEP & exact certificate ($\tau$) & status in general\\", r"\midrule"]
     for h in H_PROVED + H_CONJECTURE:
@@ -247,7 +247,8 @@ def _value_table() -> str:
     lines.append(r"Every row has an exact certificate with the same pattern of multipliers, so at $N = 3$ each of these "
                  r"steps, including those above $1/L$, is proved (the claim \nolinkurl{beyond-quadratics.gd-convex-"
                  r"conjecture-instances} checks $N = 1, 2, 3$ at $h = 5/4, 3/2, 7/4$); for general $N$ and $h > 1$ "
-                 r"the formula remains the conjecture of Taylor, Hendrickx and Glineur.")
+                 r"the formula remains a conjecture (Drori and Teboulle 2014; Taylor, Hendrickx and Glineur 2017; checked "
+                 r"numerically to large $N$ by Grimmer, Shu and Wang 2024).")
     lines.append(r"The note's advice $\eta \le 1/L$ is therefore not a stability limit: on all of "
                  r"$\mathcal F_{0,L}$ every $h \in (0, 2)$ converges at the rate $O(1/N)$, and steps somewhat above "
                  r"$1/L$ have the smaller worst case.")
@@ -403,6 +404,8 @@ Y. Drori and M. Teboulle, Performance of first-order methods for smooth convex m
 Math.\ Program.\ 145, 2014.\par
 B. Goujaud, C. Moucer, F. Glineur, J. M. Hendrickx, A. B. Taylor and A. Dieuleveut, PEPit: computer-assisted
 worst-case analyses of first-order optimization methods in Python, Math.\ Program.\ Comput.\ 16, 2024.\par
+B. Grimmer, K. Shu and A. L. Wang, A strengthened conjecture on the minimax optimal constant stepsize for
+gradient descent, arXiv:2407.11739, 2024.\par
 L. Lessard, B. Recht and A. Packard, Analysis and design of optimization algorithms via integral quadratic
 constraints, SIAM J.\ Optim.\ 26(1), 2016.\par
 A. B. Taylor, J. M. Hendrickx and F. Glineur, Smooth strongly convex interpolation and exact worst-case
