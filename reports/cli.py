@@ -18,7 +18,8 @@ __all__ = ["main", "UsageError", "COMMANDS"]
 
 _POSITIONAL = {"method", "topic", "x0"}  # parameter names that are not --flags on the command line
 
-COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep", "audit", "figures", "methods")
+COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep", "audit", "figures", "methods",
+            "worst-case", "certify-rate")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"ratecheck.reports.commands.{name}")
+        module = importlib.import_module(f"ratecheck.reports.commands.{name.replace('-', '_')}")
         p = sub.add_parser(name, help=module.HELP, description=module.__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(p)
