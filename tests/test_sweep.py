@@ -198,9 +198,11 @@ def test_no_partial_outputs_when_writing_fails(tmp_path, capsys, monkeypatch):
         raise RuntimeError("figure failed")
 
     monkeypatch.setattr(section, "sweep_figure", broken)
-    with pytest.raises(RuntimeError):
-        main(["sweep", *SMALL_FLAGS, "--methods", "gd", "--json", str(tmp_path / "a.json"), "--csv",
-              str(tmp_path / "a.csv"), "--plot", str(tmp_path / "a.pdf")])
+    code = main(["sweep", *SMALL_FLAGS, "--methods", "gd", "--json", str(tmp_path / "a.json"), "--csv",
+                 str(tmp_path / "a.csv"), "--plot", str(tmp_path / "a.pdf")])
+    assert code == 70  # an unexpected exception: one line "internal error", no traceback
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: figure failed" in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,17 +1,13 @@
 """Argument types shared by the subcommands: parse and validate, naming the flag on error.
 
-Also :func:`write_json`, the one way a subcommand writes its ``--json FILE`` (or ``-``) output:
-strict JSON (an undefined number is ``null``, never ``NaN``/``Infinity``), and a file that cannot
-be written is a :class:`UsageError`, not a traceback.
+Also :func:`json_text`, strict JSON (an undefined number is ``null``, never ``NaN``/``Infinity``);
+files are written through :mod:`reports.outputs` (checked before the work, all or none).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import os
-import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -111,39 +107,21 @@ def json_text(obj: Any) -> str:
 
 
 def check_json_target(target: str, flag: str = "--json") -> None:
-    """UsageError now, before any work, if ``target`` (not ``-``) cannot be a file: missing directory or a directory."""
-    if target == "-":
-        return
-    path = Path(target)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"cannot write {flag} {target}: no such directory {str(parent)!r}")
-    if path.is_dir():
-        raise UsageError(f"cannot write {flag} {target}: it is a directory")
+    """UsageError now, before any work, if ``target`` cannot be written (see :mod:`reports.outputs`)."""
+    from ..outputs import Outputs
+
+    Outputs().add(flag.lstrip("-"), target)
 
 
 def write_json(obj: Any, target: str, flag: str = "--json") -> None:
-    """Write ``obj`` as strict JSON to ``target`` (``-``: stdout).
+    """Write ``obj`` as strict JSON to ``target`` (``-``: stdout) through :class:`reports.outputs.Outputs`.
 
-    The text is built first, so nothing is created when it cannot be; a file that cannot be
-    opened or written raises :class:`UsageError` ``cannot write --json FILE: reason``.
+    The text is built first, so nothing is created when it cannot be; a target that cannot be
+    written raises :class:`UsageError` ``cannot write --json FILE: reason`` and leaves what was there.
     """
+    from ..outputs import Outputs
+
     text = json_text(obj)
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        fh = open(target, "w")
-    except OSError as exc:
-        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        raise UsageError(f"cannot write {flag} {target}: {reason}") from None
-    try:
-        with fh:
-            fh.write(text)
-    except OSError as exc:  # e.g. disk full: leave no partial file behind
-        try:
-            os.unlink(target)
-        except OSError:
-            pass
-        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        raise UsageError(f"cannot write {flag} {target}: {reason}") from None
+    outputs = Outputs()
+    outputs.set(outputs.add(flag.lstrip("-"), target), text)
+    outputs.commit()

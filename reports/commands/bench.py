@@ -227,13 +227,16 @@ def format_table(record: dict) -> str:
 def run(args) -> int:
     from ratecheck.numerics.validation import check_memory
 
-    if args.json is not None:
-        a.check_json_target(args.json)  # before the (long) measurement
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    json_t = outputs.add("json", args.json)  # checked before the (long) measurement
     check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
     record = measure(args.dim, args.steps)
-    if args.json is not None:
-        a.write_json(record, args.json)
-        if args.json == "-":
+    if json_t is not None:
+        outputs.set(json_t, a.json_text(record))
+        outputs.commit()
+        if outputs.to_stdout:
             return 0
     print(format_table(record))
     return 0

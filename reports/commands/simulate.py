@@ -60,8 +60,10 @@ def run(args) -> int:
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
-    if args.json is not None:
-        a.check_json_target(args.json)
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    json_t = outputs.add("json", args.json)  # checked before any work
     spec_ = spectra.parse(args.spectrum)
     form = numerics.form(args.method, args.form)
     backend = resolve_backend(args.backend)
@@ -97,9 +99,10 @@ def run(args) -> int:
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
         "trajectory": rows,
     }
-    if args.json is not None:
-        a.write_json(out, args.json)
-        if args.json == "-":
+    if json_t is not None:
+        outputs.set(json_t, a.json_text(out))
+        outputs.commit()
+        if outputs.to_stdout:
             return 0
     _print_table(out, predicted is not None)
     return 0
