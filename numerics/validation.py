@@ -10,7 +10,17 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ParameterError", "finite", "positive", "in_range", "eigenvalue_array", "check_memory"]
+__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory"]
+
+
+#: longest echo of a bad value in a message (a 5000-character value is cut, not printed whole)
+SHOWN_CHARS = 60
+
+
+def shown(value: Any) -> str:
+    """``repr(value)``, cut to :data:`SHOWN_CHARS` characters with ``...`` (for error messages)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 class ParameterError(ValueError):
@@ -20,7 +30,7 @@ class ParameterError(ValueError):
         self.name = name
         self.valid = valid
         self.got = got
-        super().__init__(f"{name} must be {valid} (got {got!r})")
+        super().__init__(f"{name} must be {valid} (got {shown(got)})")
 
 
 def finite(name: str, value: Any) -> float:

@@ -16,6 +16,17 @@ from .methods import spec
 __all__ = ["measure_rate", "default_steps"]
 
 
+#: smallest normal float64: a subnormal eigenvalue loses precision (and its tunings overflow)
+_NORMAL_MIN = 2.2250738585072014e-308
+
+
+def _eigenvalue_bound(name: str, value) -> float:
+    x = v.positive(name, value)
+    if x < _NORMAL_MIN:
+        raise v.ParameterError(name, "a number >= 2.2e-308 (a normal float64)", x)
+    return x
+
+
 def default_steps(rho: float) -> int:
     """Steps for a rate measurement: about 20 e-foldings of a converging run (100..20000);
     for a divergent run, enough to pass the divergence threshold."""
@@ -56,7 +67,7 @@ def measure_rate(
     else:
         if mu is None or L is None:
             raise v.ParameterError("mu", "given together with L (or use eigenvalues)", mu)
-        mu, L = v.positive("mu", mu), v.positive("L", L)
+        mu, L = _eigenvalue_bound("mu", mu), _eigenvalue_bound("L", L)
         if L < mu:
             raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
         if not math.isfinite(L / mu):
@@ -68,10 +79,17 @@ def measure_rate(
     if params:
         tuning_used = "given"
         params = dict(params)
+        rule = numerics.rule(method, params, form)
     else:
         tuning_used = tuning or "optimal"
         params = fs.tuned(tuning_used, mu, L)
-    rule = numerics.rule(method, params, form)
+        try:
+            rule = numerics.rule(method, params, form)
+        except v.ParameterError as exc:  # the tuning, not the user, produced the bad value: say so
+            raise v.ParameterError("L" if eigenvalues is None else "eigenvalues",
+                                   f"such that the {tuning_used} tuning of {method} is representable in float64 "
+                                   f"(at mu = {mu:g}, L = {L:g} it gives {exc.name} = {exc.got!r}, which must be "
+                                   f"{exc.valid})", L if eigenvalues is None else f"[{mu:g}, {L:g}]") from None
     rho = fs.rate(params, mu, L)
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
         name = next(iter(params), "params")

@@ -128,14 +128,24 @@ class SweepConfig:
         from ratecheck.numerics.backends import resolve_backend
 
         resolve_backend(self.backend)  # cupy without a GPU fails here, before any work
-        for m in methods:  # fail before any work if a method lacks the tuning
+        for m in methods:  # fail before any work if a method lacks the tuning or it leaves float64
             fs = spec(m, numerics.form(m).name)
             if self.tuning not in fs.tunings:
                 raise v.ParameterError("tuning", f"one of {', '.join(fs.tunings)} for {m}", self.tuning)
+            for kappa in (kmin, kmax):
+                bad = _tuning_failure(m, self.tuning, kappa)
+                if bad is not None:
+                    top = _largest_valid_kappa(m, self.tuning, kmin)
+                    hint = f"; it is valid up to about kappa = {top:.3g}" if top is not None else ""
+                    raise v.ParameterError(
+                        "kappa", f"a range whose {self.tuning} tuning of {m} is representable in float64 (at kappa = "
+                        f"{kappa:g} it gives {bad.name} = {bad.got!r}, which must be {bad.valid}{hint})",
+                        f"{self.kappa_min:g}:{self.kappa_max:g}")
         return replace(self, methods=methods, kappa_min=kmin, kappa_max=kmax, points=points, dim=dim, tol=tol,
                        seed=seed, max_steps=max_steps)
 
     def kappas(self) -> list[float]:
+        """The swept condition numbers (log or linear spacing, both ends included)."""
         if self.spacing == "log":
             return [float(k) for k in np.geomspace(self.kappa_min, self.kappa_max, self.points)]
         return [float(k) for k in np.linspace(self.kappa_min, self.kappa_max, self.points)]
@@ -156,6 +166,31 @@ class SweepConfig:
         out["iters_theory"] = ("first t with |e_t|/|e_0| <= tol from the closed form of the two extreme modes "
                                "(the worst case, whatever the init)")
         return out
+
+
+def _tuning_failure(method: str, tuning: str, kappa: float) -> v.ParameterError | None:
+    """The ParameterError that the tuned parameters at ``kappa`` (spectrum [1/kappa, 1]) raise, or None."""
+    form = numerics.form(method).name
+    try:
+        with np.errstate(all="ignore"):
+            params = spec(method, form).tuned(tuning, 1.0 / kappa, 1.0)
+        numerics.rule(method, params, form)
+    except v.ParameterError as exc:
+        return exc
+    except (ArithmeticError, ValueError) as exc:  # an overflow inside the closed-form tuning
+        return v.ParameterError("params", "finite", str(exc))
+    return None
+
+
+def _largest_valid_kappa(method: str, tuning: str, kmin: float) -> float | None:
+    """About the largest kappa at which the tuning is still valid (bisection on log kappa), or None."""
+    if _tuning_failure(method, tuning, kmin) is not None:
+        return None
+    lo, hi = math.log(kmin), math.log(1e300)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if _tuning_failure(method, tuning, math.exp(mid)) is None else (lo, mid)
+    return math.exp(lo)
 
 
 # ----------------------------------------------------------------------------- closed form, numerically
@@ -375,6 +410,8 @@ def fit_exponent(kappas: Iterable[float], iters: Iterable[float]) -> dict[str, f
 
     The standard error is the usual OLS one, :math:`\sqrt{s^2/S_{xx}}` with
     :math:`s^2 = \mathrm{SSR}/(n-2)`; None with fewer than 3 points (2 points: exponent only).
+    When the :math:`\log\kappa` values do not spread (all equal to rounding, e.g. KMIN:KMAX = 10:10.000000000000002)
+    the slope is undefined: everything is None except ``points``.
     """
     x = np.log(np.asarray(list(kappas), dtype=np.float64))
     y = np.log(np.asarray(list(iters), dtype=np.float64))
@@ -383,6 +420,8 @@ def fit_exponent(kappas: Iterable[float], iters: Iterable[float]) -> dict[str, f
         return {"exponent": None, "exponent_stderr": None, "constant": None, "points": int(n)}
     xm, ym = x.mean(), y.mean()
     sxx = float(np.sum((x - xm) ** 2))
+    if sxx <= (64 * np.finfo(np.float64).eps * max(1.0, abs(float(xm)))) ** 2 * n:
+        return {"exponent": None, "exponent_stderr": None, "constant": None, "points": int(n)}
     p = float(np.sum((x - xm) * (y - ym)) / sxx)
     a = float(ym - p * xm)
     stderr = None

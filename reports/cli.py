@@ -27,7 +27,7 @@ COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one readable line, exit 2
-        sys.stderr.write(f"ratecheck: error: {message}\n")
+        sys.stderr.write(f"ratecheck: error: {_cut(' '.join(message.split()))}\n")
         raise SystemExit(2)
 
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         msg = str(exc)
         if isinstance(exc, ParameterError) and exc.name not in _POSITIONAL:
             msg = f"--{exc.name.replace('_', '-')}" + msg[len(exc.name):]
-        return _fail(f"ratecheck: error: {msg}")
+        return _fail(f"ratecheck: error: {_cut(' '.join(msg.split()))}")
     except BrokenPipeError:
         return _fail("ratecheck: error: standard output was closed before all output was written")
     except KeyboardInterrupt:  # pragma: no cover
@@ -74,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"ratecheck: internal error: {type(exc).__name__}: {text} "
                      "(please report it; RATECHECK_TRACEBACK=1 shows the traceback)", 70)
     return int(code or 0)
+
+
+#: longest error line (a value thousands of characters long is cut, not echoed whole)
+_MAX_LINE = 500
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MAX_LINE else text[: _MAX_LINE - 3] + "..."
 
 
 def _flush_stdout() -> None:

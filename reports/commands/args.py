@@ -10,6 +10,8 @@ import json
 import math
 from typing import Any
 
+from ratecheck.numerics.validation import shown
+
 
 class UsageError(Exception):
     """A usage error detected after parsing; printed as one line, exit 2."""
@@ -19,9 +21,9 @@ def _number(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text)}") from None
     if not math.isfinite(x):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {shown(text)}")
     return x
 
 
@@ -32,7 +34,7 @@ def finite(text: str) -> float:
 def positive(text: str) -> float:
     x = _number(text)
     if x <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be > 0, got {shown(text)}")
     return x
 
 
@@ -40,9 +42,9 @@ def _integer(text: str, minimum: int, what: str) -> int:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected {what}, got {shown(text)}") from None
     if not math.isfinite(x) or x != int(x) or x < minimum:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {what}, got {shown(text)}")
     # exact for integer literals beyond 2^53 too
     try:
         return int(text)
@@ -70,7 +72,7 @@ def in_range(lo: float, hi: float):
     def parse(text: str) -> float:
         x = _number(text)
         if not lo <= x <= hi:
-            raise argparse.ArgumentTypeError(f"must be a number in [{lo:g}, {hi:g}], got {text}")
+            raise argparse.ArgumentTypeError(f"must be a number in [{lo:g}, {hi:g}], got {shown(text)}")
         return x
     return parse
 
@@ -82,10 +84,10 @@ def eigenvalue_list(text: str) -> list[float]:
     out = []
     for i, p in enumerate(parts, 1):
         if not p:
-            raise argparse.ArgumentTypeError(f"empty item {i} in {text!r}: expected a comma-separated list of numbers > 0")
+            raise argparse.ArgumentTypeError(f"empty item {i} in {shown(text)}: expected a comma-separated list of numbers > 0")
         x = _number(p)
         if x <= 0:
-            raise argparse.ArgumentTypeError(f"each eigenvalue must be > 0, got {p}")
+            raise argparse.ArgumentTypeError(f"each eigenvalue must be > 0, got {shown(p)}")
         out.append(x)
     return out
 

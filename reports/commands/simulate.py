@@ -82,7 +82,16 @@ def run(args) -> int:
     e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
     t0 = time.perf_counter()
-    traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision)
+    try:
+        traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision)
+    except v.ParameterError as exc:
+        if exc.name == "x0":  # x0 - x* is drawn from --radius here: name the flag the user has
+            f32 = np.finfo(np.float32)
+            rng = (f"magnitudes in [{float(f32.tiny):.2g}, {float(f32.max):.2g}] with --precision float32"
+                   if args.precision == "float32" else "a squared norm and loss that are finite, normal float64 numbers")
+            raise v.ParameterError("radius", f"a radius that gives x0 - x* {rng} (here {exc.got}; or use another "
+                                   "--radius or --precision)", args.radius) from None
+        raise
     seconds = time.perf_counter() - t0
     rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
     fit = traj.rate()
