@@ -82,8 +82,6 @@ def simulate_diagonal(
     if precision not in PRECISIONS:
         raise v.ParameterError("precision", f"one of {', '.join(PRECISIONS)}", precision)
     steps = v.integer("steps", steps, 1)
-    if tolerance is not None:
-        tolerance = v.positive("tolerance", tolerance)
     lam = np.asarray(eigenvalues)
     e0 = np.asarray(e0)
     if lam.ndim != 1 or lam.size == 0:
@@ -93,6 +91,8 @@ def simulate_diagonal(
     if backend == "numpy":
         if precision != "float64":
             raise v.ParameterError("precision", "float64 with the numpy backend", precision)
+        if tolerance is not None:
+            v.finite("tolerance", tolerance)
         return simulate(rule, DiagonalQuadratic(lam), e0, steps, tolerance=tolerance)
 
     if precision == "float32":
@@ -110,6 +110,8 @@ def simulate_diagonal(
             raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
                                    "overflow") from None
     check_initial_error(err0, e0)
+    if tolerance is not None:
+        tolerance = v.tolerance("tolerance", tolerance, err0)
     limit = DIVERGENCE_THRESHOLD * err0
     limit2 = min(limit * limit, 1e300)  # float64 sums of squares stay finite
     dtype = np.float64 if precision == "float64" else np.float32

@@ -23,7 +23,7 @@ from .methods import Rule
 from .problems import DiagonalQuadratic, DenseQuadratic
 from .rates import RateFit, fitted_rate
 
-__all__ = ["Trajectory", "simulate", "DIVERGENCE_THRESHOLD"]
+__all__ = ["Trajectory", "simulate", "dominant_growth", "DIVERGENCE_THRESHOLD"]
 
 DIVERGENCE_THRESHOLD = 1e60
 
@@ -91,6 +91,8 @@ def simulate(
             raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
                                    "overflow") from None
     check_initial_error(errors[0], x - problem.xstar if isinstance(problem, DenseQuadratic) else x)
+    if tolerance is not None:
+        tolerance = v.tolerance("tolerance", tolerance, float(errors[0]))
     limit = divergence_threshold * errors[0]
     diverged = reached = overflowed = False
     n = steps
@@ -144,3 +146,40 @@ def raise_first_step_overflow(rule: Rule) -> None:
         name, "small enough that one step stays within the float64 range (the first step overflowed: "
         "||e_1||^2 or f(x_1) - f* exceeds 1.8e308, so no growth factor can be measured)",
         rule.params.get(name))
+
+
+def dominant_growth(rule: Rule, eigenvalues: np.ndarray, e0: np.ndarray, steps: int = 200) -> float | None:
+    r"""Growth factor per step of the dominant mode of ``rule`` on ``diag(eigenvalues)``, by renormalised iteration.
+
+    A divergent run stops at the divergence threshold, often after one step, and one step's
+    :math:`\|e_1\|/\|e_0\|` mixes the modes (it depends on the seed of e0).  On a quadratic every
+    Form's update is linear and homogeneous in the state :math:`(x - x^*, s)`, so the state can be
+    rescaled after each step without changing its direction (power iteration): the per-step growth
+    of the state norm then tends to the largest :math:`|z|` over the modes present in e0.  Returned
+    is the geometric mean of the growth over the second half of ``steps`` renormalised steps; None
+    when a step from a unit-norm state already overflows float64 or the form is not homogeneous.
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    problem = DiagonalQuadratic(lam)
+    steps = v.integer("steps", steps, 2)
+    x, s = rule.init(np.asarray(e0, dtype=np.float64))
+    logs = []
+    with np.errstate(over="raise", invalid="raise", under="ignore", divide="raise"):
+        try:
+            x2, s2 = rule.step(2.0 * x, 2.0 * s, problem.grad)  # homogeneity check (exact: scaling by 2)
+            x1, s1 = rule.step(x, s, problem.grad)
+            if not (np.array_equal(x2, 2.0 * x1) and np.array_equal(s2, 2.0 * s1)):
+                return None
+            scale = max(float(np.linalg.norm(x)), float(np.linalg.norm(s)))
+            x, s = x / scale, s / scale
+            for _ in range(steps):
+                x, s = rule.step(x, s, problem.grad)
+                norm = max(float(np.linalg.norm(x)), float(np.linalg.norm(s)))
+                if not np.isfinite(norm) or norm == 0:
+                    return None if not np.isfinite(norm) else 0.0
+                logs.append(np.log(norm))
+                x, s = x / norm, s / norm
+        except FloatingPointError:
+            return None
+    tail = logs[len(logs) // 2:]
+    return float(np.exp(np.mean(tail)))

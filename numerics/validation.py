@@ -10,7 +10,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory"]
+__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory", "tolerance",
+           "TOLERANCE_MIN"]
 
 
 #: longest echo of a bad value in a message (a 5000-character value is cut, not printed whole)
@@ -79,6 +80,21 @@ def eigenvalue_array(values: Sequence[float] | np.ndarray, name: str = "eigenval
         bad = arr[~(np.isfinite(arr) & (arr > 0))][0]
         raise ParameterError(name, "a non-empty list of finite numbers > 0", float(bad))
     return arr
+
+
+#: smallest relative tolerance on ||e_t|| that float64 can resolve: ||e_t||^2 = tol^2 ||e_0||^2 must stay a
+#: normal number (>= 1e-300); below it the squared norm underflows to 0 and the tolerance is "reached" early
+TOLERANCE_MIN = 1e-150
+
+
+def tolerance(name: str, value: Any, initial_norm: float = 1.0) -> float:
+    """A relative tolerance in [TOLERANCE_MIN / initial_norm, 1): ``tol * initial_norm`` must be >= 1e-150."""
+    tol = in_range(name, value, 0.0, 1.0, lo_open=True, hi_open=True)
+    lo = TOLERANCE_MIN / initial_norm if initial_norm > 0 else TOLERANCE_MIN
+    if tol < lo * (1 - 1e-9):  # (slack for the rounding of ||e_0||)
+        raise ParameterError(name, f"a number in [{lo:.3g}, 1): smaller tolerances are below what float64 resolves "
+                             "(the squared error norm tol^2 ||e_0||^2 would underflow)", value)
+    return tol
 
 
 def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: float = 0.8, *, got: Any = None) -> None:

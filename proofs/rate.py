@@ -16,6 +16,9 @@ from .methods import spec
 __all__ = ["measure_rate", "default_steps"]
 
 
+#: a verdict needs the fit window to cover at least this many e-foldings of decay (or growth)
+E_FOLDINGS_MIN = 3.0
+
 #: smallest normal float64: a subnormal eigenvalue loses precision (and its tunings overflow)
 _NORMAL_MIN = 2.2250738585072014e-308
 
@@ -51,11 +54,28 @@ def measure_rate(
     seed: int = 0,
     backend: str = "auto",
 ) -> dict[str, Any]:
-    """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
+    r"""Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
     The spectrum is ``dim`` equally spaced eigenvalues on [mu, L] (both ends included), or
     the explicit ``eigenvalues``.  Without ``params`` the method uses ``tuning`` (default
     ``"optimal"``).  e0 is isotropic with ``seed``.
+
+    Judged on the gap.  Near ρ = 1 the relative error of ρ says nothing (1 − 1e-10 and 1 − 2e-6
+    differ by 2e-6); the record carries the gap :math:`1 - ho` of theory and simulation
+    (``gap_theory``, ``gap_simulated``, ``gap_relative_error``) next to ``relative_error`` of ρ.
+
+    Verdict.  ``verdict_theory`` is "converges" (ρ < 1), "does not converge" (ρ = 1 exactly: e.g. a
+    mode multiplied by −1 each step) or "diverges" (ρ > 1).  ``verdict_simulated`` is "diverges" (the
+    run passed the divergence threshold or grew by ``E_FOLDINGS_MIN`` e-foldings), "converges" (the
+    fit window covers at least ``E_FOLDINGS_MIN`` = 3 e-foldings of decay, ``e_foldings``) or
+    "undetermined" (too few e-foldings to decide; ``steps_suggested`` would cover about 20).
+    ``verdict`` (and ``converges``: True / False / None) is the simulated one, except that an
+    undetermined run of a method whose derived rate is >= 1 "does not converge": no finite run can
+    show a decay that the derivation rules out.
+
+    Divergent runs.  ``growth_factor`` is the dominant mode's factor per step, measured by
+    renormalised iteration (:func:`numerics.simulate.dominant_growth`), not ‖e_1‖/‖e_0‖ of a run
+    stopped after one step (that mixes the modes and depends on the seed).
     """
     if eigenvalues is not None:
         if mu is not None or L is not None:
@@ -103,7 +123,27 @@ def measure_rate(
     backend = resolve_backend(backend)
     traj = simulate_diagonal(rule, lam, e0, steps, backend=backend)
     fit = traj.rate()
-    converges = (not traj.diverged) and fit.rate < 1 - 1e-6
+    growth = None
+    if traj.diverged:  # the dominant mode's factor, not one step's mix of modes
+        from ratecheck.numerics.simulate import dominant_growth
+
+        growth = dominant_growth(rule, lam, e0)
+    gap_theory = 1.0 - rho
+    gap_sim = fit.gap if not traj.diverged or growth is None else 1.0 - growth
+    e_foldings = fit.e_foldings if not traj.diverged else None
+    verdict_theory = "converges" if rho < 1 else ("does not converge" if rho == 1 else "diverges")
+    if traj.diverged:
+        verdict_sim = "diverges"
+    elif e_foldings >= E_FOLDINGS_MIN and fit.rate < 1:
+        verdict_sim = "converges"
+    elif e_foldings <= -E_FOLDINGS_MIN:
+        verdict_sim = "diverges"
+    else:
+        verdict_sim = "undetermined"
+    if verdict_sim == "undetermined" and rho >= 1:
+        verdict = "does not converge"  # rate exactly 1 (or above): no finite run can show the decay it lacks
+    else:
+        verdict = verdict_sim
     out: dict[str, Any] = {
         "method": method,
         "form": form,
@@ -114,16 +154,37 @@ def measure_rate(
         "tuning": tuning_used,
         "rate_theory": rho,
         "converges_theory": rho < 1,
-        "converges": converges,
-        "rate_simulated": fit.rate,
-        "relative_error": abs(fit.rate - rho) / rho if rho > 0 else abs(fit.rate),
+        "converges": True if verdict == "converges" else (None if verdict == "undetermined" else False),
+        "verdict": verdict,
+        "verdict_theory": verdict_theory,
+        "verdict_simulated": verdict_sim,
+        "rate_simulated": fit.rate if growth is None else growth,
+        "relative_error": _relative(fit.rate if growth is None else growth, rho),
+        "gap_theory": gap_theory,
+        "gap_simulated": gap_sim,
+        "gap_relative_error": None if gap_theory == 0 else abs(gap_sim - gap_theory) / abs(gap_theory),
+        "e_foldings": e_foldings,
+        "e_foldings_needed": E_FOLDINGS_MIN,
+        "steps_suggested": _steps_for(gap_theory) if verdict == "undetermined" else None,
         "dim": int(lam.size),
         "steps": int(traj.steps_run),
         "diverged": traj.diverged,
-        "growth_factor": fit.rate if traj.diverged else None,
+        "growth_factor": (growth if growth is not None else fit.rate) if traj.diverged else None,
+        "growth_measured": ("dominant mode (renormalised iteration)" if growth is not None else
+                            "norm ratio over the recorded steps") if traj.diverged else None,
         "overflowed": traj.overflowed,
         "fit_window": list(fit.window),
         "backend": backend,
     }
     return out
 
+
+def _relative(x: float, ref: float) -> float:
+    return abs(x - ref) / ref if ref > 0 else abs(x)
+
+
+def _steps_for(gap: float) -> int | None:
+    """Steps that would cover about 20 e-foldings of a run with this gap (None when the gap is not > 0)."""
+    if not gap > 0:
+        return None
+    return int(min(math.ceil(20.0 / -math.log1p(-gap)), 10**15))

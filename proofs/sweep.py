@@ -122,7 +122,7 @@ class SweepConfig:
             if value not in valid:
                 raise v.ParameterError(name, f"one of {', '.join(valid)}", value)
         dim = v.integer("dim", self.dim, 2)
-        tol = v.in_range("tol", self.tol, 0.0, 1.0, lo_open=True, hi_open=True)
+        tol = v.tolerance("tol", self.tol)  # ||e_0|| = 1 (extreme) or about 1 (isotropic, E||e_0||^2 = 1)
         seed = v.integer("seed", self.seed, 0)
         max_steps = v.integer("max_steps", self.max_steps, 1)
         from ratecheck.numerics.backends import resolve_backend
