@@ -73,11 +73,20 @@ def state_norm(error_norm: np.ndarray) -> np.ndarray:
     return np.hypot(r[1:], r[:-1])
 
 
-def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int | None = None) -> RateFit:
+def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int | None = None,
+                record_every: int = 1) -> RateFit:
     """Fit ρ (and the prefactor power k) to ``error_norm[t]``, t = 0..T; see the module docstring.
 
-    ``start``/``stop`` override the window ``[T/2, T]`` (inclusive t values).
+    ``start``/``stop`` override the window ``[T/2, T]`` (inclusive t values).  ``record_every`` K:
+    entry i was recorded at step i·K (a run recorded every K steps); the fit runs on the entries and
+    its per-entry rate ρ^K is returned as ρ per step (window in steps).
     """
+    if record_every != 1:
+        fit = fitted_rate(error_norm, start=start, stop=stop)
+        k = int(record_every)
+        log_rate = fit.log_rate / k
+        return RateFit(float(np.exp(log_rate)), fit.power, (fit.window[0] * k, fit.window[1] * k), fit.points,
+                       log_rate)
     r = np.asarray(error_norm, dtype=np.float64)
     if r.size < 2:
         raise ValueError("need at least two recorded errors to fit a rate")

@@ -42,10 +42,24 @@ class Trajectory:
     form: str = ""
     #: the step after the last recorded one overflowed float64 (the run is then divergent)
     overflowed: bool = False
+    #: entry i was recorded at step i * record_every (the last entry at ``last_step``)
+    record_every: int = 1
+    #: the step of the last entry (None: ``(size - 1) * record_every``)
+    last_step: int | None = None
 
     @property
     def steps_run(self) -> int:
-        return self.error_norm.size - 1
+        if self.last_step is not None:
+            return int(self.last_step)
+        return (self.error_norm.size - 1) * self.record_every
+
+    @property
+    def times(self) -> np.ndarray:
+        """The step t of each recorded entry."""
+        t = np.arange(self.error_norm.size, dtype=np.int64) * self.record_every
+        if t.size:
+            t[-1] = self.steps_run
+        return t
 
     @property
     def error_ratio(self) -> np.ndarray:
@@ -53,7 +67,12 @@ class Trajectory:
 
     def rate(self) -> RateFit:
         """Fitted rate (or growth factor, when diverged); see :mod:`numerics.rates`."""
-        return fitted_rate(self.error_norm)
+        if self.record_every == 1:
+            return fitted_rate(self.error_norm)
+        regular = self.error_norm if self.steps_run % self.record_every == 0 else self.error_norm[:-1]
+        if regular.size < 2:  # the run stopped before the second record: only its irregular last entry
+            return fitted_rate(np.array([self.error_norm[0], self.error_norm[-1]]), record_every=self.steps_run)
+        return fitted_rate(regular, record_every=self.record_every)
 
     @property
     def converges(self) -> bool:
@@ -69,19 +88,23 @@ def simulate(
     *,
     divergence_threshold: float = DIVERGENCE_THRESHOLD,
     tolerance: float | None = None,
+    record_every: int = 1,
 ) -> Trajectory:
     """Run ``steps`` iterations of ``rule`` on ``problem`` from ``x0``; record ‖e_t‖ and f(x_t) - f*.
 
     Stops early when ``‖e_t‖/‖e_0‖ > divergence_threshold`` (``diverged=True``) or, if
-    ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.
+    ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.  ``record_every`` K records
+    t = 0, K, 2K, ... and the last step (every step is still checked for the stopping rules).
     """
     steps = v.integer("steps", steps, 1)
-    v.check_memory("steps", steps + 1, 2, got=steps)
+    k = v.integer("record_every", record_every, 1)
+    n_rec = steps // k + 2
+    v.check_memory("steps", n_rec, 2, got=steps)
     x0 = np.asarray(x0, dtype=np.float64)
     if x0.shape != (problem.dim,):
         raise v.ParameterError("x0", f"an array of shape ({problem.dim},)", x0.shape)
-    errors = np.empty(steps + 1)
-    losses = np.empty(steps + 1)
+    errors = np.empty(n_rec)
+    losses = np.empty(n_rec)
     x, s = rule.init(x0)
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         try:
@@ -96,6 +119,8 @@ def simulate(
     limit = divergence_threshold * errors[0]
     diverged = reached = overflowed = False
     n = steps
+    last = (0, errors[0], losses[0])  # the last finite step (t, err, loss)
+    i = 0  # index of the last recorded entry
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         for t in range(1, steps + 1):
             try:
@@ -107,18 +132,24 @@ def simulate(
             if not finite:  # this step overflowed float64: divergent; keep the finite part
                 diverged, overflowed, n = True, True, t - 1
                 break
-            errors[t], losses[t] = err, loss
-            if errors[t] > limit:
+            last = (t, err, loss)
+            if t % k == 0:
+                i += 1
+                errors[i], losses[i] = err, loss
+            if err > limit:
                 diverged, n = True, t
                 break
-            if tolerance is not None and errors[t] <= tolerance * errors[0]:
+            if tolerance is not None and err <= tolerance * errors[0]:
                 reached, n = True, t
                 break
     if n == 0:
         raise_first_step_overflow(rule)
+    if last[0] % k:  # the run ended between two records: record its last step too
+        i += 1
+        errors[i], losses[i] = last[1], last[2]
     return Trajectory(
-        error_norm=errors[: n + 1].copy(),
-        loss=losses[: n + 1].copy(),
+        error_norm=errors[: i + 1].copy(),
+        loss=losses[: i + 1].copy(),
         steps=steps,
         diverged=diverged,
         reached_tolerance=reached,
@@ -126,6 +157,8 @@ def simulate(
         method=rule.method,
         form=rule.form.name,
         overflowed=overflowed,
+        record_every=k,
+        last_step=n,
     )
 
 

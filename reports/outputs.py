@@ -32,6 +32,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from .commands.args import UsageError
 
@@ -72,7 +73,14 @@ class Target:
     name: str
     kind: str
     final: Path | None = None
-    data: bytes | None = None
+    data: "bytes | Callable[[], Iterable[str]] | None" = None
+
+    def chunks(self) -> Iterator[bytes]:
+        if callable(self.data):
+            for text in self.data():
+                yield text.encode()
+        else:
+            yield self.data
     #: how errors name it (default ``--FLAG NAME``)
     label: str | None = None
 
@@ -168,9 +176,11 @@ class Outputs:
         """Some declared target is standard output (so tables and notes belong on stderr)."""
         return any(t.kind == "stdout" for t in self.targets)
 
-    def set(self, target: Target | None, data: str | bytes) -> None:
+    def set(self, target: Target | None, data) -> None:
+        """The contents of ``target``: str, bytes, or a callable returning an iterable of str chunks (streamed, so
+        a large output is never held in memory whole; it is called once per write)."""
         if target is not None:
-            target.data = data.encode() if isinstance(data, str) else bytes(data)
+            target.data = data.encode() if isinstance(data, str) else data if callable(data) else bytes(data)
 
     # ------------------------------------------------------------------ commit
     def commit(self) -> None:
@@ -202,7 +212,8 @@ class Outputs:
         tmp_path = Path(tmp)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(t.data)
+                for chunk in t.chunks():
+                    fh.write(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
             try:
@@ -222,10 +233,11 @@ class Outputs:
         except OSError as exc:
             raise t.fail(_reason(exc)) from None
         try:
-            view = memoryview(t.data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
+            for chunk in t.chunks():
+                view = memoryview(chunk)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
         except OSError as exc:
             raise t.fail(_reason(exc)) from None
         finally:
@@ -234,7 +246,8 @@ class Outputs:
     @staticmethod
     def _write_stdout(t: Target) -> None:
         try:
-            sys.stdout.write(t.data.decode())
+            for chunk in t.chunks():
+                sys.stdout.write(chunk.decode())
             sys.stdout.flush()
         except OSError as exc:
             raise t.fail(_reason(exc)) from None
