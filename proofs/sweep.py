@@ -532,14 +532,18 @@ class open_executor:
     :class:`~concurrent.futures.ProcessPoolExecutor` (spawned workers, ``workers`` of them, default
     the CPU count); ``dask://HOST:PORT``: ``distributed.Client(address).get_executor()`` on an
     existing Dask cluster (``distributed`` is an optional extra, imported only here; the workers
-    must be able to import ratecheck).  An unreachable scheduler raises ParameterError.
+    must be able to import ratecheck).  An unreachable scheduler, a port that does not speak the Dask
+    protocol (``connect_timeout``, default 3 s) and a scheduler without workers (``worker_timeout``,
+    default 10 s) raise ParameterError naming ``executor``.
     """
 
-    def __init__(self, spec: str, workers: int | None = None, *, connect_timeout: float = 3.0):
+    def __init__(self, spec: str, workers: int | None = None, *, connect_timeout: float = 3.0,
+                 worker_timeout: float = 10.0):
         self.kind, self.address = parse_executor(spec)
         self.spec = spec
         self.workers = None if workers is None else v.integer("workers", workers, 1)
-        self.connect_timeout = connect_timeout
+        self.connect_timeout = v.positive("connect_timeout", connect_timeout)
+        self.worker_timeout = v.positive("worker_timeout", worker_timeout)
         self._client = None
         self._executor: Executor | None = None
 
@@ -559,17 +563,55 @@ class open_executor:
             except ImportError:
                 raise v.ParameterError("executor", "local or process here (dask:// needs the optional 'distributed' "
                                        "package: pip install 'ratecheck[distributed]')", self.spec) from None
+            self._client = self._connect(Client)
             try:
-                self._client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-                raise v.ParameterError("executor", f"a reachable Dask scheduler (cannot connect to {self.address}: "
-                                       f"{reason})", self.spec) from None
+                self._client.wait_for_workers(1, timeout=self.worker_timeout)
+            except (TimeoutError, OSError):
+                self._close_client()
+                raise v.ParameterError("executor", f"a Dask scheduler with at least one worker (the scheduler at "
+                                       f"{self.address} has no worker after {self.worker_timeout:g} s)",
+                                       self.spec) from None
             self._executor = self._client.get_executor()
         return self._executor
+
+    def _connect(self, Client):
+        r"""``Client(address)`` within ``connect_timeout`` seconds, whatever answers on the port.
+
+        ``Client(timeout=...)`` bounds the TCP connect but not the handshake: a port that accepts the
+        connection and never speaks the Dask protocol kept it waiting 39-139 s.  The client is built in a
+        daemon thread and abandoned after the deadline (one clear error, the process can exit)."""
+        import threading
+
+        box: dict = {}
+
+        def connect():
+            try:
+                box["client"] = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                box["error"] = exc
+
+        thread = threading.Thread(target=connect, name="ratecheck-dask-connect", daemon=True)
+        thread.start()
+        thread.join(self.connect_timeout + 1.0)
+        if "client" in box:
+            return box["client"]
+        if thread.is_alive():
+            reason = f"no Dask scheduler answered within {self.connect_timeout:g} s"
+        else:
+            exc = box.get("error")
+            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise v.ParameterError("executor", f"a reachable Dask scheduler (cannot connect to {self.address}: "
+                               f"{reason})", self.spec) from None
+
+    def _close_client(self) -> None:
+        try:
+            self._client.close(timeout=self.connect_timeout)
+        except Exception:  # noqa: BLE001 - closing a client that failed is best effort
+            pass
+        self._client = None
 
     def __exit__(self, *exc) -> None:
         if self._executor is not None and self.kind == "process":
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
-            self._client.close()
+            self._close_client()
