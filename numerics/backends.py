@@ -59,8 +59,13 @@ def warm_up(rule: Rule, backend: str = "auto", precision: str = "float64") -> st
     """Compile (or load from the cache) the kernel ``rule`` needs, so that a timed run excludes it; returns the backend."""
     backend = resolve_backend(backend)
     if backend != "numpy":
-        lam = np.linspace(1.0, 2.0, 8)
-        simulate_diagonal(rule, lam, np.ones(8), 2, backend=backend, precision=precision)
+        sizes = [8]
+        if backend == "numba":  # both the serial (few blocks) and the parallel kernel
+            from .kernels.cpu import DEFAULT_BLOCK, SERIAL_BLOCKS
+
+            sizes.append(SERIAL_BLOCKS * DEFAULT_BLOCK + 1)
+        for n in sizes:
+            simulate_diagonal(rule, np.linspace(1.0, 2.0, n), np.ones(n), 2, backend=backend, precision=precision)
     return backend
 
 

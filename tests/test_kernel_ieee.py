@@ -47,3 +47,33 @@ def test_gd_kappa_one_at_1e200_reaches_zero(cli):
     assert out["rate_theory"] < 1e-15 and out["rate_simulated"] == 0.0
     assert out["converges"] is True and out["verdict"] == "converges"
     assert out["gap_relative_error"] < 1e-15
+
+
+def test_serial_and_parallel_kernels_agree():
+    """Small problems run on the calling thread (run_steps_serial), large ones in parallel: same state."""
+    from ratecheck.numerics.kernels.cpu import DEFAULT_BLOCK, SERIAL_BLOCKS
+
+    rule = numerics.rule("heavy-ball", {"alpha": 0.03, "beta": 0.6})
+    n = (SERIAL_BLOCKS + 3) * DEFAULT_BLOCK
+    lam = np.linspace(1.0, 60.0, n)
+    e0 = np.cos(np.arange(n))
+    big = simulate_diagonal(rule, lam, e0, 40, backend="numba")
+    ref = simulate_diagonal(rule, lam, e0, 40, backend="numpy")
+    np.testing.assert_allclose(big.error_norm, ref.error_norm, rtol=1e-13)
+    small = simulate_diagonal(rule, lam[:DEFAULT_BLOCK], e0[:DEFAULT_BLOCK], 40, backend="numba")
+    ref_small = simulate_diagonal(rule, lam[:DEFAULT_BLOCK], e0[:DEFAULT_BLOCK], 40, backend="numpy")
+    np.testing.assert_allclose(small.error_norm, ref_small.error_norm, rtol=1e-13)
+
+
+def test_to_float_fast_path_matches_sympy():
+    """theory.evaluate compiles an expression once (mpmath at 100 digits); it must agree with subs + N."""
+    import sympy as sp
+
+    from ratecheck.theory.evaluate import to_mpf
+
+    mu, L, eta = sp.symbols("mu L eta", positive=True)
+    expr = sp.Max(sp.Abs(1 - eta * mu), sp.Abs(1 - eta * L))
+    for vals in ({"mu": 1.0, "L": 100.0, "eta": 2 / 101}, {"mu": 1e-8, "L": 1.0, "eta": 1.5}):
+        slow = sp.N(expr.subs({mu: sp.Float(vals["mu"], 50), L: sp.Float(vals["L"], 50),
+                               eta: sp.Float(vals["eta"], 50)}), 50)
+        assert abs(to_mpf(expr, vals) - to_mpf(slow)) <= 1e-45 * abs(to_mpf(slow))

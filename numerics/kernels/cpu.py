@@ -122,6 +122,49 @@ def run_steps(lam, x, s, p, nsteps, block, limit2, tiny, err2, loss, frozen, fro
                     frozen[b] = 1
                     frozen_err2[b] = e2
                     frozen_loss[b] = l2
+
+
+# the same loop without threads, for problems of one or a few blocks: a parallel launch costs more than
+# their whole segment (about 10 ms per call on a busy 2-core machine, against microseconds of work)
+@numba.njit(fastmath=False, cache=True)
+def run_steps_serial(lam, x, s, p, nsteps, block, limit2, tiny, err2, loss, frozen, frozen_err2, frozen_loss):
+    n = lam.size
+    nblocks = (n + block - 1) // block
+    nchunks = err2.shape[0]
+    per = (nblocks + nchunks - 1) // nchunks
+    for c in numba.prange(nchunks):
+        b_end = min(nblocks, (c + 1) * per)
+        for b in range(c * per, b_end):
+            lo = b * block
+            hi = min(n, lo + block)
+            xb = x[lo:hi]
+            sb = s[lo:hi]
+            lb = lam[lo:hi]
+            m = hi - lo
+            for t in range(nsteps):
+                if frozen[b]:
+                    err2[c, t] += frozen_err2[b]
+                    loss[c, t] += frozen_loss[b]
+                    continue
+                for i in range(m):
+                    xi = xb[i]
+                    si = sb[i]
+                    y = _look(xi, si, p)
+                    xn, sn = _update(xi, si, lb[i] * y, p)
+                    # flush subnormals to zero: they add < 1e-616 to |e|^2 but slow the FPU ~100x
+                    if abs(xn) < tiny:
+                        xn = xn * 0
+                    if abs(sn) < tiny:
+                        sn = sn * 0
+                    xb[i] = xn
+                    sb[i] = sn
+                e2, l2 = _sums(xb, lb, m)
+                err2[c, t] += e2
+                loss[c, t] += l2
+                if e2 > limit2:
+                    frozen[b] = 1
+                    frozen_err2[b] = e2
+                    frozen_loss[b] = l2
 '''
 
 
@@ -161,12 +204,16 @@ def _source(fn) -> str:
 _KERNELS: dict = {}
 
 
-def cpu_kernel(form):
-    """The compiled fused kernel ``run_steps`` for ``form`` (generated once, cached on disk)."""
+#: at most this many blocks run on the calling thread (run_steps_serial), more in parallel (run_steps)
+SERIAL_BLOCKS = 4
+
+
+def cpu_kernel(form, serial: bool = False):
+    """The compiled fused kernel ``run_steps`` (or ``run_steps_serial``) for ``form`` (generated once, cached on disk)."""
     key = (form.method, form.name, form.lookahead, form.update)
     if key not in _KERNELS:
         _KERNELS[key] = _build(form)
-    return _KERNELS[key]
+    return _KERNELS[key][1 if serial else 0]
 
 
 def _build(form):
@@ -184,7 +231,7 @@ def _build(form):
     module = importlib.util.module_from_spec(spec)
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)
-    return module.run_steps
+    return module.run_steps, module.run_steps_serial
 
 
 def _render(form) -> str:
@@ -201,7 +248,7 @@ def _closure_kernel(form):
     text = "import numba\nimport numpy as np\n_look = " + text.replace(", cache=True", "")
     namespace.update(_look_py=form.lookahead, _update_py=form.update)
     exec(compile(text, f"<ratecheck kernel {form.method}/{form.name}>", "exec"), namespace)
-    return namespace["run_steps"]
+    return namespace["run_steps"], namespace["run_steps_serial"]
 
 
 def run_segment(form, lam, x, s, p, nsteps, limit2, state, block=DEFAULT_BLOCK, nchunks=None):
@@ -211,11 +258,12 @@ def run_segment(form, lam, x, s, p, nsteps, limit2, state, block=DEFAULT_BLOCK, 
     """
     import numba
 
-    kernel = cpu_kernel(form)
     n = lam.size
     nblocks = (n + block - 1) // block
+    serial = nblocks <= SERIAL_BLOCKS
+    kernel = cpu_kernel(form, serial)
     if nchunks is None:
-        nchunks = min(nblocks, 8 * numba.get_num_threads())
+        nchunks = 1 if serial else min(nblocks, 8 * numba.get_num_threads())
     from ..validation import check_memory
 
     check_memory("steps", nsteps, 2 * nchunks + 2)  # per-chunk partial sums and their totals
