@@ -97,10 +97,12 @@ def simulate_diagonal(
         raise v.ParameterError("precision", f"one of {', '.join(PRECISIONS)}", precision)
     steps = v.integer("steps", steps, 1)
     record_every = v.integer("record_every", record_every, 1)
-    lam = np.asarray(eigenvalues)
-    e0 = np.asarray(e0)
-    if lam.ndim != 1 or lam.size == 0:
-        raise v.ParameterError("eigenvalues", "a non-empty 1-d array", lam.shape)
+    if not isinstance(rule, Rule):
+        raise TypeError(f"rule must be a numerics Rule (numerics.rule(method, params, form)), got {type(rule).__name__}")
+    if np.ndim(eigenvalues) != 1:
+        raise v.ParameterError("eigenvalues", "a non-empty 1-d array", np.shape(eigenvalues))
+    lam = v.eigenvalue_array(eigenvalues)  # finite, > 0, real (a zero or negative one is no quadratic's)
+    e0 = v.real_array("e0", e0) if np.ndim(e0) == 1 else np.asarray(e0)
     if e0.shape != lam.shape:
         raise v.ParameterError("e0", f"an array of shape ({lam.size},)", e0.shape)
     if backend == "numpy":

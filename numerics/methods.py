@@ -138,6 +138,9 @@ def form(method: str, name: str | None = None) -> Form:
 def rule(method: str, params: Mapping[str, float], form_name: str | None = None) -> Rule:
     """A validated :class:`Rule` for ``method`` in form ``form_name`` with ``params``."""
     f = form(method, form_name)
+    if not isinstance(params, Mapping):
+        raise v.ParameterError("params", f"a mapping of parameter names to numbers for {method} ({', '.join(f.params)})",
+                               params)
     return Rule(f, f.validate(params))
 
 

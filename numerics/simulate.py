@@ -96,11 +96,15 @@ def simulate(
     ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.  ``record_every`` K records
     t = 0, K, 2K, ... and the last step (every step is still checked for the stopping rules).
     """
+    if not isinstance(rule, Rule):
+        raise TypeError(f"rule must be a numerics Rule (numerics.rule(method, params, form)), got {type(rule).__name__}")
+    if not isinstance(problem, (DiagonalQuadratic, DenseQuadratic)):
+        raise TypeError(f"problem must be a DiagonalQuadratic or DenseQuadratic, got {type(problem).__name__}")
     steps = v.integer("steps", steps, 1)
     k = v.integer("record_every", record_every, 1)
     n_rec = steps // k + 2
     v.check_memory("steps", n_rec, 2, got=steps)
-    x0 = np.asarray(x0, dtype=np.float64)
+    x0 = v.real_array("x0", x0) if np.ndim(x0) == 1 else np.asarray(x0)
     if x0.shape != (problem.dim,):
         raise v.ParameterError("x0", f"an array of shape ({problem.dim},)", x0.shape)
     errors = np.empty(n_rec)

@@ -48,7 +48,7 @@ def random_uniform(mu: float, L: float, dim: int, seed: int = DEFAULT_SEED) -> n
     mu, L = _mu_L(mu, L)
     dim = v.integer("dim", dim, 2)
     v.check_memory("dim", dim, 1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(v.seed("seed", seed))
     inner = rng.uniform(mu, L, dim - 2)
     return np.sort(np.concatenate(([mu, L], inner)))
 
@@ -169,6 +169,7 @@ def marchenko_pastur(dim: int, ratio: float, sampling: str = "quantile", seed: i
     """
     r = _mp_ratio(ratio)
     dim = v.integer("dim", dim, 2)
+    seed = v.seed("seed", seed)
     if sampling == "matrix":
         if dim > 4000:
             raise v.ParameterError("dim", "at most 4000 with sampling=matrix (use quantile or random)", dim)

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory", "tolerance",
+__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory", "tolerance", "seed", "real_array",
            "TOLERANCE_MIN"]
 
 
@@ -71,9 +71,37 @@ def integer(name: str, value: Any, minimum: int = 1) -> int:
     return int(f)
 
 
+def seed(name: str, value: Any) -> int:
+    """A random seed: an integer >= 0 (what ``numpy.random.default_rng`` accepts)."""
+    if isinstance(value, bool):
+        raise ParameterError(name, "an integer >= 0", value)
+    return integer(name, value, 0)
+
+
+def real_array(name: str, values: Any, *, finite_only: bool = True) -> np.ndarray:
+    """``values`` as a 1-d float64 array: real numbers only (no complex, strings, None), finite unless told."""
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):
+        raise ParameterError(name, "an array of real numbers", values) from None
+    if raw.dtype.kind == "c":
+        raise ParameterError(name, "an array of real numbers (not complex)", values)
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(name, "an array of real numbers", values) from None
+    arr = raw.astype(np.float64, copy=False).ravel()
+    if finite_only and not np.all(np.isfinite(arr)):
+        raise ParameterError(name, "an array of finite real numbers", float(arr[~np.isfinite(arr)][0]))
+    return arr
+
+
 def eigenvalue_array(values: Sequence[float] | np.ndarray, name: str = "eigenvalues") -> np.ndarray:
     """A float64 array of finite, strictly positive eigenvalues (non-empty)."""
-    arr = np.asarray(values, dtype=np.float64).ravel() if not isinstance(values, np.ndarray) else values.astype(np.float64, copy=False).ravel()
+    if values is None or isinstance(values, (str, bytes)):
+        raise ParameterError(name, "a non-empty list of numbers > 0", values)
+    arr = real_array(name, values, finite_only=False)
     if arr.size == 0:
         raise ParameterError(name, "a non-empty list of numbers > 0", list(values))
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):

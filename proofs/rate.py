@@ -61,7 +61,8 @@ def measure_rate(
     ``"optimal"``).  e0 is isotropic with ``seed``.
 
     Judged on the gap.  Near ρ = 1 the relative error of ρ says nothing (1 − 1e-10 and 1 − 2e-6
-    differ by 2e-6); the record carries the gap :math:`1 - ho` of theory and simulation
+    differ by 2e-6); the record carries the gap :math:`1 - 
+ho` of theory and simulation
     (``gap_theory``, ``gap_simulated``, ``gap_relative_error``) next to ``relative_error`` of ρ.
 
     Verdict.  ``verdict_theory`` is "converges" (ρ < 1), "does not converge" (ρ = 1 exactly: e.g. a
@@ -96,6 +97,8 @@ def measure_rate(
         lam = spectra.uniform(mu, L, dim)
     form = form or numerics.form(method).name
     fs = spec(method, form)
+    if params is not None and not isinstance(params, Mapping):
+        raise v.ParameterError("params", "a mapping of parameter names to numbers (or None for a tuning)", params)
     if params:
         tuning_used = "given"
         params = dict(params)

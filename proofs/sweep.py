@@ -485,6 +485,8 @@ def run_sweep(
     ``on_point`` is called in the calling thread with each point's record as it completes
     (a progress bar hook). Points come back ordered by method, then κ.
     """
+    if not isinstance(config, SweepConfig):
+        raise TypeError(f"config must be a SweepConfig, got {type(config).__name__}")
     config = config.validated()
     executor = executor or InlineExecutor()
     t0 = time.perf_counter()

@@ -55,8 +55,11 @@ def assert_rate_agrees(
     seed: int = 0,
 ) -> None:
     """Simulate ``method`` and assert the fitted rate is within ``rtol`` of the derived one."""
+    from ratecheck.numerics.validation import in_range
+
     from .rate import measure_rate
 
+    rtol = in_range("rtol", rtol, 0.0, 1.0, lo_open=True)
     result = measure_rate(method, mu=mu, L=L, eigenvalues=eigenvalues, form=form, params=params,
                           tuning=tuning, dim=dim, steps=steps, seed=seed)
     assert_comparison(Comparison(result["rate_simulated"], result["rate_theory"], rtol, quantity=f"{method} rate"))

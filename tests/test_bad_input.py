@@ -291,3 +291,53 @@ def test_latexmk_failure_is_one_line(cli, tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "latexmk could not build the PDF" in lines[0]
     assert f"full log: {tmp_path / 'ratecheck.log'}" in lines[0]
+
+
+# ----------------------------------------------------------------------------- issue 8: the Python API
+def _api_cases():
+    import sympy as sp
+
+    import ratecheck as rc
+    from ratecheck.numerics.problems import isotropic_initial_error
+    from ratecheck.theory.evaluate import to_float
+
+    r = numerics.rule("gd", {"eta": 0.1})
+    two = np.ones(2)
+    return {
+        "zero-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([0.0, 1.0]), two, 5, backend="numba")),
+        "negative-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([-1.0, 1.0]), two, 5)),
+        "complex-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([1 + 1j, 1.0]), two, 5)),
+        "nan-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([np.nan, 1.0]), two, 5)),
+        "nan-e0": ("e0", lambda: rc.simulate_diagonal(r, two, np.array([np.nan, 1.0]), 5)),
+        "rule-none": ("rule", lambda: rc.simulate_diagonal(None, two, two, 5)),
+        "params-none": ("params", lambda: numerics.rule("gd", None)),
+        "params-str": ("params", lambda: numerics.rule("gd", "eta")),
+        "claims-for-bogus": ("topic", lambda: rc.claims_for("bogus")),
+        "get-claim-bogus": ("claim_id", lambda: rc.get_claim("bogus")),
+        "assert-claim-bogus": ("claim_id", lambda: rc.testing.assert_claim("bogus")),
+        "assert-rate-rtol": ("rtol", lambda: rc.testing.assert_rate_agrees("gd", mu=1, L=10, dim=10, rtol=-1)),
+        "to-float-nan": ("kappa", lambda: to_float(sp.Symbol("kappa") + 1, {"kappa": float("nan")})),
+        "explicit-abc": ("eigenvalues", lambda: rc.spectra.explicit("abc")),
+        "explicit-complex": ("eigenvalues", lambda: rc.spectra.explicit([1j])),
+        "random-uniform-seed": ("seed", lambda: rc.spectra.random_uniform(1, 2, 5, seed=-1)),
+        "mp-seed": ("seed", lambda: rc.spectra.marchenko_pastur(5, 0.5, "random", seed="a")),
+        "isotropic-seed": ("seed", lambda: isotropic_initial_error(5, -1)),
+        "measure-params-list": ("params", lambda: rc.measure_rate("gd", mu=1, L=10, params=[1])),
+        "measure-eigenvalues-str": ("eigenvalues", lambda: rc.measure_rate("gd", eigenvalues="abc")),
+        "run-sweep-none": ("config", lambda: rc.run_sweep(None)),
+        "simulate-problem-none": ("problem", lambda: rc.simulate(r, None, two, 5)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_api_cases()))
+def test_api_rejects_bad_arguments_naming_the_parameter(case):
+    """Every public function raises ValueError/TypeError naming the parameter (no KeyError, no NumPy message)."""
+    import warnings
+
+    name, call = _api_cases()[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises((ValueError, TypeError)) as info:
+            call()
+    assert not isinstance(info.value, KeyError)
+    assert name in str(info.value), str(info.value)
