@@ -246,9 +246,15 @@ class Outputs:
     @staticmethod
     def _write_stdout(t: Target) -> None:
         try:
+            buffer = getattr(sys.stdout, "buffer", None)  # bytes as they are (a PDF is not UTF-8)
+            if buffer is not None:
+                sys.stdout.flush()
             for chunk in t.chunks():
-                sys.stdout.write(chunk.decode())
-            sys.stdout.flush()
+                if buffer is not None:
+                    buffer.write(chunk)
+                else:  # a text-only stream (e.g. captured in a test): every byte as one character
+                    sys.stdout.write(chunk.decode("latin-1"))
+            (buffer or sys.stdout).flush()
         except OSError as exc:
             raise t.fail(_reason(exc)) from None
 

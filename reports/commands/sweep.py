@@ -323,10 +323,16 @@ def _figure_bytes(result: SweepResult, notes: list[str]) -> bytes:
     if not any(p["iters_theory"] is not None or p["converged"] for p in result.points):
         notes.append("--plot: no point has a predicted or simulated count within --max-steps; "
                      "the iterations panel is empty")
+    kappas = [p["kappa"] for p in result.points]
+    if kappas and max(kappas) <= min(kappas) * (1 + 1e-12):
+        notes.append("--plot: the kappa range is one point to float64 precision; the kappa axis is widened around it")
     with tempfile.TemporaryDirectory(prefix="ratecheck-plot-") as tmp:
         path = Path(tmp) / "sweep.pdf"
         with warnings.catch_warnings():
-            # an empty panel makes matplotlib warn that its legend has no entries: said above as a note
+            # matplotlib's warnings about the two cases above (an empty legend, a zero-width axis that it widens)
+            # are said as notes instead
             warnings.filterwarnings("ignore", message="No artists with labels found", category=UserWarning)
+            warnings.filterwarnings("ignore", message="Attempting to set identical low and high xlims",
+                                    category=UserWarning)
             sweep_figure(result, path)
         return path.read_bytes()
