@@ -138,7 +138,10 @@ def _compiled(form, precision: str):  # pragma: no cover - GPU only
 
     key = (form.method, form.name, form.lookahead, form.update, precision)
     if key not in _COMPILED:
-        _COMPILED[key] = cupy.RawKernel(cuda_source(form, precision), "run_steps", options=("-std=c++14",))
+        # --fmad=false: no contraction of x - eta*g into one FMA, so the state is rounded as the NumPy reference
+        # rounds it (NVRTC contracts by default; the same defect as the numba fast-math of issue 8, item 14).
+        # Not yet run on a GPU (none was available): the option name is NVRTC's documented --fmad={true|false}.
+        _COMPILED[key] = cupy.RawKernel(cuda_source(form, precision), "run_steps", options=("-std=c++14", "--fmad=false"))
     return _COMPILED[key]
 
 
