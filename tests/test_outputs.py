@@ -14,6 +14,7 @@ from ratecheck.reports.outputs import Outputs
 
 SWEEP = ["sweep", "--methods", "gd", "--kappa", "10:100", "--points", "2", "--no-progress"]
 SIM = ["simulate", "gd", "--spectrum", "uniform:mu=1,L=10", "--dim", "100", "--steps", "5", "--eta", "0.1"]
+BENCH = ["bench", "--dim", "1000", "--steps", "3"]
 
 
 def _full_device(path):
@@ -25,7 +26,7 @@ def _full_device(path):
     return path
 
 
-@pytest.mark.parametrize("argv", [SIM, SWEEP])
+@pytest.mark.parametrize("argv", [SIM, SWEEP, BENCH])
 def test_failed_write_to_a_device_keeps_the_device(cli, tmp_path, argv):
     """Item 1: a write error on a device is one line, exit 2, and the node is still there."""
     dev = _full_device(tmp_path / "full")
