@@ -33,6 +33,10 @@ from . import args as a
 
 HELP = "time heavy ball with every implementation (element-steps/s, fraction of peak)"
 
+#: bytes per eigenvalue at the peak of a bench run: measured 38 B (peak RSS, d = 2e6 vs 6e6, no PyTorch: lambda,
+#: e0, the fused kernel's x and s, the NumPy reference's temporaries); torch.optim.SGD adds its parameter,
+#: gradient, momentum buffer and x*x temporary (4 x 8 B), so the check assumes 8 arrays of 8 bytes
+BYTES_PER_ELEMENT = 64
 FLOPS_PER_ELEMENT_STEP = 7  # FP instructions (mul, sub, fma, fma, mul, fma, fma) of the fused heavy-ball step
 
 
@@ -227,13 +231,17 @@ def format_table(record: dict) -> str:
 def run(args) -> int:
     from ratecheck.numerics.validation import check_memory
 
-    if args.json is not None:
-        a.check_json_target(args.json)  # before the (long) measurement
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    json_t = outputs.add("json", args.json)  # checked before the (long) measurement
+    check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
     check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
     record = measure(args.dim, args.steps)
-    if args.json is not None:
-        a.write_json(record, args.json)
-        if args.json == "-":
+    if json_t is not None:
+        outputs.set(json_t, a.json_text(record))
+        outputs.commit()
+        if outputs.to_stdout:
             return 0
     print(format_table(record))
     return 0
