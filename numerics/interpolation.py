@@ -96,11 +96,11 @@ def worst_function(problem, result) -> tuple[ConjugateInterpolant, np.ndarray]:
 
 def run_rule(rule, f, x0: np.ndarray, steps: int) -> list[np.ndarray]:
     """Iterates x_0..x_N of a :class:`~numerics.methods.Rule` on a vector function ``f`` (one gradient per step)."""
-    x, s = rule.init(np.asarray(x0, float))
-    out = [x.copy()]
-    for _ in range(steps):
-        x, s = rule.step(x, s, f.grad)
-        out.append(x.copy())
+    state = rule.init(np.asarray(x0, float))
+    out = [state[0].copy()]
+    for t in range(1, steps + 1):
+        state = rule.step(state, f.grad, t)
+        out.append(state[0].copy())
     return out
 
 

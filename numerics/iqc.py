@@ -32,6 +32,7 @@ import numpy as np
 
 from . import validation as v
 from .methods import Rule
+from .protocol import pair_view
 
 __all__ = ["LinearSystem", "system_of", "lmi_feasible", "certify_rate", "RateCertificate", "IQCS"]
 
@@ -52,7 +53,7 @@ def system_of(rule: Rule) -> LinearSystem:
     An auxiliary state that never reaches the iterate or the gradient point (gradient descent's) is dropped: it
     would add an uncontrolled mode with eigenvalue 1 and no rate below 1 could be certified.
     """
-    f, p = rule.form, rule.p
+    f, p = pair_view(rule.form), rule.p
     one, zero = np.array([1.0]), np.array([0.0])
     cols = []
     for x, s, g in ((one, zero, zero), (zero, one, zero), (zero, zero, one)):

@@ -46,6 +46,7 @@ import numpy as np
 
 from . import validation as v
 from .methods import Rule
+from .protocol import pair_view
 
 __all__ = [
     "PEPProblem", "PEPResult", "Point", "trace_points", "fista_points", "build_problem", "solve",
@@ -83,13 +84,15 @@ def trace_points(rule: Rule, steps: int) -> list[Point]:
     followed by :math:`x_\star`.
     """
     dim = steps + 2
-    x, s = rule.init(_unit(dim, 0))
+    _pv = pair_view(rule.form)
+    x = _unit(dim, 0)
+    s = x.copy() if _pv.aux_init == "copy" else np.zeros_like(x)
     pts: list[Point] = []
     for k in range(steps):
-        y = rule.form.lookahead(x, s, rule.p)
+        y = _pv.lookahead(x, s, rule.p)
         g = _unit(dim, 1 + k)
         pts.append(Point(np.asarray(y, float), g, k))
-        x, s = rule.form.update(x, s, g, rule.p)
+        x, s = _pv.update(x, s, g, rule.p)
     pts.append(Point(np.asarray(x, float), _unit(dim, 1 + steps), steps))
     pts.append(Point(np.zeros(dim), np.zeros(dim), -1))
     return pts

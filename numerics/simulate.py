@@ -192,7 +192,7 @@ def dominant_growth(rule: Rule, eigenvalues: np.ndarray, e0: np.ndarray, steps: 
 
     A divergent run stops at the divergence threshold, often after one step, and one step's
     :math:`\|e_1\|/\|e_0\|` mixes the modes (it depends on the seed of e0).  On a quadratic every
-    Form's update is linear and homogeneous in the state :math:`(x - x^*, s)`, so the state can be
+    linear method's update is homogeneous in its state (x − x* and the auxiliary arrays), so the state can be
     rescaled after each step without changing its direction (power iteration): the per-step growth
     of the state norm then tends to the largest :math:`|z|` over the modes present in e0.  Returned
     is the geometric mean of the growth over the second half of ``steps`` renormalised steps; None
@@ -201,23 +201,27 @@ def dominant_growth(rule: Rule, eigenvalues: np.ndarray, e0: np.ndarray, steps: 
     lam = np.asarray(eigenvalues, dtype=np.float64)
     problem = DiagonalQuadratic(lam)
     steps = v.integer("steps", steps, 2)
-    x, s = rule.init(np.asarray(e0, dtype=np.float64))
+    state = tuple(rule.init(np.asarray(e0, dtype=np.float64)))
     logs = []
+
+    def size(st) -> float:
+        return max(float(np.linalg.norm(a)) for a in st)
+
     with np.errstate(over="raise", invalid="raise", under="ignore", divide="raise"):
         try:
-            x2, s2 = rule.step(2.0 * x, 2.0 * s, problem.grad)  # homogeneity check (exact: scaling by 2)
-            x1, s1 = rule.step(x, s, problem.grad)
-            if not (np.array_equal(x2, 2.0 * x1) and np.array_equal(s2, 2.0 * s1)):
+            doubled = rule.step(tuple(2.0 * a for a in state), problem.grad, 1)  # homogeneity check (exact: x2)
+            once = rule.step(state, problem.grad, 1)
+            if not all(np.array_equal(a2, 2.0 * a1) for a2, a1 in zip(doubled, once)):
                 return None
-            scale = max(float(np.linalg.norm(x)), float(np.linalg.norm(s)))
-            x, s = x / scale, s / scale
-            for _ in range(steps):
-                x, s = rule.step(x, s, problem.grad)
-                norm = max(float(np.linalg.norm(x)), float(np.linalg.norm(s)))
+            scale = size(state)
+            state = tuple(a / scale for a in state)
+            for t in range(1, steps + 1):
+                state = tuple(rule.step(state, problem.grad, t))
+                norm = size(state)
                 if not np.isfinite(norm) or norm == 0:
                     return None if not np.isfinite(norm) else 0.0
                 logs.append(np.log(norm))
-                x, s = x / norm, s / norm
+                state = tuple(a / norm for a in state)
         except FloatingPointError:
             return None
     tail = logs[len(logs) // 2:]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as v
+from .protocol import pair_view
 from .methods import Rule
 
 __all__ = ["Huber", "Quadratic1D", "PiecewiseQuadratic1D", "run", "lessard_counterexample", "cycle_points",
@@ -90,12 +91,14 @@ def lessard_counterexample() -> PiecewiseQuadratic1D:
 def run(rule: Rule, f, x0: float, steps: int, x_prev: float | None = None) -> np.ndarray:
     """Iterates x_0..x_steps of ``rule`` on the 1-D function ``f`` (``x_prev`` sets the aux state of a "copy" form)."""
     steps = v.integer("steps", steps, 1)
-    x, s = rule.init(np.array([float(x0)]))
-    if x_prev is not None and rule.form.aux_init == "copy":
-        s = np.array([float(x_prev)])
-    out = [x[0]]
-    for _ in range(steps):
-        x, s = rule.step(x, s, f.grad)
+    state = list(rule.init(np.array([float(x0)])))
+    if x_prev is not None and len(state) == 2 and pair_view(rule.form).aux_init == "copy":
+        state[1] = np.array([float(x_prev)])
+    state = tuple(state)
+    out = [state[0][0]]
+    for t in range(1, steps + 1):
+        state = rule.step(state, f.grad, t)
+        x = state[0]
         if not np.isfinite(x[0]) or abs(x[0]) > 1e150:
             raise v.ParameterError("steps", "small enough that the iterates stay finite", steps)
         out.append(x[0])

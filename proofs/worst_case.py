@@ -20,6 +20,7 @@ from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate as _certify
 from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.protocol import pair_view
 from ratecheck.numerics.validation import ParameterError, in_range, integer, positive
 from ratecheck.theory import iqc as tiqc
 from ratecheck.theory import pep as tpep
@@ -45,7 +46,7 @@ def gd_convex_certificate(steps: int, h: sp.Rational) -> tpep.Certificate:
     :math:`1/(2Nh+1)`) or the quadratic :math:`x^2/2` (gradients :math:`(1-h)^k`); both at a tie.  For
     :math:`1 < h < 2` a certificate found this way proves that instance of the conjecture."""
     h = sp.nsimplify(h)
-    g = form("gd")
+    g = pair_view(form("gd"))
     pts = tpep.trace(g.lookahead, g.update, (h,), steps, g.aux_init)
     pattern = [(i, i + 1) for i in range(steps)] + [(tpep.STAR, i) for i in range(steps + 1)]
     huber_branch, quad_branch = 1 / (4 * steps * h + 2), (1 - h) ** (2 * steps) / 2
@@ -71,7 +72,7 @@ def gd_contraction_certificate(h: Any, mu: Any, L: Any, steps: int = 1) -> tpep.
     pairs :math:`(i, \star), (\star, i)`; complementary slackness at the worst quadratic; free multipliers (N > 1)
     from the solver."""
     hr, mr, Lr = (sp.nsimplify(t) for t in (h, mu, L))
-    g = form("gd")
+    g = pair_view(form("gd"))
     pts = tpep.trace(g.lookahead, g.update, (hr,), steps, g.aux_init)
     a = Lr if abs(1 - hr * Lr) >= abs(1 - hr * mr) else mr
     x0 = pts[0].x
@@ -315,7 +316,7 @@ def certify_rate(method: str, mu: float, L: float, *, params: Mapping[str, float
     rho_q = float(s.rate(dict(r.params), mu, L))
     status, reason = "none", "no rho below 1 is feasible"
     if c.rho is not None:
-        exact, why = tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, mu, L, c.rho, c.P.tolist(),
+        exact, why = tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, mu, L, c.rho, c.P.tolist(),
                                             c.multipliers, c.iqc)
         status, reason = ("exact", "P and the LMI re-checked in rationals (the solver's floats taken exactly)") \
             if exact else ("numeric", f"float re-check passed, exact re-check failed: {why}")

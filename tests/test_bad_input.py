@@ -315,7 +315,7 @@ def _api_cases():
         "claims-for-bogus": ("topic", lambda: rc.claims_for("bogus")),
         "get-claim-bogus": ("claim_id", lambda: rc.get_claim("bogus")),
         "assert-claim-bogus": ("claim_id", lambda: rc.testing.assert_claim("bogus")),
-        "assert-rate-rtol": ("rtol", lambda: rc.testing.assert_rate_agrees("gd", mu=1, L=10, dim=10, rtol=-1)),
+        "assert-rate-rtol-gap": ("rtol_gap", lambda: rc.testing.assert_rate_agrees("gd", mu=1, L=10, dim=10, rtol_gap=-1)),
         "to-float-nan": ("kappa", lambda: to_float(sp.Symbol("kappa") + 1, {"kappa": float("nan")})),
         "explicit-abc": ("eigenvalues", lambda: rc.spectra.explicit("abc")),
         "explicit-complex": ("eigenvalues", lambda: rc.spectra.explicit([1j])),

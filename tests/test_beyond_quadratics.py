@@ -1,6 +1,8 @@
 """Beyond quadratics: PEP values, exact certificates, worst functions, the heavy-ball cycle, IQC rates, CLI."""
 from __future__ import annotations
 
+from ratecheck.numerics.protocol import pair_view
+
 import json
 
 import numpy as np
@@ -218,13 +220,13 @@ def test_iqc_certificate_exact_recheck_and_its_failure():
 
     r = rule("nesterov", {"alpha": 0.01, "beta": 9 / 11}, "lessard")
     c = certify_rate(r, 1.0, 100.0)
-    ok, why = tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
+    ok, why = tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
                                      c.multipliers, c.iqc)
     assert ok, why
     # the same P and multipliers do not certify a smaller rate, nor a larger L
-    assert not tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho * 0.97, c.P.tolist(),
+    assert not tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, 1.0, 100.0, c.rho * 0.97, c.P.tolist(),
                                       c.multipliers, c.iqc)[0]
-    assert not tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
+    assert not tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, 1.0, 100.0, c.rho, c.P.tolist(),
                                       [-1.0, 1.0], c.iqc)[0]
 
 
@@ -234,7 +236,7 @@ def test_theory_system_matrices_match_numerics():
     for m, p, f in (("heavy-ball", {"alpha": 0.25, "beta": 0.5}, "polyak"), ("nesterov", {"alpha": 0.25, "beta": 0.5}, "lessard"),
                     ("gd", {"eta": 0.25}, "gd")):
         r = rule(m, p, f)
-        A, B, C = tiqc.system_matrices(r.form.lookahead, r.form.update, r.p)
+        A, B, C = tiqc.system_matrices(pair_view(r.form).lookahead, pair_view(r.form).update, r.p)
         s = system_of(r)
         assert np.array_equal(np.array(A, float), s.A) and np.array_equal(np.array(B, float), s.B)
         assert np.array_equal(np.array(C, float), s.C)

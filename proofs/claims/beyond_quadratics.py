@@ -19,6 +19,7 @@ from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate
 from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.protocol import pair_view
 from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ratecheck.proofs.methods import spec
 from ratecheck.proofs.worst_case import gd_contraction_certificate, gd_convex_certificate
@@ -159,7 +160,7 @@ def heavy_ball_run() -> np.ndarray:
 @cache
 def _cycle_derivation():
     f = form("heavy-ball", "polyak")
-    return hbc.cycle_derivation(f.update, (sp.Rational(1, 9), sp.Rational(4, 9)))
+    return hbc.cycle_derivation(pair_view(f).update, (sp.Rational(1, 9), sp.Rational(4, 9)))
 
 
 def _cycle() -> Comparison:
@@ -183,7 +184,7 @@ def iqc_certificate(method: str, mu: float, L: float, tuning: str, iqc: str = "s
     p = s.tuned(tuning, mu, L)
     r = rule(method, p, fm)
     c = certify_rate(r, mu, L, iqc=iqc)
-    exact = c.rho is not None and tiqc.check_certificate(r.form.lookahead, r.form.update, r.p, mu, L, c.rho,
+    exact = c.rho is not None and tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, mu, L, c.rho,
                                                          c.P.tolist(), c.multipliers, c.iqc)[0]
     return c.rho, float(s.rate(p, mu, L)), exact
 
