@@ -190,7 +190,7 @@ def forms_derivation() -> Derivation:
         canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
         params = r",\ ".join(f"{latex(sp.Symbol(p))} = {latex(_by_name(e, {}))}" for p, e in inverse.items())
         d.add(replace(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
-                                    rf"The {_NAME[method]} form {_code(name)} at its parameters for the canonical "
+                                    rf"The form {_code(name)} of {_NAME[method]} at its parameters for the canonical "
                                     rf"$(\alpha_c, \beta_c)$ (derived inverse map ${params}$) has the characteristic "
                                     rf"polynomial of {_code(_CANONICAL[method])}."),
                       latex_statement=rf"p_{{\text{{{name}}}}}(z) &= {polynomial_latex(canon_poly)}"))
