@@ -142,6 +142,7 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Bubeck \(2015\)", "bubeck2015"),
     (r"Kingma & Ba, ICLR 2015", "kingma2015"),
     (r"Sutskever et al\. \(2013\)", "sutskever2013"),
+    (r"Ma & Yarats,? \(?2019\)?(, ICLR)?", "ma2019"),
     (r"PyTorch torch\.optim\.SGD documentation|PyTorch SGD", "pytorchsgd"),
     (r"Keras SGD", "kerassgd"),
 ]

@@ -132,24 +132,24 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
     for f in [
         SymbolicForm("heavy-ball", "velocity", ("eta", "beta"), lambda xt, st: xt, _velocity_update, "polyak", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seeds 000, 003; PyTorch SGD (momentum, dampening 0)"),
+                     "notes 000, 003; PyTorch SGD (momentum, dampening 0)"),
         SymbolicForm("heavy-ball", "ema", ("alpha", "beta"), lambda xt, st: xt, _ema_update, "polyak", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "seeds 001, 002"),
+                     "notes 001, 002"),
         SymbolicForm("heavy-ball", "sutskever", ("gamma", "eta"), lambda xt, st: xt, _sutskever_update, "polyak", "m",
                      r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\ x_{t+1} = x_t + m_{t+1}",
-                     "seed 004; Keras SGD (momentum); Sutskever et al. (2013)"),
+                     "note 004; Keras SGD (momentum); Sutskever et al. (2013)"),
         SymbolicForm("nesterov", "velocity-lookahead", ("eta", "beta"), lambda xt, st: xt - eta * beta * st,
                      _velocity_update, "lessard", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "seed 000"),
+                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "note 000"),
         SymbolicForm("nesterov", "ema-lookahead", ("alpha", "beta"), lambda xt, st: xt - alpha * beta * st,
                      _ema_update, "lessard", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "seed 001 (eq. 6.12)"),
+                     "note 001 (eq. 6.12)"),
         SymbolicForm("nesterov", "seed-003", ("eta", "beta"), lambda xt, st: xt - beta * st, _velocity_update,
                      "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seed 003, Sec. 3.2 (as written)"),
+                     "note 003, Sec. 3.2 (as written)"),
         SymbolicForm("nesterov", "pytorch", ("eta", "beta"), lambda xt, st: xt, _pytorch_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
                      "PyTorch SGD (momentum, nesterov=True, dampening 0)"),
@@ -384,7 +384,7 @@ def seed003_rate_derivation() -> Derivation:
         latex_statement=r"\rho &= \max\{\rho(\mu), \rho(L)\}"))
     d.add(Step.substitution("seed 003 rate at kappa = 100", sp.Max(RHO(sp.Symbol("mu")), RHO(sp.Symbol("L"))),
                             {RHO(sp.Symbol("mu")): sp.Rational(99, 100), RHO(sp.Symbol("L")): rho_closed}, rho_closed,
-                            lhs=sp.Symbol(r"\rho_{\mathrm{seed\,003}}"), justification=
+                            lhs=sp.Symbol(r"\rho_{\mathrm{note\,003}}"), justification=
                         r"The larger end: the form diverges, with growth factor $(81 + 9\sqrt{85})/2 \approx 81.99$ per "
                         r"step."))
     bn = (1 + beta) * (1 - eta * lam)
