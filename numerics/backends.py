@@ -35,6 +35,10 @@ BACKENDS = ("auto", "numpy", "numba", "cupy")
 PRECISIONS = ("float64", "float32")
 
 _FIRST_SEGMENT = 16
+#: most steps per kernel call: bounds the per-segment arrays (2 per chunk of blocks, float64) for any --steps
+MAX_SEGMENT = 1 << 16
+#: bytes per kept record on the host: error and loss (the segment lists, then the concatenated arrays)
+BYTES_PER_RECORD = 32
 
 
 def resolve_backend(backend: str) -> str:
@@ -55,8 +59,13 @@ def warm_up(rule: Rule, backend: str = "auto", precision: str = "float64") -> st
     """Compile (or load from the cache) the kernel ``rule`` needs, so that a timed run excludes it; returns the backend."""
     backend = resolve_backend(backend)
     if backend != "numpy":
-        lam = np.linspace(1.0, 2.0, 8)
-        simulate_diagonal(rule, lam, np.ones(8), 2, backend=backend, precision=precision)
+        sizes = [8]
+        if backend == "numba":  # both the serial (few blocks) and the parallel kernel
+            from .kernels.cpu import DEFAULT_BLOCK, SERIAL_BLOCKS
+
+            sizes.append(SERIAL_BLOCKS * DEFAULT_BLOCK + 1)
+        for n in sizes:
+            simulate_diagonal(rule, np.linspace(1.0, 2.0, n), np.ones(n), 2, backend=backend, precision=precision)
     return backend
 
 
@@ -70,6 +79,7 @@ def simulate_diagonal(
     precision: str = "float64",
     tolerance: float | None = None,
     block: int | None = None,
+    record_every: int = 1,
 ) -> Trajectory:
     r"""Run ``rule`` for ``steps`` steps on the diagonal quadratic with ``eigenvalues`` from ``e0``.
 
@@ -77,30 +87,37 @@ def simulate_diagonal(
     ``"float32"`` keeps the state (λ, x, s) in float32 and accumulates the sums in
     float64 (fused backends only).  Memory is O(d): the fused kernels hold the method's state
     arrays beside λ and e0; a dimension that cannot fit raises ParameterError first.
+
+    ``record_every`` K keeps t = 0, K, 2K, ... and the last step (the stopping rules still see
+    every step); the kernels run at most :data:`MAX_SEGMENT` steps at a time, so the memory per
+    step of a long run is that of the kept records only (:data:`BYTES_PER_RECORD`).
     """
     backend = resolve_backend(backend)
     if precision not in PRECISIONS:
         raise v.ParameterError("precision", f"one of {', '.join(PRECISIONS)}", precision)
     steps = v.integer("steps", steps, 1)
-    if tolerance is not None:
-        tolerance = v.positive("tolerance", tolerance)
-    lam = np.asarray(eigenvalues)
-    e0 = np.asarray(e0)
-    if lam.ndim != 1 or lam.size == 0:
-        raise v.ParameterError("eigenvalues", "a non-empty 1-d array", lam.shape)
+    record_every = v.integer("record_every", record_every, 1)
+    if not isinstance(rule, Rule):
+        raise TypeError(f"rule must be a numerics Rule (numerics.rule(method, params, form)), got {type(rule).__name__}")
+    if np.ndim(eigenvalues) != 1:
+        raise v.ParameterError("eigenvalues", "a non-empty 1-d array", np.shape(eigenvalues))
+    lam = v.eigenvalue_array(eigenvalues)  # finite, > 0, real (a zero or negative one is no quadratic's)
+    e0 = v.real_array("e0", e0) if np.ndim(e0) == 1 else np.asarray(e0)
     if e0.shape != lam.shape:
         raise v.ParameterError("e0", f"an array of shape ({lam.size},)", e0.shape)
     if backend == "numpy":
         if precision != "float64":
             raise v.ParameterError("precision", "float64 with the numpy backend", precision)
-        return simulate(rule, DiagonalQuadratic(lam), e0, steps, tolerance=tolerance)
+        if tolerance is not None:
+            v.finite("tolerance", tolerance)
+        return simulate(rule, DiagonalQuadratic(lam), e0, steps, tolerance=tolerance, record_every=record_every)
 
     if precision == "float32":
         _check_float32(rule, lam, e0)
     itemsize = 8 if precision == "float64" else 4
     extra_arrays = len(rule.form.state) + (0 if precision == "float64" else 1)  # state (and a float32 copy of λ)
     v.check_memory("dim", lam.size, extra_arrays, itemsize)
-    v.check_memory("steps", steps + 1, 6, got=steps)  # per-step norms and losses: kernel output, host copies, trajectory
+    v.check_memory("steps", steps // record_every + 2, BYTES_PER_RECORD // 8, got=steps)
     e0 = e0.astype(np.float64, copy=False)
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         try:
@@ -110,6 +127,8 @@ def simulate_diagonal(
             raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
                                    "overflow") from None
     check_initial_error(err0, e0)
+    if tolerance is not None:
+        tolerance = v.tolerance("tolerance", tolerance, err0)
     limit = DIVERGENCE_THRESHOLD * err0
     limit2 = min(limit * limit, 1e300)  # float64 sums of squares stay finite
     dtype = np.float64 if precision == "float64" else np.float32
@@ -157,8 +176,9 @@ def simulate_diagonal(
     errors = [np.array([err0])]
     losses = [np.array([loss0])]
     done = 0
+    last = (0, err0, loss0)  # the last finite step (t, err, loss)
     diverged = reached = overflowed = False
-    segment = steps if tolerance is None else _FIRST_SEGMENT
+    segment = min(steps if tolerance is None else _FIRST_SEGMENT, MAX_SEGMENT)
     while done < steps:
         n = min(segment, steps - done)
         err2, loss = advance(n)
@@ -175,14 +195,21 @@ def simulate_diagonal(
             hit = np.flatnonzero(err[:stop] <= tolerance * err0)
             if hit.size:
                 stop, reached, diverged, overflowed = int(hit[0]) + 1, True, False, False
-        errors.append(err[:stop])
-        losses.append(loss[:stop])
+        if stop:
+            last = (done + stop, float(err[stop - 1]), float(loss[stop - 1]))
+        # steps done+1 .. done+stop; keep those that are multiples of record_every
+        first = (-(done + 1)) % record_every
+        errors.append(err[first:stop:record_every].copy())
+        losses.append(loss[first:stop:record_every].copy())
         done += n
         if diverged or reached:
             break
-        segment *= 2
-    if done and sum(e.size for e in errors) == 1:
+        segment = min(segment * 2, MAX_SEGMENT)
+    if last[0] == 0 and done:
         raise_first_step_overflow(rule)
+    if last[0] % record_every:  # the run ended between two records: record its last step too
+        errors.append(np.array([last[1]]))
+        losses.append(np.array([last[2]]))
     return Trajectory(
         error_norm=np.concatenate(errors),
         loss=np.concatenate(losses),
@@ -193,6 +220,8 @@ def simulate_diagonal(
         method=rule.method,
         form=rule.form.name,
         overflowed=overflowed,
+        record_every=record_every,
+        last_step=last[0],
     )
 
 

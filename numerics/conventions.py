@@ -5,16 +5,16 @@ PyTorch initialises its buffer to the first gradient, which is ``beta*0 + g``, t
 
 Heavy ball (gradient at the iterate):
 
-* ``velocity``  (eta, beta):  v+ = beta v + g(x),  x+ = x - eta v+           (seeds 000, 003; PyTorch SGD)
-* ``ema``       (alpha, beta): m+ = beta m + (1-beta) g(x), x+ = x - alpha m+  (seeds 001, 002)
-* ``sutskever`` (gamma, eta): m+ = gamma m - eta g(x),  x+ = x + m+          (seed 004, Keras SGD)
+* ``velocity``  (eta, beta):  v+ = beta v + g(x),  x+ = x - eta v+           (notes 000, 003; PyTorch SGD)
+* ``ema``       (alpha, beta): m+ = beta m + (1-beta) g(x), x+ = x - alpha m+  (notes 001, 002)
+* ``sutskever`` (gamma, eta): m+ = gamma m - eta g(x),  x+ = x + m+          (note 004, Keras SGD)
 
 Nesterov (gradient at a look-ahead point):
 
-* ``velocity-lookahead`` (eta, beta): v+ = beta v + g(x - eta beta v), x+ = x - eta v+   (seed 000)
+* ``velocity-lookahead`` (eta, beta): v+ = beta v + g(x - eta beta v), x+ = x - eta v+   (note 000)
 * ``pytorch`` (eta, beta): v+ = beta v + g(x), x+ = x - eta (g(x) + beta v+)  (PyTorch nesterov=True)
-* ``ema-lookahead`` (alpha, beta): m+ = beta m + (1-beta) g(x - alpha beta m), x+ = x - alpha m+ (seed 001)
-* ``seed-003`` (eta, beta): v+ = beta v + g(x - beta v), x+ = x - eta v+     (seed 003 as written)
+* ``ema-lookahead`` (alpha, beta): m+ = beta m + (1-beta) g(x - alpha beta m), x+ = x - alpha m+ (note 001)
+* ``seed-003`` (eta, beta): v+ = beta v + g(x - beta v), x+ = x - eta v+     (note 003 as written)
 
 This module never imports theory/: these are independent array implementations.  It also
 holds the small runners the conventions and effective-LR claims use: the full iterate path of
@@ -82,23 +82,23 @@ def _pytorch_nesterov_update(s, g, p, t):  # torch: buf = beta buf + g; g += bet
 VELOCITY = Method(
     method="heavy-ball", name="velocity", params=(_ETA, _BETA), state=_V, update=_velocity_update,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
-    source="seeds 000, 003; PyTorch torch.optim.SGD(momentum=beta, dampening=0)",
+    source="notes 000, 003; PyTorch torch.optim.SGD(momentum=beta, dampening=0)",
 )
 EMA = Method(
     method="heavy-ball", name="ema", params=(_ALPHA, _BETA), state=_M, update=_ema_update,
     formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
-    source="seeds 001, 002",
+    source="notes 001, 002",
 )
 SUTSKEVER = Method(
     method="heavy-ball", name="sutskever", params=(_GAMMA, _ETA), state=_M, update=_sutskever_update,
     formula=r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\quad x_{t+1} = x_t + m_{t+1}",
-    source="seed 004; Keras SGD(momentum=gamma); Sutskever, Martens, Dahl & Hinton (2013)",
+    source="note 004; Keras SGD(momentum=gamma); Sutskever, Martens, Dahl & Hinton (2013)",
 )
 VELOCITY_LOOKAHEAD = Method(
     method="nesterov", name="velocity-lookahead", params=(_ETA, _BETA), state=_V, update=_velocity_update,
     gradient_point=_velocity_lookahead_point,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
-    source="seed 000",
+    source="note 000",
 )
 PYTORCH = Method(
     method="nesterov", name="pytorch", params=(_ETA, _BETA), state=_V, update=_pytorch_nesterov_update,
@@ -109,13 +109,13 @@ EMA_LOOKAHEAD = Method(
     method="nesterov", name="ema-lookahead", params=(_ALPHA, _BETA), state=_M, update=_ema_update,
     gradient_point=_ema_lookahead_point,
     formula=r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\quad x_{t+1} = x_t - \alpha m_{t+1}",
-    source="seed 001 (eq. 6.12)",
+    source="note 001 (eq. 6.12)",
 )
 SEED_003 = Method(
     method="nesterov", name="seed-003", params=(_ETA, _BETA), state=_V, update=_velocity_update,
     gradient_point=_seed003_lookahead_point,
     formula=r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\quad x_{t+1} = x_t - \eta v_{t+1}",
-    source="seed 003, Sec. 3.2 (look-ahead point as written there: no eta)",
+    source="note 003, Sec. 3.2 (look-ahead point as written there: no eta)",
 )
 
 METHODS = (VELOCITY, EMA, SUTSKEVER, VELOCITY_LOOKAHEAD, PYTORCH, EMA_LOOKAHEAD, SEED_003)

@@ -65,6 +65,9 @@ def form(method: str, name: str | None = None) -> Method:
 
 def rule_of(m: Method, params: Mapping[str, float]) -> Rule:
     """A validated :class:`Rule` of the method value ``m`` (built-in or user-defined)."""
+    if not isinstance(params, Mapping):
+        raise v.ParameterError("params", f"a mapping of parameter names to numbers for {m.key} "
+                               f"({', '.join(m.param_names)})", params)
     return Rule(m, m.validate(params))
 
 

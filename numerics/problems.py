@@ -131,7 +131,7 @@ def isotropic_initial_error(dim: int, seed: int, radius: float = 1.0) -> np.ndar
     dim = v.integer("dim", dim, 1)
     radius = v.positive("radius", radius)
     v.check_memory("dim", dim, 4)
-    return np.random.default_rng(seed).standard_normal(dim) * (radius / np.sqrt(dim))
+    return np.random.default_rng(v.seed("seed", seed)).standard_normal(dim) * (radius / np.sqrt(dim))
 
 
 def random_orthogonal(dim: int, seed: int) -> np.ndarray:

@@ -34,7 +34,7 @@ from typing import Any, Callable, Mapping
 
 from . import validation as v
 
-__all__ = ["Param", "StateArray", "Method", "Rule", "Values", "at_iterate"]
+__all__ = ["Param", "StateArray", "Method", "Rule", "Values", "at_iterate", "PairView", "pair_view"]
 
 
 class Values(dict):
@@ -219,3 +219,49 @@ def _array_module(a):
     import numpy
 
     return numpy
+
+
+@dataclass(frozen=True)
+class PairView:
+    r"""A method with at most one auxiliary array, seen as functions of the pair :math:`(x, s)` with positional
+    parameters ``p = (p_0, p_1, ...)`` in :attr:`Method.param_names` order (the view the performance-estimation
+    and IQC code traces: :mod:`numerics.pep`, :mod:`numerics.iqc`, ``theory.pep.trace``):
+
+    * ``lookahead(x, s, p)`` — the gradient point;
+    * ``update(x, s, g, p)`` — the new ``(x, s)``;
+    * ``aux_init`` — ``"copy"`` (s₀ = x₀) or ``"zero"``.
+
+    Built by :func:`pair_view`; the step counter is fixed at t = 1 (time-invariant methods only).
+    """
+
+    lookahead: Callable
+    update: Callable
+    aux_init: str
+
+
+def pair_view(m: Method) -> PairView:
+    """The :class:`PairView` of ``m``; a ParameterError when ``m`` has more than one auxiliary array, a constant
+    initialisation, per-step scalars or a period (those have no (x, s) form with fixed parameters)."""
+    names = m.state_names
+    if len(names) > 2 or m.scalars is not None or getattr(m, "period", 1) not in (None, 1):
+        raise v.ParameterError("method", "a time-invariant method with at most one auxiliary state array "
+                               "for the (x, s) view", m.key)
+    aux = names[1] if len(names) == 2 else None
+    init = m.state[1].init if aux else "zeros"
+    if init not in ("x", "zeros"):
+        raise v.ParameterError("method", "an auxiliary array initialised to zeros or a copy of x", m.key)
+
+    def _params(p):
+        return Values(zip(m.param_names, p))
+
+    def _state(x, s):
+        return Values({"x": x, aux: s}) if aux else Values({"x": x})
+
+    def lookahead(x, s, p):
+        return m.gradient_point(_state(x, s), _params(p), 1)
+
+    def update(x, s, g, p):
+        new = m.update(_state(x, s), g, _params(p), 1)
+        return new["x"], (new[aux] if aux else s)
+
+    return PairView(lookahead, update, "copy" if init == "x" else "zero")

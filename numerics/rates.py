@@ -38,10 +38,33 @@ _TINY = 1e-290
 
 @dataclass(frozen=True)
 class RateFit:
+    r"""A fitted rate: ``rate`` = ρ, ``power`` = k, the inclusive ``window`` [lo, hi] of t and its ``points``.
+
+    ``log_rate`` is log ρ as fitted (−inf when the error vanished), so that the gap is
+    :math:`1 - \rho = -\mathrm{expm1}(\log\rho)` without the cancellation of ``1 - rate`` near 1.
+    """
+
     rate: float
     power: float
     window: tuple[int, int]
     points: int
+    log_rate: float = float("nan")
+
+    @property
+    def gap(self) -> float:
+        r""":math:`1 - \rho` (negative for growth), accurate also for ρ within 1e-16 of 1."""
+        if self.log_rate == self.log_rate:  # not NaN
+            return float(-np.expm1(self.log_rate))
+        return 1.0 - self.rate
+
+    @property
+    def e_foldings(self) -> float:
+        r"""Decay measured across the fit window, :math:`-(hi - lo)\log\rho` (negative for growth; inf when the
+        error vanished; the one-step ratio of a one-point window counts as one step)."""
+        lr = self.log_rate if self.log_rate == self.log_rate else float(np.log(self.rate)) if self.rate > 0 else -np.inf
+        if lr == -np.inf:
+            return float("inf")
+        return float(-max(self.window[1] - self.window[0], 1) * lr)
 
 
 def state_norm(error_norm: np.ndarray) -> np.ndarray:
@@ -50,11 +73,20 @@ def state_norm(error_norm: np.ndarray) -> np.ndarray:
     return np.hypot(r[1:], r[:-1])
 
 
-def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int | None = None) -> RateFit:
+def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int | None = None,
+                record_every: int = 1) -> RateFit:
     """Fit ρ (and the prefactor power k) to ``error_norm[t]``, t = 0..T; see the module docstring.
 
-    ``start``/``stop`` override the window ``[T/2, T]`` (inclusive t values).
+    ``start``/``stop`` override the window ``[T/2, T]`` (inclusive t values).  ``record_every`` K:
+    entry i was recorded at step i·K (a run recorded every K steps); the fit runs on the entries and
+    its per-entry rate ρ^K is returned as ρ per step (window in steps).
     """
+    if record_every != 1:
+        fit = fitted_rate(error_norm, start=start, stop=stop)
+        k = int(record_every)
+        log_rate = fit.log_rate / k
+        return RateFit(float(np.exp(log_rate)), fit.power, (fit.window[0] * k, fit.window[1] * k), fit.points,
+                       log_rate)
     r = np.asarray(error_norm, dtype=np.float64)
     if r.size < 2:
         raise ValueError("need at least two recorded errors to fit a rate")
@@ -73,17 +105,18 @@ def fitted_rate(error_norm: np.ndarray, *, start: int | None = None, stop: int |
     keep = y > _TINY
     t, y = t[keep], y[keep]
     if t.size == 0:
-        return RateFit(0.0, 0.0, (lo, hi), 0)  # the error vanished exactly: rate 0
+        return RateFit(0.0, 0.0, (lo, hi), 0, -np.inf)  # the error vanished exactly: rate 0
     if t.size == 1:
         # one point in the window: the one-step ratio of the recorded errors at that t
         k = int(t[0])
-        if r[k - 1] <= _TINY:
-            return RateFit(0.0, 0.0, (k, k), 1)
-        return RateFit(float(r[k] / r[k - 1]), 0.0, (k, k), 1)
+        if r[k - 1] <= _TINY or r[k] == 0:
+            return RateFit(0.0, 0.0, (k, k), 1, -np.inf)
+        log_rate = float(np.log(r[k]) - np.log(r[k - 1]))
+        return RateFit(float(np.exp(log_rate)), 0.0, (k, k), 1, log_rate)
     if t.size < 4:
         # too short for the three-parameter model: plain ratio over the window (logs: no overflow)
-        rate = float(np.exp((np.log(y[-1]) - np.log(y[0])) / (t[-1] - t[0])))
-        return RateFit(rate, 0.0, (int(t[0]), int(t[-1])), int(t.size))
+        log_rate = float((np.log(y[-1]) - np.log(y[0])) / (t[-1] - t[0]))
+        return RateFit(float(np.exp(log_rate)), 0.0, (int(t[0]), int(t[-1])), int(t.size), log_rate)
     X = np.column_stack([np.ones_like(t), np.log(t), t])
     coef, *_ = np.linalg.lstsq(X, np.log(y), rcond=None)
-    return RateFit(float(np.exp(coef[2])), float(coef[1]), (int(t[0]), int(t[-1])), int(t.size))
+    return RateFit(float(np.exp(coef[2])), float(coef[1]), (int(t[0]), int(t[-1])), int(t.size), float(coef[2]))

@@ -23,7 +23,7 @@ from .protocol import Rule
 from .problems import DiagonalQuadratic, DenseQuadratic
 from .rates import RateFit, fitted_rate
 
-__all__ = ["Trajectory", "simulate", "DIVERGENCE_THRESHOLD"]
+__all__ = ["Trajectory", "simulate", "dominant_growth", "DIVERGENCE_THRESHOLD"]
 
 DIVERGENCE_THRESHOLD = 1e60
 
@@ -42,10 +42,24 @@ class Trajectory:
     form: str = ""
     #: the step after the last recorded one overflowed float64 (the run is then divergent)
     overflowed: bool = False
+    #: entry i was recorded at step i * record_every (the last entry at ``last_step``)
+    record_every: int = 1
+    #: the step of the last entry (None: ``(size - 1) * record_every``)
+    last_step: int | None = None
 
     @property
     def steps_run(self) -> int:
-        return self.error_norm.size - 1
+        if self.last_step is not None:
+            return int(self.last_step)
+        return (self.error_norm.size - 1) * self.record_every
+
+    @property
+    def times(self) -> np.ndarray:
+        """The step t of each recorded entry."""
+        t = np.arange(self.error_norm.size, dtype=np.int64) * self.record_every
+        if t.size:
+            t[-1] = self.steps_run
+        return t
 
     @property
     def error_ratio(self) -> np.ndarray:
@@ -53,7 +67,12 @@ class Trajectory:
 
     def rate(self) -> RateFit:
         """Fitted rate (or growth factor, when diverged); see :mod:`numerics.rates`."""
-        return fitted_rate(self.error_norm)
+        if self.record_every == 1:
+            return fitted_rate(self.error_norm)
+        regular = self.error_norm if self.steps_run % self.record_every == 0 else self.error_norm[:-1]
+        if regular.size < 2:  # the run stopped before the second record: only its irregular last entry
+            return fitted_rate(np.array([self.error_norm[0], self.error_norm[-1]]), record_every=self.steps_run)
+        return fitted_rate(regular, record_every=self.record_every)
 
     @property
     def converges(self) -> bool:
@@ -69,19 +88,27 @@ def simulate(
     *,
     divergence_threshold: float = DIVERGENCE_THRESHOLD,
     tolerance: float | None = None,
+    record_every: int = 1,
 ) -> Trajectory:
     """Run ``steps`` iterations of ``rule`` on ``problem`` from ``x0``; record ‖e_t‖ and f(x_t) - f*.
 
     Stops early when ``‖e_t‖/‖e_0‖ > divergence_threshold`` (``diverged=True``) or, if
-    ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.
+    ``tolerance`` is given, when ``‖e_t‖/‖e_0‖ <= tolerance``.  ``record_every`` K records
+    t = 0, K, 2K, ... and the last step (every step is still checked for the stopping rules).
     """
+    if not isinstance(rule, Rule):
+        raise TypeError(f"rule must be a numerics Rule (numerics.rule(method, params, form)), got {type(rule).__name__}")
+    if not isinstance(problem, (DiagonalQuadratic, DenseQuadratic)):
+        raise TypeError(f"problem must be a DiagonalQuadratic or DenseQuadratic, got {type(problem).__name__}")
     steps = v.integer("steps", steps, 1)
-    v.check_memory("steps", steps + 1, 2, got=steps)
-    x0 = np.asarray(x0, dtype=np.float64)
+    k = v.integer("record_every", record_every, 1)
+    n_rec = steps // k + 2
+    v.check_memory("steps", n_rec, 2, got=steps)
+    x0 = v.real_array("x0", x0) if np.ndim(x0) == 1 else np.asarray(x0)
     if x0.shape != (problem.dim,):
         raise v.ParameterError("x0", f"an array of shape ({problem.dim},)", x0.shape)
-    errors = np.empty(steps + 1)
-    losses = np.empty(steps + 1)
+    errors = np.empty(n_rec)
+    losses = np.empty(n_rec)
     state = rule.init(x0)
     x = state[0]
     with np.errstate(over="raise", invalid="raise", under="ignore"):
@@ -92,9 +119,13 @@ def simulate(
             raise v.ParameterError("x0", "an initial error whose squared norm and loss are finite in float64",
                                    "overflow") from None
     check_initial_error(errors[0], x - problem.xstar if isinstance(problem, DenseQuadratic) else x)
+    if tolerance is not None:
+        tolerance = v.tolerance("tolerance", tolerance, float(errors[0]))
     limit = divergence_threshold * errors[0]
     diverged = reached = overflowed = False
     n = steps
+    last = (0, errors[0], losses[0])  # the last finite step (t, err, loss)
+    i = 0  # index of the last recorded entry
     with np.errstate(over="raise", invalid="raise", under="ignore"):
         for t in range(1, steps + 1):
             try:
@@ -107,18 +138,24 @@ def simulate(
             if not finite:  # this step overflowed float64: divergent; keep the finite part
                 diverged, overflowed, n = True, True, t - 1
                 break
-            errors[t], losses[t] = err, loss
-            if errors[t] > limit:
+            last = (t, err, loss)
+            if t % k == 0:
+                i += 1
+                errors[i], losses[i] = err, loss
+            if err > limit:
                 diverged, n = True, t
                 break
-            if tolerance is not None and errors[t] <= tolerance * errors[0]:
+            if tolerance is not None and err <= tolerance * errors[0]:
                 reached, n = True, t
                 break
     if n == 0:
         raise_first_step_overflow(rule)
+    if last[0] % k:  # the run ended between two records: record its last step too
+        i += 1
+        errors[i], losses[i] = last[1], last[2]
     return Trajectory(
-        error_norm=errors[: n + 1].copy(),
-        loss=losses[: n + 1].copy(),
+        error_norm=errors[: i + 1].copy(),
+        loss=losses[: i + 1].copy(),
         steps=steps,
         diverged=diverged,
         reached_tolerance=reached,
@@ -126,6 +163,8 @@ def simulate(
         method=rule.method,
         form=rule.form.name,
         overflowed=overflowed,
+        record_every=k,
+        last_step=n,
     )
 
 
@@ -146,3 +185,44 @@ def raise_first_step_overflow(rule: Rule) -> None:
         name, "small enough that one step stays within the float64 range (the first step overflowed: "
         "||e_1||^2 or f(x_1) - f* exceeds 1.8e308, so no growth factor can be measured)",
         rule.params.get(name))
+
+
+def dominant_growth(rule: Rule, eigenvalues: np.ndarray, e0: np.ndarray, steps: int = 200) -> float | None:
+    r"""Growth factor per step of the dominant mode of ``rule`` on ``diag(eigenvalues)``, by renormalised iteration.
+
+    A divergent run stops at the divergence threshold, often after one step, and one step's
+    :math:`\|e_1\|/\|e_0\|` mixes the modes (it depends on the seed of e0).  On a quadratic every
+    linear method's update is homogeneous in its state (x − x* and the auxiliary arrays), so the state can be
+    rescaled after each step without changing its direction (power iteration): the per-step growth
+    of the state norm then tends to the largest :math:`|z|` over the modes present in e0.  Returned
+    is the geometric mean of the growth over the second half of ``steps`` renormalised steps; None
+    when a step from a unit-norm state already overflows float64 or the form is not homogeneous.
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    problem = DiagonalQuadratic(lam)
+    steps = v.integer("steps", steps, 2)
+    state = tuple(rule.init(np.asarray(e0, dtype=np.float64)))
+    logs = []
+
+    def size(st) -> float:
+        return max(float(np.linalg.norm(a)) for a in st)
+
+    with np.errstate(over="raise", invalid="raise", under="ignore", divide="raise"):
+        try:
+            doubled = rule.step(tuple(2.0 * a for a in state), problem.grad, 1)  # homogeneity check (exact: x2)
+            once = rule.step(state, problem.grad, 1)
+            if not all(np.array_equal(a2, 2.0 * a1) for a2, a1 in zip(doubled, once)):
+                return None
+            scale = size(state)
+            state = tuple(a / scale for a in state)
+            for t in range(1, steps + 1):
+                state = tuple(rule.step(state, problem.grad, t))
+                norm = size(state)
+                if not np.isfinite(norm) or norm == 0:
+                    return None if not np.isfinite(norm) else 0.0
+                logs.append(np.log(norm))
+                state = tuple(a / norm for a in state)
+        except FloatingPointError:
+            return None
+    tail = logs[len(logs) // 2:]
+    return float(np.exp(np.mean(tail)))

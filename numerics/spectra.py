@@ -48,7 +48,7 @@ def random_uniform(mu: float, L: float, dim: int, seed: int = DEFAULT_SEED) -> n
     mu, L = _mu_L(mu, L)
     dim = v.integer("dim", dim, 2)
     v.check_memory("dim", dim, 1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(v.seed("seed", seed))
     inner = rng.uniform(mu, L, dim - 2)
     return np.sort(np.concatenate(([mu, L], inner)))
 
@@ -87,13 +87,23 @@ def power_law(dim: int, L: float = 1.0, exponent: float = 1.0) -> np.ndarray:
 
 
 def marchenko_pastur_edges(ratio: float) -> tuple[float, float]:
-    r"""Support :math:`[\lambda_-, \lambda_+] = [(1-\sqrt r)^2, (1+\sqrt r)^2]` of the MP law with ratio r = d/n."""
+    r"""Support :math:`[\lambda_-, \lambda_+] = [(1-\sqrt r)^2, (1+\sqrt r)^2]` of the MP law with ratio r = d/n.
+
+    :math:`1 - \sqrt r` is formed as :math:`(1-r)/(1+\sqrt r)` (no cancellation as r -> 1)."""
     r = _mp_ratio(ratio)
-    return (1 - np.sqrt(r)) ** 2, (1 + np.sqrt(r)) ** 2
+    return _one_minus_sqrt(r) ** 2, (1 + np.sqrt(r)) ** 2
+
+
+def _one_minus_sqrt(r: float) -> float:
+    return (1.0 - r) / (1.0 + np.sqrt(r))
+
+
+#: smallest ratio: the closed-form CDF adds terms of size 1/r that cancel to O(1), losing eps/r (1e-8 at 1e-8)
+MP_RATIO_MIN = 1e-8
 
 
 def _mp_ratio(ratio: float) -> float:
-    return v.in_range("ratio", ratio, 0.0, 1.0, lo_open=True, hi_open=True)
+    return v.in_range("ratio", ratio, MP_RATIO_MIN, 1.0, hi_open=True)
 
 
 def marchenko_pastur_density(lam, ratio: float) -> np.ndarray:
@@ -119,14 +129,16 @@ def marchenko_pastur_cdf_theta(theta, ratio: float) -> np.ndarray:
     :math:`\sin^2\theta/(m-h\cos\theta) = \cos\theta/h + m/h^2 + (1-m^2/h^2)/(m-h\cos\theta)` integrates in closed
     form (:math:`\int_0^\theta d\phi/(m-h\cos\phi) = \tfrac{2}{\sqrt{m^2-h^2}}\arctan(\sqrt{\tfrac{m+h}{m-h}}\tan\tfrac\theta2)`):
     no quadrature near the square-root edges.
+
+    Evaluated in a form without cancellation at either end of the ratio range: :math:`h^2/(2\pi r) = 2/\pi`,
+    :math:`m - h = (1-\sqrt r)^2` and :math:`(1 - m^2/h^2)\cdot 2/(1-r) = -(1-r)/(2r)`.
     """
     r = _mp_ratio(ratio)
     m, h = 1 + r, 2 * np.sqrt(r)
     theta = np.asarray(theta, dtype=np.float64)
-    k = np.sqrt((m + h) / (m - h))
+    k = (1 + np.sqrt(r)) / _one_minus_sqrt(r)  # sqrt((m + h)/(m - h))
     atan = np.arctan2(k * np.sin(theta / 2), np.cos(theta / 2))
-    return (h * h / (2 * np.pi * r)) * (np.sin(theta) / h + m * theta / (h * h)
-                                         + (1 - m * m / (h * h)) * 2 / (1 - r) * atan)
+    return (2 / np.pi) * (np.sin(theta) / h + m * theta / (4 * r) - (1 - r) / (2 * r) * atan)
 
 
 _MP_TABLE = 1 << 18
@@ -143,7 +155,8 @@ def _mp_inverse_cdf(u: np.ndarray, ratio: float) -> np.ndarray:
     chunk = 1 << 22  # bounded temporaries for any dim
     for i in range(0, u.size, chunk):
         th = np.interp(u[i:i + chunk], G, theta)
-        out[i:i + chunk] = (1 + r) - 2 * np.sqrt(r) * np.cos(th)
+        # m - h cos(th) = (1 - sqrt r)^2 + 2h sin^2(th/2): no cancellation near the lower edge
+        out[i:i + chunk] = _one_minus_sqrt(r) ** 2 + 4 * np.sqrt(r) * np.sin(th / 2) ** 2
     return out
 
 
@@ -156,11 +169,16 @@ def marchenko_pastur(dim: int, ratio: float, sampling: str = "quantile", seed: i
     """
     r = _mp_ratio(ratio)
     dim = v.integer("dim", dim, 2)
+    seed = v.seed("seed", seed)
     if sampling == "matrix":
         if dim > 4000:
             raise v.ParameterError("dim", "at most 4000 with sampling=matrix (use quantile or random)", dim)
         n = int(round(dim / r))
-        v.check_memory("dim", n * dim, 2)
+        need, available = 2 * 8 * n * dim, v._available_bytes()  # X and X^T X / n's workspace, float64
+        if available is not None and need > 0.8 * available:
+            raise v.ParameterError("dim", f"small enough that the {n:,} x {dim:,} Gaussian matrix of sampling=matrix "
+                                   f"(n = dim/ratio rows) fits in memory ({need / 2**30:.1f} GiB needed, "
+                                   f"{available / 2**30:.1f} GiB available; use sampling=quantile or random)", dim)
         X = np.random.default_rng(seed).standard_normal((n, dim))
         lam = np.linalg.eigvalsh(X.T @ X / n)
         return np.sort(lam)
@@ -193,6 +211,11 @@ class SpectrumSpec:
             return lam
         if dim is None:
             raise v.ParameterError("dim", "given for spectrum kind " + k, None)
+        with _keys_of(k):
+            return self._draw(dim, seed)
+
+    def _draw(self, dim: int, seed: int) -> np.ndarray:
+        k, p = self.kind, self.params
         if k == "uniform":
             return uniform(p["mu"], p["L"], dim)
         if k == "geometric":
@@ -216,6 +239,24 @@ class SpectrumSpec:
                                            for k, v in self.params.items())
 
 
+class _keys_of:
+    r"""Re-raise a ParameterError about a key inside a SPEC string (``ratio``, ``mu``, ...) as one about
+    ``spectrum``: those keys are not flags of any command, so the message must not name them as ``--ratio``."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, typ, exc, tb):
+        if isinstance(exc, v.ParameterError) and exc.name in SPEC_KEYS:
+            raise v.ParameterError("spectrum", f"a {self.kind} spectrum with {exc.name} {exc.valid}",
+                                   f"{exc.name}={exc.got!r}" if not isinstance(exc.got, str) else
+                                   f"{exc.name}={exc.got}") from None
+        return False
+
+
 #: kind -> (required keys, optional keys)
 SPEC_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "uniform": (("mu", "L"), ()),
@@ -226,6 +267,7 @@ SPEC_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "marchenko-pastur": (("ratio",), ("sampling",)),
     "eigenvalues": ((), ()),
 }
+SPEC_KEYS = frozenset(k for req, opt in SPEC_KINDS.values() for k in req + opt)
 
 
 def parse(text: str) -> SpectrumSpec:
@@ -281,6 +323,15 @@ def parse(text: str) -> SpectrumSpec:
     missing = [k for k in required if k not in params]
     if missing:
         raise v.ParameterError("spectrum", f"{kind} with keys {', '.join(required)} (missing {missing[0]})", text)
-    if kind == "marchenko-pastur":
-        _mp_ratio(params["ratio"])
+    with _keys_of(kind):  # validate the keys now (not only when the spectrum is drawn)
+        if kind == "marchenko-pastur":
+            _mp_ratio(params["ratio"])
+        elif kind in ("uniform", "geometric", "random-uniform", "two-clusters"):
+            _mu_L(params["mu"], params["L"])
+        if kind == "two-clusters":
+            v.in_range("fraction", params.get("fraction", 0.5), 0.0, 1.0, lo_open=True, hi_open=True)
+            v.in_range("width", params.get("width", 0.1), 0.0, 1.0, lo_open=True, hi_open=True)
+        if kind == "power-law":
+            v.positive("L", params.get("L", 1.0))
+            v.positive("exponent", params.get("exponent", 1.0))
     return SpectrumSpec(kind, params)

@@ -10,7 +10,18 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ParameterError", "finite", "positive", "in_range", "eigenvalue_array", "check_memory"]
+__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory", "tolerance", "seed", "real_array",
+           "TOLERANCE_MIN"]
+
+
+#: longest echo of a bad value in a message (a 5000-character value is cut, not printed whole)
+SHOWN_CHARS = 60
+
+
+def shown(value: Any) -> str:
+    """``repr(value)``, cut to :data:`SHOWN_CHARS` characters with ``...`` (for error messages)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 class ParameterError(ValueError):
@@ -20,7 +31,7 @@ class ParameterError(ValueError):
         self.name = name
         self.valid = valid
         self.got = got
-        super().__init__(f"{name} must be {valid} (got {got!r})")
+        super().__init__(f"{name} must be {valid} (got {shown(got)})")
 
 
 def finite(name: str, value: Any) -> float:
@@ -60,15 +71,58 @@ def integer(name: str, value: Any, minimum: int = 1) -> int:
     return int(f)
 
 
+def seed(name: str, value: Any) -> int:
+    """A random seed: an integer >= 0 (what ``numpy.random.default_rng`` accepts)."""
+    if isinstance(value, bool):
+        raise ParameterError(name, "an integer >= 0", value)
+    return integer(name, value, 0)
+
+
+def real_array(name: str, values: Any, *, finite_only: bool = True) -> np.ndarray:
+    """``values`` as a 1-d float64 array: real numbers only (no complex, strings, None), finite unless told."""
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):
+        raise ParameterError(name, "an array of real numbers", values) from None
+    if raw.dtype.kind == "c":
+        raise ParameterError(name, "an array of real numbers (not complex)", values)
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(name, "an array of real numbers", values) from None
+    arr = raw.astype(np.float64, copy=False).ravel()
+    if finite_only and not np.all(np.isfinite(arr)):
+        raise ParameterError(name, "an array of finite real numbers", float(arr[~np.isfinite(arr)][0]))
+    return arr
+
+
 def eigenvalue_array(values: Sequence[float] | np.ndarray, name: str = "eigenvalues") -> np.ndarray:
     """A float64 array of finite, strictly positive eigenvalues (non-empty)."""
-    arr = np.asarray(values, dtype=np.float64).ravel() if not isinstance(values, np.ndarray) else values.astype(np.float64, copy=False).ravel()
+    if values is None or isinstance(values, (str, bytes)):
+        raise ParameterError(name, "a non-empty list of numbers > 0", values)
+    arr = real_array(name, values, finite_only=False)
     if arr.size == 0:
         raise ParameterError(name, "a non-empty list of numbers > 0", list(values))
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
         bad = arr[~(np.isfinite(arr) & (arr > 0))][0]
         raise ParameterError(name, "a non-empty list of finite numbers > 0", float(bad))
     return arr
+
+
+#: smallest relative tolerance on ||e_t|| that float64 can resolve: ||e_t||^2 = tol^2 ||e_0||^2 must stay a
+#: normal number (>= 1e-300); below it the squared norm underflows to 0 and the tolerance is "reached" early
+TOLERANCE_MIN = 1e-150
+
+
+def tolerance(name: str, value: Any, initial_norm: float = 1.0) -> float:
+    """A relative tolerance in [TOLERANCE_MIN / initial_norm, 1): ``tol * initial_norm`` must be >= 1e-150."""
+    tol = in_range(name, value, 0.0, 1.0, lo_open=True, hi_open=True)
+    lo = TOLERANCE_MIN / initial_norm if initial_norm > 0 else TOLERANCE_MIN
+    if tol < lo * (1 - 1e-9):  # (slack for the rounding of ||e_0||)
+        raise ParameterError(name, f"a number in [{lo:.3g}, 1): smaller tolerances are below what float64 resolves "
+                             "(the squared error norm tol^2 ||e_0||^2 would underflow)", value)
+    return tol
 
 
 def check_memory(name: str, dim: int, arrays: int, itemsize: int = 8, fraction: float = 0.8, *, got: Any = None) -> None:

@@ -102,9 +102,10 @@ FINDINGS: tuple[Finding, ...] = (
             r"for every $f$)."),
     Finding("000", "Sec. 3",
             r"PyTorch uses an equivalent reformulation (\texttt{nesterov=True}).",
-            C, ("conventions.pytorch",),
+            C, ("conventions.pytorch", "engine-forms"),
             r"Equivalent up to a change of variable: PyTorch's parameter $p_t$ is NAG's look-ahead point "
-            r"$y_t = x_t + \beta(x_t - x_{t-1})$, not $x_t$; the iteration matrix and the rate are the same."),
+            r"$y_t = x_t + \beta(x_t - x_{t-1})$, not $x_t$; the iteration matrix and the rate are the same (the "
+            r"engine derives the same characteristic polynomial from both update rules)."),
     Finding("000", "Sec. 3, table",
             r"On convex functions Nesterov's method converges like $O(1/T^2)$ (optimal), momentum like $O(1/T)$.",
             N, (),
@@ -133,9 +134,10 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("001", "Sec. 1.1, eq. 6.12",
             r"NAG: $m_{t+1} = \beta m_t + (1-\beta)\sum_{i}\partial\ell_i[\phi_t - \alpha\beta m_t]/\partial\phi$, "
             r"$\phi_{t+1} = \phi_t - \alpha m_{t+1}$.",
-            C, ("conventions.ema-lookahead", "conventions.mapped-tunings"),
+            C, ("conventions.ema-lookahead", "conventions.mapped-tunings", "engine-forms"),
             r"It is Nesterov's method (Lessard form), but with the step $\alpha' = \alpha(1 - \beta)$: the tunings "
-            r"of Section~\ref{sec:nesterov} apply to $\alpha(1 - \beta)$, i.e.\ $\alpha = \alpha_c/(1 - \beta)$."),
+            r"of Section~\ref{sec:nesterov} apply to $\alpha(1 - \beta)$, i.e.\ $\alpha = \alpha_c/(1 - \beta)$ "
+            r"(at that map the engine derives Lessard's characteristic polynomial from this update rule)."),
     Finding("001", "Sec. 1.1",
             r"Compared with ordinary momentum (eq. 6.11) the parameter update is the same; the only difference is "
             r"the point where the gradient is evaluated.",

@@ -26,6 +26,20 @@ def _builtin(m) -> bool:
         return False
 
 
+#: a verdict needs the fit window to cover at least this many e-foldings of decay (or growth)
+E_FOLDINGS_MIN = 3.0
+
+#: smallest normal float64: a subnormal eigenvalue loses precision (and its tunings overflow)
+_NORMAL_MIN = 2.2250738585072014e-308
+
+
+def _eigenvalue_bound(name: str, value) -> float:
+    x = v.positive(name, value)
+    if x < _NORMAL_MIN:
+        raise v.ParameterError(name, "a number >= 2.2e-308 (a normal float64)", x)
+    return x
+
+
 def default_steps(rho: float) -> int:
     """Steps for a rate measurement: about 20 e-foldings of a converging run (100..20000);
     for a divergent run, enough to pass the divergence threshold."""
@@ -52,7 +66,7 @@ def measure_rate(
     keep_trajectory: bool = False,
     stability: bool = False,
 ) -> dict[str, Any]:
-    """Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
+    r"""Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
     ``method`` is a built-in method's name or a method value (:class:`numerics.Method`, e.g. one a
     user wrote).  For a form without a closed-form spec (a user's method) the theoretical rate and the
@@ -69,6 +83,24 @@ def measure_rate(
     under ``"trajectory"`` (not JSON).  ``stability`` adds the stability margin
     (:func:`proofs.stability.stability_margin`: 5-15 closed-form evaluations, 0.05-0.4 s; ``ratecheck rate``
     asks for it).
+
+    Judged on the gap.  Near ρ = 1 the relative error of ρ says nothing (1 − 1e-10 and 1 − 2e-6
+    differ by 2e-6); the record carries the gap :math:`1 - 
+ho` of theory and simulation
+    (``gap_theory``, ``gap_simulated``, ``gap_relative_error``) next to ``relative_error`` of ρ.
+
+    Verdict.  ``verdict_theory`` is "converges" (ρ < 1), "does not converge" (ρ = 1 exactly: e.g. a
+    mode multiplied by −1 each step) or "diverges" (ρ > 1).  ``verdict_simulated`` is "diverges" (the
+    run passed the divergence threshold or grew by ``E_FOLDINGS_MIN`` e-foldings), "converges" (the
+    fit window covers at least ``E_FOLDINGS_MIN`` = 3 e-foldings of decay, ``e_foldings``) or
+    "undetermined" (too few e-foldings to decide; ``steps_suggested`` would cover about 20).
+    ``verdict`` (and ``converges``: True / False / None) is the simulated one, except that an
+    undetermined run of a method whose derived rate is >= 1 "does not converge": no finite run can
+    show a decay that the derivation rules out.
+
+    Divergent runs.  ``growth_factor`` is the dominant mode's factor per step, measured by
+    renormalised iteration (:func:`numerics.simulate.dominant_growth`), not ‖e_1‖/‖e_0‖ of a run
+    stopped after one step (that mixes the modes and depends on the seed).
     """
     if eigenvalues is not None:
         if mu is not None or L is not None:
@@ -80,7 +112,7 @@ def measure_rate(
     else:
         if mu is None or L is None:
             raise v.ParameterError("mu", "given together with L (or use eigenvalues)", mu)
-        mu, L = v.positive("mu", mu), v.positive("L", L)
+        mu, L = _eigenvalue_bound("mu", mu), _eigenvalue_bound("L", L)
         if L < mu:
             raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
         if not math.isfinite(L / mu):
@@ -97,9 +129,12 @@ def measure_rate(
         engine_model(m)
     except NotLinear as exc:
         raise v.ParameterError("method", f"a linear method for a derived rate ({exc})", m.key) from None
+    if params is not None and not isinstance(params, Mapping):
+        raise v.ParameterError("params", "a mapping of parameter names to numbers (or None for a tuning)", params)
     if params:
         tuning_used = "given"
         params = canonical_params(m, form, params)
+        rule = numerics.rule_of(m, params)
     else:
         tuning_used = tuning or "optimal"
         if fs is not None:
@@ -110,7 +145,13 @@ def measure_rate(
             tuned = engine_tuning(m, mu, L)
             params, engine_rho = {k: float(x) for k, x in tuned.params.items()}, float(tuned.rate)
             engine_status = tuned.status
-    rule = numerics.rule_of(m, params)
+        try:
+            rule = numerics.rule_of(m, params)
+        except v.ParameterError as exc:  # the tuning, not the user, produced the bad value: say so
+            raise v.ParameterError("L" if eigenvalues is None else "eigenvalues",
+                                   f"such that the {tuning_used} tuning of {method} is representable in float64 "
+                                   f"(at mu = {mu:g}, L = {L:g} it gives {exc.name} = {exc.got!r}, which must be "
+                                   f"{exc.valid})", L if eigenvalues is None else f"[{mu:g}, {L:g}]") from None
     worst = engine_worst_case(m, rule.params, mu, L)
     rho = fs.rate(params, mu, L) if fs is not None else (engine_rho if engine_rho is not None else float(worst.rate))
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
@@ -125,7 +166,27 @@ def measure_rate(
     backend = resolve_backend(backend)
     traj = simulate_diagonal(rule, lam, e0, steps, backend=backend)
     fit = traj.rate()
-    converges = (not traj.diverged) and fit.rate < 1 - 1e-6
+    growth = None
+    if traj.diverged:  # the dominant mode's factor, not one step's mix of modes
+        from ratecheck.numerics.simulate import dominant_growth
+
+        growth = dominant_growth(rule, lam, e0)
+    gap_theory = 1.0 - rho
+    gap_sim = fit.gap if not traj.diverged or growth is None else 1.0 - growth
+    e_foldings = fit.e_foldings if not traj.diverged else None
+    verdict_theory = "converges" if rho < 1 else ("does not converge" if rho == 1 else "diverges")
+    if traj.diverged:
+        verdict_sim = "diverges"
+    elif e_foldings >= E_FOLDINGS_MIN and fit.rate < 1:
+        verdict_sim = "converges"
+    elif e_foldings <= -E_FOLDINGS_MIN:
+        verdict_sim = "diverges"
+    else:
+        verdict_sim = "undetermined"
+    if verdict_sim == "undetermined" and rho >= 1:
+        verdict = "does not converge"  # rate exactly 1 (or above): no finite run can show the decay it lacks
+    else:
+        verdict = verdict_sim
     out: dict[str, Any] = {
         "method": method,
         "form": form,
@@ -136,13 +197,24 @@ def measure_rate(
         "tuning": tuning_used,
         "rate_theory": rho,
         "converges_theory": rho < 1,
-        "converges": converges,
-        "rate_simulated": fit.rate,
-        "relative_error": abs(fit.rate - rho) / rho if rho > 0 else abs(fit.rate),
+        "converges": True if verdict == "converges" else (None if verdict == "undetermined" else False),
+        "verdict": verdict,
+        "verdict_theory": verdict_theory,
+        "verdict_simulated": verdict_sim,
+        "rate_simulated": fit.rate if growth is None else growth,
+        "relative_error": _relative(fit.rate if growth is None else growth, rho),
+        "gap_theory": gap_theory,
+        "gap_simulated": gap_sim,
+        "gap_relative_error": None if gap_theory == 0 else abs(gap_sim - gap_theory) / abs(gap_theory),
+        "e_foldings": e_foldings,
+        "e_foldings_needed": E_FOLDINGS_MIN,
+        "steps_suggested": _steps_for(gap_theory) if verdict == "undetermined" else None,
         "dim": int(lam.size),
         "steps": int(traj.steps_run),
         "diverged": traj.diverged,
-        "growth_factor": fit.rate if traj.diverged else None,
+        "growth_factor": (growth if growth is not None else fit.rate) if traj.diverged else None,
+        "growth_measured": ("dominant mode (renormalised iteration)" if growth is not None else
+                            "norm ratio over the recorded steps") if traj.diverged else None,
         "overflowed": traj.overflowed,
         "fit_window": list(fit.window),
         "backend": backend,
@@ -158,3 +230,13 @@ def measure_rate(
         out["tuning_status"] = engine_status
     return out
 
+
+def _relative(x: float, ref: float) -> float:
+    return abs(x - ref) / ref if ref > 0 else abs(x)
+
+
+def _steps_for(gap: float) -> int | None:
+    """Steps that would cover about 20 e-foldings of a run with this gap (None when the gap is not > 0)."""
+    if not gap > 0:
+        return None
+    return int(min(math.ceil(20.0 / -math.log1p(-gap)), 10**15))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
+from ratecheck.numerics.validation import ParameterError
+
 from .claim import Claim
 
 __all__ = ["TOPICS", "all_claims", "claims_for", "get"]
@@ -22,14 +24,15 @@ TOPICS: dict[str, str] = {
     "average-case": "average_case",
     "sweep": "sweep",
     "methods": "methods",
+    "beyond-quadratics": "beyond_quadratics",
     "linear-family": "linear_family",
 }
 
 
 @cache
 def claims_for(topic: str) -> tuple[Claim, ...]:
-    if topic not in TOPICS:
-        raise KeyError(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}")
+    if not isinstance(topic, str) or topic not in TOPICS:
+        raise ParameterError("topic", f"one of {', '.join(TOPICS)}", topic)
     module = importlib.import_module(f"ratecheck.proofs.claims.{TOPICS[topic]}")
     claims = tuple(module.CLAIMS)
     for c in claims:
@@ -53,4 +56,4 @@ def get(claim_id: str) -> Claim:
     for c in all_claims():
         if c.id == claim_id:
             return c
-    raise KeyError(f"no claim with id {claim_id!r}")
+    raise ParameterError("claim_id", "the id of a registered claim (see ratecheck.all_claims())", claim_id)

@@ -122,20 +122,30 @@ class SweepConfig:
             if value not in valid:
                 raise v.ParameterError(name, f"one of {', '.join(valid)}", value)
         dim = v.integer("dim", self.dim, 2)
-        tol = v.in_range("tol", self.tol, 0.0, 1.0, lo_open=True, hi_open=True)
+        tol = v.tolerance("tol", self.tol)  # ||e_0|| = 1 (extreme) or about 1 (isotropic, E||e_0||^2 = 1)
         seed = v.integer("seed", self.seed, 0)
         max_steps = v.integer("max_steps", self.max_steps, 1)
         from ratecheck.numerics.backends import resolve_backend
 
         resolve_backend(self.backend)  # cupy without a GPU fails here, before any work
-        for m in methods:  # fail before any work if a method lacks the tuning
+        for m in methods:  # fail before any work if a method lacks the tuning or it leaves float64
             fs = spec(m, numerics.form(m).name)
             if self.tuning not in fs.tunings:
                 raise v.ParameterError("tuning", f"one of {', '.join(fs.tunings)} for {m}", self.tuning)
+            for kappa in (kmin, kmax):
+                bad = _tuning_failure(m, self.tuning, kappa)
+                if bad is not None:
+                    top = _largest_valid_kappa(m, self.tuning, kmin)
+                    hint = f"; it is valid up to about kappa = {top:.3g}" if top is not None else ""
+                    raise v.ParameterError(
+                        "kappa", f"a range whose {self.tuning} tuning of {m} is representable in float64 (at kappa = "
+                        f"{kappa:g} it gives {bad.name} = {bad.got!r}, which must be {bad.valid}{hint})",
+                        f"{self.kappa_min:g}:{self.kappa_max:g}")
         return replace(self, methods=methods, kappa_min=kmin, kappa_max=kmax, points=points, dim=dim, tol=tol,
                        seed=seed, max_steps=max_steps)
 
     def kappas(self) -> list[float]:
+        """The swept condition numbers (log or linear spacing, both ends included)."""
         if self.spacing == "log":
             return [float(k) for k in np.geomspace(self.kappa_min, self.kappa_max, self.points)]
         return [float(k) for k in np.linspace(self.kappa_min, self.kappa_max, self.points)]
@@ -156,6 +166,31 @@ class SweepConfig:
         out["iters_theory"] = ("first t with |e_t|/|e_0| <= tol from the closed form of the two extreme modes "
                                "(the worst case, whatever the init)")
         return out
+
+
+def _tuning_failure(method: str, tuning: str, kappa: float) -> v.ParameterError | None:
+    """The ParameterError that the tuned parameters at ``kappa`` (spectrum [1/kappa, 1]) raise, or None."""
+    form = numerics.form(method).name
+    try:
+        with np.errstate(all="ignore"):
+            params = spec(method, form).tuned(tuning, 1.0 / kappa, 1.0)
+        numerics.rule(method, params, form)
+    except v.ParameterError as exc:
+        return exc
+    except (ArithmeticError, ValueError) as exc:  # an overflow inside the closed-form tuning
+        return v.ParameterError("params", "finite", str(exc))
+    return None
+
+
+def _largest_valid_kappa(method: str, tuning: str, kmin: float) -> float | None:
+    """About the largest kappa at which the tuning is still valid (bisection on log kappa), or None."""
+    if _tuning_failure(method, tuning, kmin) is not None:
+        return None
+    lo, hi = math.log(kmin), math.log(1e300)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if _tuning_failure(method, tuning, math.exp(mid)) is None else (lo, mid)
+    return math.exp(lo)
 
 
 # ----------------------------------------------------------------------------- closed form, numerically
@@ -375,6 +410,8 @@ def fit_exponent(kappas: Iterable[float], iters: Iterable[float]) -> dict[str, f
 
     The standard error is the usual OLS one, :math:`\sqrt{s^2/S_{xx}}` with
     :math:`s^2 = \mathrm{SSR}/(n-2)`; None with fewer than 3 points (2 points: exponent only).
+    When the :math:`\log\kappa` values do not spread (all equal to rounding, e.g. KMIN:KMAX = 10:10.000000000000002)
+    the slope is undefined: everything is None except ``points``.
     """
     x = np.log(np.asarray(list(kappas), dtype=np.float64))
     y = np.log(np.asarray(list(iters), dtype=np.float64))
@@ -383,6 +420,8 @@ def fit_exponent(kappas: Iterable[float], iters: Iterable[float]) -> dict[str, f
         return {"exponent": None, "exponent_stderr": None, "constant": None, "points": int(n)}
     xm, ym = x.mean(), y.mean()
     sxx = float(np.sum((x - xm) ** 2))
+    if sxx <= (64 * np.finfo(np.float64).eps * max(1.0, abs(float(xm)))) ** 2 * n:
+        return {"exponent": None, "exponent_stderr": None, "constant": None, "points": int(n)}
     p = float(np.sum((x - xm) * (y - ym)) / sxx)
     a = float(ym - p * xm)
     stderr = None
@@ -446,6 +485,8 @@ def run_sweep(
     ``on_point`` is called in the calling thread with each point's record as it completes
     (a progress bar hook). Points come back ordered by method, then κ.
     """
+    if not isinstance(config, SweepConfig):
+        raise TypeError(f"config must be a SweepConfig, got {type(config).__name__}")
     config = config.validated()
     executor = executor or InlineExecutor()
     t0 = time.perf_counter()
@@ -493,14 +534,18 @@ class open_executor:
     :class:`~concurrent.futures.ProcessPoolExecutor` (spawned workers, ``workers`` of them, default
     the CPU count); ``dask://HOST:PORT``: ``distributed.Client(address).get_executor()`` on an
     existing Dask cluster (``distributed`` is an optional extra, imported only here; the workers
-    must be able to import ratecheck).  An unreachable scheduler raises ParameterError.
+    must be able to import ratecheck).  An unreachable scheduler, a port that does not speak the Dask
+    protocol (``connect_timeout``, default 3 s) and a scheduler without workers (``worker_timeout``,
+    default 10 s) raise ParameterError naming ``executor``.
     """
 
-    def __init__(self, spec: str, workers: int | None = None, *, connect_timeout: float = 3.0):
+    def __init__(self, spec: str, workers: int | None = None, *, connect_timeout: float = 3.0,
+                 worker_timeout: float = 10.0):
         self.kind, self.address = parse_executor(spec)
         self.spec = spec
         self.workers = None if workers is None else v.integer("workers", workers, 1)
-        self.connect_timeout = connect_timeout
+        self.connect_timeout = v.positive("connect_timeout", connect_timeout)
+        self.worker_timeout = v.positive("worker_timeout", worker_timeout)
         self._client = None
         self._executor: Executor | None = None
 
@@ -520,17 +565,55 @@ class open_executor:
             except ImportError:
                 raise v.ParameterError("executor", "local or process here (dask:// needs the optional 'distributed' "
                                        "package: pip install 'ratecheck[distributed]')", self.spec) from None
+            self._client = self._connect(Client)
             try:
-                self._client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-                raise v.ParameterError("executor", f"a reachable Dask scheduler (cannot connect to {self.address}: "
-                                       f"{reason})", self.spec) from None
+                self._client.wait_for_workers(1, timeout=self.worker_timeout)
+            except (TimeoutError, OSError):
+                self._close_client()
+                raise v.ParameterError("executor", f"a Dask scheduler with at least one worker (the scheduler at "
+                                       f"{self.address} has no worker after {self.worker_timeout:g} s)",
+                                       self.spec) from None
             self._executor = self._client.get_executor()
         return self._executor
+
+    def _connect(self, Client):
+        r"""``Client(address)`` within ``connect_timeout`` seconds, whatever answers on the port.
+
+        ``Client(timeout=...)`` bounds the TCP connect but not the handshake: a port that accepts the
+        connection and never speaks the Dask protocol kept it waiting 39-139 s.  The client is built in a
+        daemon thread and abandoned after the deadline (one clear error, the process can exit)."""
+        import threading
+
+        box: dict = {}
+
+        def connect():
+            try:
+                box["client"] = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                box["error"] = exc
+
+        thread = threading.Thread(target=connect, name="ratecheck-dask-connect", daemon=True)
+        thread.start()
+        thread.join(self.connect_timeout + 1.0)
+        if "client" in box:
+            return box["client"]
+        if thread.is_alive():
+            reason = f"no Dask scheduler answered within {self.connect_timeout:g} s"
+        else:
+            exc = box.get("error")
+            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise v.ParameterError("executor", f"a reachable Dask scheduler (cannot connect to {self.address}: "
+                               f"{reason})", self.spec) from None
+
+    def _close_client(self) -> None:
+        try:
+            self._client.close(timeout=self.connect_timeout)
+        except Exception:  # noqa: BLE001 - closing a client that failed is best effort
+            pass
+        self._client = None
 
     def __exit__(self, *exc) -> None:
         if self._executor is not None and self.kind == "process":
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
-            self._client.close()
+            self._close_client()

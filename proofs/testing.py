@@ -233,6 +233,7 @@ def assert_rate_agrees(
         warnings.warn("assert_rate_agrees(rtol=...) is deprecated: the tolerance is on the gap 1 - rate now; "
                       "write rtol_gap=...", DeprecationWarning, stacklevel=2)
         rtol_gap = rtol
+    rtol_gap = v.positive("rtol_gap", rtol_gap)  # before any simulation
     m, l_, lam = _spectrum(mu, L, eigenvalues, None, dim)
     form_used, p, rho = _resolve(method, form, params, tuning, m, l_)
     size = lam.size if lam is not None else v.integer("dim", dim, 2)

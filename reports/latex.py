@@ -97,6 +97,15 @@ def tex_available() -> bool:
     return all(shutil.which(tool) is not None for tool in ("latexmk", "pdflatex", "bibtex"))
 
 
+class TexFailed(RuntimeError):
+    """latexmk did not produce the PDF; ``log`` is the full log file, ``first_error`` its first ``!`` line."""
+
+    def __init__(self, message: str, log: Path | None, first_error: str | None):
+        super().__init__(message)
+        self.log = log
+        self.first_error = first_error
+
+
 def build_pdf(tex_path: Path) -> Path:
     """Compile ``tex_path`` with latexmk into a PDF next to it; raise TexMissing without TeX."""
     if not tex_available():
@@ -107,8 +116,11 @@ def build_pdf(tex_path: Path) -> Path:
     pdf = tex_path.with_suffix(".pdf")
     if proc.returncode != 0 or not pdf.exists():
         log = tex_path.with_suffix(".log")
-        tail = log.read_text(errors="replace")[-3000:] if log.exists() else proc.stdout[-3000:]
-        raise RuntimeError(f"latexmk failed on {tex_path}:\n{tail}")
+        text = log.read_text(errors="replace") if log.is_file() else proc.stdout + proc.stderr
+        first = next((ln.strip() for ln in text.splitlines() if ln.startswith("!")), None)
+        if first is None:
+            first = next((ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()), None)
+        raise TexFailed(f"latexmk failed on {tex_path}:\n{text[-3000:]}", log if log.is_file() else None, first)
     return pdf
 
 
@@ -130,6 +142,7 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Bubeck \(2015\)", "bubeck2015"),
     (r"Kingma & Ba, ICLR 2015", "kingma2015"),
     (r"Sutskever et al\. \(2013\)", "sutskever2013"),
+    (r"Ma & Yarats,? \(?2019\)?(, ICLR)?", "ma2019"),
     (r"PyTorch torch\.optim\.SGD documentation|PyTorch SGD", "pytorchsgd"),
     (r"Keras SGD", "kerassgd"),
     (r"Van Scoy, Freeman & Lynch \(2018\)", "vanscoy2018"),

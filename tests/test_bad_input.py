@@ -195,3 +195,149 @@ def test_subprocess_errors_have_no_traceback(ratecheck_exe, repo_root):
         assert proc.returncode == 2, proc.stderr
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("ratecheck: error:"), proc.stderr
+
+
+# ----------------------------------------------------------------------------- issue 8: tracebacks and messages
+SIM5 = ["simulate", "gd", "--dim", "10", "--steps", "5", "--eta", "0.1"]
+
+
+@pytest.mark.parametrize("ratio", ["0.999999999", "1e-310", "0"])
+def test_marchenko_pastur_extreme_ratio_no_warning(cli, ratio):
+    """Item 6: ratio near 1 or subnormal: a result or one line naming --spectrum, never a RuntimeWarning."""
+    r = cli(SIM5 + ["--spectrum", f"marchenko-pastur:ratio={ratio}"])
+    assert "Warning" not in r.stderr and "internal error" not in r.stderr
+    if ratio == "0.999999999":
+        assert r.code == 0, r.stderr
+    else:
+        assert r.code == 2
+        assert r.stderr.startswith("ratecheck: error: --spectrum must be a marchenko-pastur spectrum with ratio")
+        assert "--ratio" not in r.stderr
+
+
+def test_marchenko_pastur_ratio_near_one_is_accurate():
+    """The lower edge (1 - sqrt r)^2 is formed without cancellation: compare with 50-digit mpmath."""
+    import mpmath
+
+    from ratecheck.numerics.spectra import marchenko_pastur, marchenko_pastur_cdf_theta, marchenko_pastur_edges
+
+    r = 0.999999999
+    lo, _ = marchenko_pastur_edges(r)
+    with mpmath.workdps(50):
+        exact = float((1 - mpmath.sqrt(mpmath.mpf(r))) ** 2)
+    assert lo == pytest.approx(exact, rel=1e-12)
+    lam = marchenko_pastur(1000, r)
+    assert lam[0] > lo and np.all(np.diff(lam) >= 0)
+    assert float(marchenko_pastur_cdf_theta(np.pi, r)) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("spec,key", [("two-clusters:mu=1,L=100,fraction=2", "fraction"),
+                                      ("two-clusters:mu=1,L=100,width=2", "width"),
+                                      ("power-law:exponent=-1", "exponent"),
+                                      ("uniform:mu=-1,L=10", "mu"), ("uniform:mu=5,L=1", "L")])
+def test_spectrum_keys_are_reported_inside_spectrum(cli, spec, key):
+    """Item 17: keys inside --spectrum are not flags of simulate."""
+    r = cli(SIM5 + ["--spectrum", spec])
+    assert r.code == 2
+    assert r.stderr.startswith("ratecheck: error: --spectrum must be") and f"with {key} " in r.stderr
+    assert f"--{key}" not in r.stderr
+
+
+def test_matrix_sampling_memory_message_names_dim(cli):
+    r = cli(SIM5[:2] + ["--spectrum", "marchenko-pastur:ratio=1e-8,sampling=matrix", "--dim", "1000", "--steps", "5",
+                        "--eta", "0.1"])
+    assert r.code == 2 and "(got 1000)" in r.stderr and "Gaussian matrix" in r.stderr
+
+
+def test_sweep_tuning_overflow_names_kappa(cli):
+    r = cli(["sweep", "--methods", "heavy-ball", "--kappa", "10:1e40", "--points", "2"])
+    assert r.code == 2 and r.stderr.startswith("ratecheck: error: --kappa must be")
+    assert "valid up to about kappa" in r.stderr and "--beta" not in r.stderr
+
+
+def test_subnormal_mu_names_mu(cli):
+    r = cli(["rate", "heavy-ball", "--mu", "1e-320", "--L", "1e-320"])
+    assert r.code == 2 and r.stderr.startswith("ratecheck: error: --mu must be a number >= 2.2e-308")
+
+
+def test_float32_radius_names_radius(cli):
+    r = cli(S + ["--eta", "0.1", "--precision", "float32", "--radius", "5e-40"])
+    assert r.code == 2 and r.stderr.startswith("ratecheck: error: --radius must be") and "x0 must" not in r.stderr
+
+
+def test_long_bad_value_is_cut(cli):
+    r = cli(R + ["--eta", "x" * 5000])
+    assert r.code == 2 and len(r.stderr) < 300 and "..." in r.stderr
+    r = cli(S[:3] + ["uniform:mu=1,L=" + "y" * 5000] + S[4:])
+    assert r.code == 2 and len(r.stderr) < 300
+
+
+def test_sweep_degenerate_kappa_range_has_no_warning(cli):
+    """Item 7: KMIN and KMAX one ulp apart: the exponent fit is undefined (—), not a RuntimeWarning."""
+    r = cli(["sweep", "--methods", "gd", "--kappa", "10:10.000000000000002", "--points", "2", "--json", "-"])
+    assert r.code == 0, r.stderr
+    fit = _strict_json(r.stdout)["fits"][0]
+    assert fit["exponent"] is None and fit["points"] == 2
+
+
+def test_latexmk_failure_is_one_line(cli, tmp_path):
+    """Item 8: rep/ratecheck.pdf a directory: one line saying what failed and where the log is."""
+    from ratecheck.reports.latex import tex_available
+
+    if not tex_available():
+        pytest.skip("TeX not installed")
+    (tmp_path / "ratecheck.pdf").mkdir()
+    r = cli(["report", "--out", str(tmp_path), "--only", "gd"])
+    assert r.code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "latexmk could not build the PDF" in lines[0]
+    assert f"full log: {tmp_path / 'ratecheck.log'}" in lines[0]
+
+
+# ----------------------------------------------------------------------------- issue 8: the Python API
+def _api_cases():
+    import sympy as sp
+
+    import ratecheck as rc
+    from ratecheck.numerics.problems import isotropic_initial_error
+    from ratecheck.theory.evaluate import to_float
+
+    r = numerics.rule("gd", {"eta": 0.1})
+    two = np.ones(2)
+    return {
+        "zero-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([0.0, 1.0]), two, 5, backend="numba")),
+        "negative-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([-1.0, 1.0]), two, 5)),
+        "complex-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([1 + 1j, 1.0]), two, 5)),
+        "nan-eigenvalue": ("eigenvalues", lambda: rc.simulate_diagonal(r, np.array([np.nan, 1.0]), two, 5)),
+        "nan-e0": ("e0", lambda: rc.simulate_diagonal(r, two, np.array([np.nan, 1.0]), 5)),
+        "rule-none": ("rule", lambda: rc.simulate_diagonal(None, two, two, 5)),
+        "params-none": ("params", lambda: numerics.rule("gd", None)),
+        "params-str": ("params", lambda: numerics.rule("gd", "eta")),
+        "claims-for-bogus": ("topic", lambda: rc.claims_for("bogus")),
+        "get-claim-bogus": ("claim_id", lambda: rc.get_claim("bogus")),
+        "assert-claim-bogus": ("claim_id", lambda: rc.testing.assert_claim("bogus")),
+        "assert-rate-rtol-gap": ("rtol_gap", lambda: rc.testing.assert_rate_agrees("gd", mu=1, L=10, dim=10, rtol_gap=-1)),
+        "to-float-nan": ("kappa", lambda: to_float(sp.Symbol("kappa") + 1, {"kappa": float("nan")})),
+        "explicit-abc": ("eigenvalues", lambda: rc.spectra.explicit("abc")),
+        "explicit-complex": ("eigenvalues", lambda: rc.spectra.explicit([1j])),
+        "random-uniform-seed": ("seed", lambda: rc.spectra.random_uniform(1, 2, 5, seed=-1)),
+        "mp-seed": ("seed", lambda: rc.spectra.marchenko_pastur(5, 0.5, "random", seed="a")),
+        "isotropic-seed": ("seed", lambda: isotropic_initial_error(5, -1)),
+        "measure-params-list": ("params", lambda: rc.measure_rate("gd", mu=1, L=10, params=[1])),
+        "measure-eigenvalues-str": ("eigenvalues", lambda: rc.measure_rate("gd", eigenvalues="abc")),
+        "run-sweep-none": ("config", lambda: rc.run_sweep(None)),
+        "simulate-problem-none": ("problem", lambda: rc.simulate(r, None, two, 5)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_api_cases()))
+def test_api_rejects_bad_arguments_naming_the_parameter(case):
+    """Every public function raises ValueError/TypeError naming the parameter (no KeyError, no NumPy message)."""
+    import warnings
+
+    name, call = _api_cases()[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises((ValueError, TypeError)) as info:
+            call()
+    assert not isinstance(info.value, KeyError)
+    assert name in str(info.value), str(info.value)

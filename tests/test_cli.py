@@ -122,3 +122,59 @@ def test_bad_input_subprocess_has_no_traceback(ratecheck_exe, repo_root):
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "--L must be" in proc.stderr
+
+
+# ----------------------------------------------------------------------------- issue 8: wrong numbers
+def _rate_json(cli, argv):
+    r = cli(["rate", *argv, "--json"])
+    assert r.code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("argv", [["--mu", "1", "--L", "100", "--eta", "0.02", "--steps", "20000"],
+                                  ["--mu", "1", "--L", "100", "--eta", "0.02", "--dim", "1000"],
+                                  ["--mu", "1", "--L", "1e308", "--dim", "1000"]])
+def test_rate_exactly_one_does_not_converge(cli, argv):
+    """Item 11: the lambda = L mode is multiplied by -1 each step: derived rate exactly 1 -> 'does not converge'."""
+    out = _rate_json(cli, ["gd", *argv])
+    assert out["rate_theory"] == 1.0 and out["gap_theory"] == 0.0
+    assert out["converges"] is False and out["verdict"] == "does not converge"
+    assert out["verdict_simulated"] == "undetermined" and out["e_foldings"] < 3
+    text = cli(["rate", "gd", *argv]).stdout
+    assert "converges        : no (the derived rate is exactly 1" in text
+
+
+@pytest.mark.parametrize("seed", ["0", "5"])
+def test_divergent_growth_is_the_dominant_mode(cli, seed):
+    """Item 12: eta = 1e100 on {1, 3}: growth |1 - 3e100| = 3e100 per step whatever the seed (was 2.28e100)."""
+    out = _rate_json(cli, ["gd", "--eigenvalues", "1,3", "--eta", "1e100", "--seed", seed])
+    assert out["diverged"] and out["growth_factor"] == pytest.approx(3e100, rel=1e-12)
+    assert out["growth_measured"].startswith("dominant mode")
+
+
+def test_near_one_rate_is_judged_on_the_gap(cli):
+    """Item 15: beta = 1 - 1e-10: rho's relative error is 1e-6 but the gap is wrong by 2e4x -> undetermined."""
+    out = _rate_json(cli, ["heavy-ball", "--eigenvalues", "1,100", "--alpha", "0.01", "--beta", "0.9999999999"])
+    assert out["relative_error"] < 1e-5  # the misleading number
+    assert out["gap_relative_error"] > 1e3  # the honest one
+    assert out["converges"] is None and out["verdict"] == "undetermined"
+    assert out["e_foldings"] < 0.1 and out["steps_suggested"] > 1e11
+    assert "undetermined (the fit window covers" in cli(["rate", "heavy-ball", "--eigenvalues", "1,100", "--alpha",
+                                                        "0.01", "--beta", "0.9999999999"]).stdout
+
+
+def test_converging_rate_has_gap_fields(cli):
+    out = _rate_json(cli, ["gd", "--mu", "1", "--L", "100", "--dim", "1000"])
+    assert out["verdict"] == "converges" and out["converges"] is True and out["e_foldings"] >= 3
+    assert out["gap_theory"] == pytest.approx(2 / 101, rel=1e-12)  # 1 - (kappa-1)/(kappa+1)
+    assert out["gap_relative_error"] == pytest.approx(abs(out["gap_simulated"] - 2 / 101) / (2 / 101), rel=1e-9)
+
+
+def test_sweep_tolerance_below_float64_is_refused(cli):
+    """Item 13: tol 1e-300 'reached' at 1e-162 (the squared norm underflowed); now refused with the range."""
+    r = cli(["sweep", "--methods", "gd", "--kappa", "10:100", "--points", "2", "--tol", "1e-300"])
+    assert r.code == 2 and r.stderr.startswith("ratecheck: error: --tol must be a number in [1e-150, 1)")
+    r = cli(["sweep", "--methods", "gd", "--kappa", "10:100", "--points", "2", "--tol", "1e-150", "--json", "-"])
+    assert r.code == 0, r.stderr
+    for p in json.loads(r.stdout)["points"]:
+        assert p["converged"] and p["iters_simulated"] == p["iters_theory"]

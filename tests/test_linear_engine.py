@@ -131,3 +131,24 @@ def test_engine_vs_textbook_step_can_fail():
     a, b = model.params["alpha"], model.params["beta"]
     wrong = sp.Matrix([[1 + b - a * le.LAMBDA, b], [1, 0]])  # sign of -beta lost
     assert Step.identity("typo", model.matrix, wrong, "").verify().status is CheckStatus.FAILED
+
+
+@pytest.mark.parametrize("m", [*numerics.forms(), QHM], ids=lambda m: m.key)
+def test_displayed_forms_keep_the_value(m):
+    """The report's displays print tidied entries and coefficients: each is the same expression."""
+    model = engine_model(m)
+    for e in model.matrix:
+        assert sp.expand(le.tidy(e) - e) == 0
+    for c in sp.Poly(model.char_poly, le.Z).all_coeffs():
+        assert sp.expand(le.tidy(c) - c) == 0 and sp.expand(le.tidy(-c) + c) == 0
+
+
+def test_polynomial_display_reads_like_the_textbook():
+    """Heavy ball's p(z) = z^2 - (1 + beta - alpha lambda) z + beta (Polyak 1964), Nesterov's with the factors
+    (1 + beta)(1 - alpha lambda) and beta (1 - alpha lambda) (Lessard, Recht & Packard 2016, Sec. 2)."""
+    hb = le.polynomial_latex(engine_model(numerics.form("heavy-ball")).char_poly)
+    assert hb == r"z^{2} - \left(1 + \beta - \alpha \lambda\right) z + \beta"
+    nag = le.polynomial_latex(engine_model(numerics.form("nesterov")).char_poly)
+    assert nag == (r"z^{2} - \left(\beta + 1\right) \left(1 - \alpha \lambda\right) z "
+                   r"+ \beta \left(1 - \alpha \lambda\right)")
+    assert le.polynomial_latex(engine_model(numerics.form("gd")).char_poly) == r"z - \left(1 - \eta \lambda\right)"

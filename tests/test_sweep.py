@@ -198,9 +198,11 @@ def test_no_partial_outputs_when_writing_fails(tmp_path, capsys, monkeypatch):
         raise RuntimeError("figure failed")
 
     monkeypatch.setattr(section, "sweep_figure", broken)
-    with pytest.raises(RuntimeError):
-        main(["sweep", *SMALL_FLAGS, "--methods", "gd", "--json", str(tmp_path / "a.json"), "--csv",
-              str(tmp_path / "a.csv"), "--plot", str(tmp_path / "a.pdf")])
+    code = main(["sweep", *SMALL_FLAGS, "--methods", "gd", "--json", str(tmp_path / "a.json"), "--csv",
+                 str(tmp_path / "a.csv"), "--plot", str(tmp_path / "a.pdf")])
+    assert code == 70  # an unexpected exception: one line "internal error", no traceback
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: figure failed" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -264,3 +266,35 @@ def test_default_sweep_extreme(capsys):
     fits = {f["method"]: f["exponent"] for f in out["fits"]}
     assert fits["gd"] == pytest.approx(1, abs=0.05) and fits["heavy-ball"] == pytest.approx(0.5, abs=0.05)
     assert fits["nesterov"] == pytest.approx(0.5, abs=0.05)
+
+
+# ----------------------------------------------------------------------------- issue 8: dask hangs
+def test_dask_port_that_is_not_a_scheduler_is_bounded():
+    """Item 10: an open port that never speaks the Dask protocol: ParameterError within the timeout (was 39-139 s)."""
+    import socket
+    import threading
+    import time
+
+    pytest.importorskip("distributed")
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    port = srv.getsockname()[1]
+    held = []
+    threading.Thread(target=lambda: [held.append(srv.accept()) for _ in range(8)], daemon=True).start()
+    t0 = time.monotonic()
+    with pytest.raises(ParameterError, match="no Dask scheduler answered within 0.5 s"):
+        with open_executor(f"dask://127.0.0.1:{port}", connect_timeout=0.5):
+            pass
+    assert time.monotonic() - t0 < 10  # bounded (connect_timeout + 1 s, plus slack for a loaded machine)
+    srv.close()
+
+
+def test_dask_scheduler_without_workers_is_bounded():
+    """Item 10: a real scheduler with no workers: ParameterError saying so (it hung with no message)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(processes=False, protocol="tcp", n_workers=0, dashboard_address=None) as cl:
+        host, port = cl.scheduler_address.removeprefix("tcp://").rsplit(":", 1)
+        with pytest.raises(ParameterError, match="has no worker after 0.5 s"):
+            with open_executor(f"dask://{host}:{port}", worker_timeout=0.5):
+                pass

@@ -28,13 +28,13 @@ The recipe for a form with :math:`x_{t+1} = x_t + k\,s_{t+1}`:
 PyTorch's Nesterov form is different: its parameter is NAG's *look-ahead point*
 :math:`y_t = x_t + \beta(x_t - x_{t-1})`, shown by conjugating the one-step maps.
 
-Seed 003 writes the look-ahead point :math:`x_t - \beta v_t` (no :math:`\eta`); the recipe
+Note 003 writes the look-ahead point :math:`x_t - \beta v_t` (no :math:`\eta`); the recipe
 gives :math:`\gamma' = \beta/\eta \ne \beta'`, so it is NAG only when :math:`\eta = 1`.
 Its iteration matrix and rate are derived in :func:`seed003_rate_derivation`.
 
 Sources: PyTorch ``torch.optim.SGD`` documentation (momentum, ``nesterov=True``, dampening 0);
 Sutskever, Martens, Dahl & Hinton, ICML 2013, eq. (1)-(4); Keras ``SGD``; Lessard, Recht &
-Packard, SIAM J. Optim. 26(1), 2016; the seed notes 000-004.
+Packard, SIAM J. Optim. 26(1), 2016; the lecture notes 000-004.
 """
 from __future__ import annotations
 
@@ -132,24 +132,24 @@ FORMS: dict[tuple[str, str], SymbolicForm] = {
     for f in [
         SymbolicForm("heavy-ball", "velocity", ("eta", "beta"), lambda xt, st: xt, _velocity_update, "polyak", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seeds 000, 003; PyTorch SGD (momentum, dampening 0)"),
+                     "notes 000, 003; PyTorch SGD (momentum, dampening 0)"),
         SymbolicForm("heavy-ball", "ema", ("alpha", "beta"), lambda xt, st: xt, _ema_update, "polyak", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "seeds 001, 002"),
+                     "notes 001, 002"),
         SymbolicForm("heavy-ball", "sutskever", ("gamma", "eta"), lambda xt, st: xt, _sutskever_update, "polyak", "m",
                      r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\ x_{t+1} = x_t + m_{t+1}",
-                     "seed 004; Keras SGD (momentum); Sutskever et al. (2013)"),
+                     "note 004; Keras SGD (momentum); Sutskever et al. (2013)"),
         SymbolicForm("nesterov", "velocity-lookahead", ("eta", "beta"), lambda xt, st: xt - eta * beta * st,
                      _velocity_update, "lessard", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "seed 000"),
+                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "note 000"),
         SymbolicForm("nesterov", "ema-lookahead", ("alpha", "beta"), lambda xt, st: xt - alpha * beta * st,
                      _ema_update, "lessard", "m",
                      r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "seed 001 (eq. 6.12)"),
+                     "note 001 (eq. 6.12)"),
         SymbolicForm("nesterov", "seed-003", ("eta", "beta"), lambda xt, st: xt - beta * st, _velocity_update,
                      "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "seed 003, Sec. 3.2 (as written)"),
+                     "note 003, Sec. 3.2 (as written)"),
         SymbolicForm("nesterov", "pytorch", ("eta", "beta"), lambda xt, st: xt, _pytorch_update, "lessard", "v",
                      r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
                      "PyTorch SGD (momentum, nesterov=True, dampening 0)"),
@@ -307,7 +307,7 @@ def pytorch_derivation() -> Derivation:
     return d
 
 
-# ----------------------------------------------------------------------------- seed 003's rate
+# ----------------------------------------------------------------------------- note 003's rate
 def _family_matrix(a, b, c) -> sp.Matrix:
     """Iteration matrix of the family on one eigenvalue lambda of A (g(u) = lambda u, x* = 0)."""
     upd = family_update(x, x_prev, a, b, c).replace(grad, lambda u: lam * u)
@@ -319,7 +319,7 @@ KAPPA100 = {eta: sp.Rational(1, 100), beta: sp.Rational(9, 11)}
 
 @cache
 def seed003_rate_derivation() -> Derivation:
-    r"""Seed 003's form: iteration matrix, spectral radius, and its value at kappa = 100.
+    r"""Note 003's form: iteration matrix, spectral radius, and its value at kappa = 100.
 
     On :math:`f = \tfrac12 x^\top A x` and an eigenvalue :math:`\lambda` the family
     (:math:`\alpha' = \eta, \beta' = \beta, \gamma' = \beta/\eta`) is
@@ -340,7 +340,7 @@ def seed003_rate_derivation() -> Derivation:
         topic="conventions",
         title="Note 003's Nesterov form: iteration matrix and rate",
         symbols={"eta": eta, "beta": beta, "lambda": lam},
-        source="seed 003, Sec. 3.2; Lessard, Recht & Packard (2016), Sec. 2; Jury (1964)",
+        source="note 003, Sec. 3.2; Lessard, Recht & Packard (2016), Sec. 2; Jury (1964)",
     )
     d.add(Step.identity(
         "iteration matrix", M, companion(bb, cc),
@@ -382,9 +382,9 @@ def seed003_rate_derivation() -> Derivation:
         r"interval and the maximum of $\rho$ over $[\mu, L]$ is at $\mu$ or at $L$.", affine_in_lambda, "degree",
         "the conditions have degree <= 1 in lambda",
         latex_statement=r"\rho &= \max\{\rho(\mu), \rho(L)\}"))
-    d.add(Step.substitution("seed 003 rate at kappa = 100", sp.Max(RHO(sp.Symbol("mu")), RHO(sp.Symbol("L"))),
+    d.add(Step.substitution("note 003 rate at kappa = 100", sp.Max(RHO(sp.Symbol("mu")), RHO(sp.Symbol("L"))),
                             {RHO(sp.Symbol("mu")): sp.Rational(99, 100), RHO(sp.Symbol("L")): rho_closed}, rho_closed,
-                            lhs=sp.Symbol(r"\rho_{\mathrm{seed\,003}}"), justification=
+                            lhs=sp.Symbol(r"\rho_{\mathrm{note\,003}}"), justification=
                         r"The larger end: the form diverges, with growth factor $(81 + 9\sqrt{85})/2 \approx 81.99$ per "
                         r"step."))
     bn = (1 + beta) * (1 - eta * lam)

@@ -15,12 +15,12 @@ with equality along the top eigenvector: :math:`L = \lambda_{\max}` and the lemm
 Substituting the GD step :math:`d = -\eta\nabla f(x)` gives
 :math:`f(x^+) \le f(x) - \eta(1 - L\eta/2)\|\nabla f(x)\|^2`: decrease is guaranteed iff
 :math:`0 < \eta < 2/L`, and the guaranteed decrease is largest at :math:`\eta = 1/L`, where it is
-:math:`\|\nabla f(x)\|^2/(2L)`.  (Seed 003 says one uses :math:`\eta \le 1/L` "for more stable
+:math:`\|\nabla f(x)\|^2/(2L)`.  (Note 003 says one uses :math:`\eta \le 1/L` "for more stable
 convergence" and that larger steps may diverge; the lemma guarantees decrease on all of
 :math:`(0, 2/L)` — :math:`1/L` is the step that maximises the guaranteed decrease, not a stability limit.)
 
 Sources: Nesterov, Lectures on Convex Optimization (2018), Lemma 1.2.3 and Sec. 1.2.3;
-Bubeck, Convex Optimization: Algorithms and Complexity (2015), Lemma 3.4; seed 003, Sec. 1.3.1.
+Bubeck, Convex Optimization: Algorithms and Complexity (2015), Lemma 3.4; note 003, Sec. 1.3.1.
 """
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def gd_step_derivation() -> Derivation:
         topic="descent-lemma",
         title="The gradient step in the descent lemma",
         symbols={"L": L, "eta": eta},
-        source="Nesterov (2018), Sec. 1.2.3, eq. (1.2.19); seed 003, Sec. 1.3.1",
+        source="Nesterov (2018), Sec. 1.2.3, eq. (1.2.19); note 003, Sec. 1.3.1",
     )
     ip = sp.Symbol(r"\langle\nabla f(x), d\rangle", real=True)
     bound = ip + L / 2 * D2

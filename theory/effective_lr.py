@@ -2,14 +2,14 @@ r"""The effective learning rate :math:`\eta/(1-\beta)` of momentum, and Adam's b
 
 Under a constant gradient :math:`g` (a linear function :math:`f(x) = g^\top x`):
 
-* ``velocity`` form (seeds 000, 003; PyTorch SGD): :math:`v_{t+1} = \beta v_t + g`, :math:`v_0 = 0`,
+* ``velocity`` form (notes 000, 003; PyTorch SGD): :math:`v_{t+1} = \beta v_t + g`, :math:`v_0 = 0`,
   :math:`x_{t+1} = x_t - \eta v_{t+1}`.  Then :math:`v_t = g(1-\beta^t)/(1-\beta)` (a geometric sum),
   the step after :math:`t` iterations is :math:`-\eta g (1-\beta^t)/(1-\beta)`, its limit
   :math:`-\eta g/(1-\beta)` (the fixed point :math:`v^* = g/(1-\beta)`), and after :math:`T` steps
   :math:`x_T - x_0 = -\frac{\eta g}{1-\beta}\bigl(T - \beta\frac{1-\beta^T}{1-\beta}\bigr)`.
-* ``sutskever`` form (seed 004, Keras): :math:`m_{t+1} = \gamma m_t - \eta g` has the terminal velocity
+* ``sutskever`` form (note 004, Keras): :math:`m_{t+1} = \gamma m_t - \eta g` has the terminal velocity
   :math:`m^* = -\eta g/(1-\gamma)`.
-* ``ema`` form (seeds 001, 002): :math:`m_{t+1} = \beta m_t + (1-\beta) g` gives :math:`m_t = (1-\beta^t) g`,
+* ``ema`` form (notes 001, 002): :math:`m_{t+1} = \beta m_t + (1-\beta) g` gives :math:`m_t = (1-\beta^t) g`,
   so the steady step is :math:`-\alpha g`: no amplification.
 * Adam (Kingma & Ba 2015): the same EMA, so :math:`\hat m_t = m_t/(1-\beta_1^t) = g` exactly.
 
@@ -93,7 +93,7 @@ def velocity_derivation() -> Derivation:
                             lhs=sp.Symbol("v_0")))
     d.add(_limit_step("limit of the step", eta * step_factor, eta / (1 - beta),
                       r"The step $x_t - x_{t-1} = -\eta v_t$ tends to $-\eta g/(1 - \beta)$: the effective learning rate."))
-    d.add(Step.substitution("seed 000: beta = 0.9", eta / (1 - beta), {beta: sp.Rational(9, 10)}, 10 * eta,
+    d.add(Step.substitution("note 000: beta = 0.9", eta / (1 - beta), {beta: sp.Rational(9, 10)}, 10 * eta,
                             r"$\beta = 0.9$ amplifies the step tenfold.", lhs=sp.Symbol(r"\eta_{\mathrm{eff}}")))
     total = -eta * g / (1 - beta) * (T - beta * (1 - beta**T) / (1 - beta))
     d.add(_summation_step("total displacement", -eta * g * (1 - beta**t) / (1 - beta), t, 1, T, total,
@@ -112,7 +112,7 @@ def ema_derivation() -> Derivation:
         topic="effective-lr",
         title="EMA momentum under a constant gradient, and Adam's bias correction",
         symbols={"beta": beta, "alpha": alpha, "beta_1": beta1},
-        source="seeds 001, 002, 003 (Adam); Kingma & Ba, ICLR 2015, Sec. 3",
+        source="notes 001, 002, 003 (Adam); Kingma & Ba, ICLR 2015, Sec. 3",
     )
     d.add(Step.solve("fixed point", sp.Eq(m, beta * m + (1 - beta) * g), m, [g],
                      r"The EMA of a constant is the constant: the steady step is $-\alpha g$, with no factor $1/(1 - "

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Mapping
 
@@ -64,10 +64,12 @@ import sympy as sp
 
 from .derivation import Derivation, Step, is_zero
 from .evaluate import PRECISION_DIGITS
+from .printing import latex
 from .two_step import radius as quadratic_radius
 
 __all__ = ["NotLinear", "EngineError", "LinearModel", "linear_model", "spectral_radius", "worst_case",
-           "optimal_tuning", "TuningResult", "WorstCase", "chebyshev_limit", "LAMBDA", "Z"]
+           "optimal_tuning", "TuningResult", "WorstCase", "chebyshev_limit", "LAMBDA", "Z",
+           "tidy", "matrix_latex", "polynomial_latex"]
 
 LAMBDA = sp.Symbol("lambda", positive=True)
 Z = sp.Symbol("z")
@@ -136,6 +138,77 @@ class LinearModel:
         return sp.lambdify(args, coeffs, modules="mpmath")
 
 
+# ----------------------------------------------------------------------------- how the steps are shown
+def _flippable(e: sp.Expr) -> bool:
+    """A sum with a negative constant and no other negative term (``a - 1``): worth writing as ``-(1 - a)``."""
+    return (isinstance(e, sp.Add) and any(t.is_Number and t.is_negative for t in e.args)
+            and not any(t.could_extract_minus_sign() for t in e.args if not t.is_Number))
+
+
+def tidy(e: Any) -> sp.Expr:
+    r"""``e`` factored, written as a mathematician would: a leading minus absorbed into a factor
+    :math:`a - 1 \to 1 - a` (:math:`-(\beta + 1)(\alpha\lambda - 1) \to (\beta + 1)(1 - \alpha\lambda)`);
+    a sum that only factors as :math:`-(\dots)` stays a sum.  Only the printed form changes, never the value
+    (every display built from it is next to a step whose check uses the expression itself)."""
+    e = sp.sympify(e)
+    f = sp.factor(e)
+    if not isinstance(f, sp.Mul):
+        return f
+    sign, factors = 1, []
+    for a in f.args:
+        if a.is_Number and a.is_negative:
+            sign, a = -sign, -a
+            if a == 1:
+                continue
+        factors.append(a)
+    if sign < 0:
+        for i, a in enumerate(factors):
+            if _flippable(a):
+                sign, factors[i] = 1, sp.expand(-a)
+                break
+    if len(factors) == 1 and isinstance(factors[0], sp.Add):
+        return sp.expand(e)
+    factors.sort(key=lambda a: not a.is_Number)
+    body = sp.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+    return body if sign > 0 else sp.Mul(-1, body, evaluate=False)
+
+
+def matrix_latex(M: sp.Matrix) -> str:
+    """A matrix as LaTeX by :func:`theory.printing.latex`, each entry :func:`tidy`."""
+    return latex(sp.Matrix(M).applyfunc(tidy))
+
+
+def _bad_sums(e: sp.Expr) -> int:
+    return sum(1 for a in sp.preorder_traversal(e) if _flippable(a))
+
+
+def polynomial_latex(p: Any, z: sp.Symbol = Z) -> str:
+    r"""A polynomial in ``z`` as LaTeX in descending powers, each coefficient :func:`tidy` and signed the way
+    it reads best: :math:`z^2 - (1 + \beta - \alpha\lambda)z + \beta`."""
+    poly = sp.Poly(sp.expand(p), z)
+    out = ""
+    for (k,), c in sorted(poly.terms(), key=lambda t: -t[0][0]):
+        plus, minus = tidy(c), tidy(-c)
+        negative = (_bad_sums(minus), latex(minus).count("-")) < (_bad_sums(plus), latex(plus).count("-"))
+        mag = minus if negative else plus
+        if isinstance(mag, sp.Mul) and mag.args and mag.args[0] == -1:  # tidy kept a leading minus
+            negative, mag = not negative, mag.args[1] if len(mag.args) == 2 else sp.Mul(*mag.args[1:], evaluate=False)
+        power = "" if k == 0 else ("z" if k == 1 else f"z^{{{k}}}")
+        if mag == 1 and k:
+            text = power
+        elif isinstance(mag, sp.Add) and (k or negative):
+            text = (r"\left(%s\right) %s" % (latex(mag), power)).strip()
+        else:
+            text = f"{latex(mag)} {power}".strip()
+        out += ("-" if negative else "") + text if not out else (" - " if negative else " + ") + text
+    return out or "0"
+
+
+def _code(text: str) -> str:
+    r"""Code (a method key, a file) in ``\texttt``, underscores escaped."""
+    return r"\texttt{%s}" % str(text).replace("_", r"\_")
+
+
 def _trace(method, params: Mapping[str, sp.Symbol], state: tuple[sp.Symbol, ...], t) -> list[sp.Expr]:
     st = _Named(zip(method.state_names, state))
     p = _Named(params)
@@ -170,8 +243,15 @@ def _read_matrix(key: str, exprs: list[sp.Expr], state: tuple[sp.Symbol, ...]) -
     return sp.Matrix(rows)
 
 
+def _state_name(name: str, when: str) -> str:
+    r"""A state array at time ``when``: ``x`` -> :math:`x_{t}`, ``x_prev`` -> :math:`x_{\mathrm{prev},t}`."""
+    base, _, sub = name.partition("_")
+    base = base if len(base) == 1 else r"\mathrm{%s}" % base
+    return "%s_{%s}" % (base, (r"\mathrm{%s}," % sub.replace("_", r"\_") if sub else "") + when)
+
+
 def _state_latex(names, when: str) -> str:
-    rows = r" \\ ".join(r"\mathrm{%s}_{%s}" % (n.replace("_", r"\_"), when) for n in names)
+    rows = r" \\ ".join(_state_name(n, when) for n in names)
     return r"\begin{pmatrix} %s \end{pmatrix}" % rows
 
 
@@ -180,12 +260,13 @@ def _update_step(names, exprs, M: sp.Matrix, state) -> Step:
     def run():
         return is_zero(sp.Matrix(exprs) - M * sp.Matrix(state))
 
-    latex = _state_latex(names, "t+1") + r" &= M(\lambda)\," + _state_latex(names, "t")
+    shown = _state_latex(names, "t+1") + " &= " + matrix_latex(M) + r"\," + _state_latex(names, "t")
+    current = ", ".join(_state_name(n, "t") for n in names)
     return Step.custom(
         "update on one eigen-direction", sp.Eq(sp.Matrix(exprs), M * sp.Matrix(state), evaluate=False),
-        f"trace the update with g = lambda y at the gradient point y (x* = 0): the new state is M times the "
-        f"state ({', '.join(names)}), M read off the coefficients", run, "identity",
-        "the traced update minus M times the state simplifies to 0", latex_statement=latex)
+        r"Trace the update with the gradient $g = \lambda y$ at the gradient point $y$ ($x^\star = 0$): the new "
+        rf"state is $M(\lambda)$ times the state $({current})$, $M(\lambda)$ read off the coefficients.", run, "identity",
+        "the traced update minus M times the state simplifies to 0", latex_statement=shown)
 
 
 def _jury(coeffs: list[sp.Expr]):
@@ -205,6 +286,19 @@ def _jury(coeffs: list[sp.Expr]):
         return sp.And(1 + a2 + a1 + a0 > 0, 1 - a2 + a1 - a0 > 0, a0 < 1, a0 > -1,
                       1 - a0**2 > sp.Abs(a1 - a0 * a2))
     return None
+
+
+def _jury_latex(coeffs: list[sp.Expr], jury) -> str:
+    r"""The conditions of :func:`_jury` as a display: for :math:`q(z) = z^2 + a_1 z + a_0`,
+    :math:`q(1) = 1 + a_1 + a_0 > 0`, :math:`q(-1) = 1 - a_1 + a_0 > 0`, :math:`q(0) = a_0 < 1`; in degree 1
+    :math:`-1 < a_0 < 1`; beyond, the conditions as SymPy states them."""
+    if len(coeffs) == 1:
+        return rf"& -1 < {latex(tidy(coeffs[0]))} < 1"
+    if len(coeffs) == 2:
+        a1, a0 = coeffs
+        return (rf"& q(1) = {latex(tidy(1 + a1 + a0))} > 0,\quad q(-1) = {latex(tidy(1 - a1 + a0))} > 0,\quad "
+                rf"q(0) = {latex(tidy(a0))} < 1")
+    return "& " + r",\quad ".join(latex(c) for c in jury.args)
 
 
 def _roots_inside(coeffs_num: list) -> bool:
@@ -237,7 +331,7 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
     params = {n: _symbol(n) for n in method.param_names}
     state = tuple(_symbol(f"{n}_t") for n in method.state_names)
     period = int(getattr(method, "period", 1) or 1)
-    d = Derivation(TOPIC, f"Iteration matrix of {key}, derived from its update rule", source=SOURCE,
+    d = Derivation(TOPIC, f"Iteration matrix of {_code(key)}, derived from its update rule", source=SOURCE,
                    symbols={**params, "lambda": LAMBDA})
     try:
         if period == 1:
@@ -253,7 +347,7 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
                 exprs = _trace(method, params, state, sp.Integer(j))
                 Mj = _read_matrix(key, exprs, state)
                 d.add(Step.identity(f"step {j} of the period", sp.Matrix(exprs), Mj * sp.Matrix(state),
-                                    f"the update at t = {j} is linear in the state"))
+                                    rf"The update at $t = {j}$ is linear in the state."))
                 mats.append(Mj)
             M = sp.eye(len(state))
             for Mj in mats:
@@ -265,8 +359,10 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
         raise NotLinear(f"{key}: its update cannot be traced with symbols ({exc})") from None
     n = M.shape[0]
     p = sp.expand(M.charpoly(Z).as_expr())
-    d.add(Step.identity("characteristic polynomial", sp.expand((Z * sp.eye(n) - M).det(method="bareiss")), p,
-                        "det(zI - M): the Berkowitz polynomial equals the Bareiss determinant"))
+    d.add(replace(Step.identity("characteristic polynomial", sp.expand((Z * sp.eye(n) - M).det(method="bareiss")), p,
+                                r"$p(z) = \det(zI - M(\lambda))$: the Berkowitz polynomial equals the Bareiss "
+                                r"determinant."),
+                  latex_statement=r"p(z) = \det(zI - M(\lambda)) &= " + polynomial_latex(p)))
 
     def cayley_hamilton():
         coeffs = sp.Poly(p, Z).all_coeffs()
@@ -276,8 +372,10 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
         res = acc.applyfunc(lambda e: sp.cancel(sp.expand(e)))
         return res == sp.zeros(n), res
 
-    d.add(Step.custom("Cayley-Hamilton", sp.Eq(sp.Function("p")(sp.Symbol("M")), 0), "p(M) = 0 entrywise",
-                      cayley_hamilton, "identity", "Horner evaluation of p at M simplifies to the zero matrix"))
+    d.add(Step.custom("Cayley-Hamilton", sp.Eq(sp.Function("p")(sp.Symbol("M")), 0),
+                      r"Cayley--Hamilton: $p$ evaluated at $M(\lambda)$ (Horner) is the zero matrix, entrywise.",
+                      cayley_hamilton, "identity", "Horner evaluation of p at M simplifies to the zero matrix",
+                      latex_statement=r"p(M(\lambda)) &= 0"))
     k = 0
     q = p
     while sp.expand(q).subs(Z, 0) == 0 and sp.degree(q, Z) > 0:
@@ -285,8 +383,11 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
         k += 1
     q = sp.expand(q)
     if k:
-        d.add(Step.identity("zero roots split off", Z**k * q, p,
-                            f"p(z) = z^{k} q(z): {k} root(s) at 0 do not affect the spectral radius"))
+        zk = "z" if k == 1 else f"z^{{{k}}}"
+        roots = "a root" if k == 1 else f"{k} roots"
+        d.add(replace(Step.identity("zero roots split off", Z**k * q, p,
+                                    rf"$p(z) = {zk}\,q(z)$: {roots} at $0$ do not affect the spectral radius."),
+                      latex_statement=rf"p(z) &= {zk}\left({polynomial_latex(q)}\right)"))
     deg = int(sp.degree(q, Z)) if q.has(Z) else 0
     coeffs = [sp.factor(c) for c in sp.Poly(q, Z).all_coeffs()[1:]] if deg else []
     jury = _jury(coeffs)
@@ -308,9 +409,10 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
             return not bad, bad
 
         d.add(Step.custom("Schur-Cohn/Jury conditions", jury,
-                          f"all roots of the degree-{deg} factor q(z) lie in the open unit disc iff these hold "
-                          "(Jury's table for the monic q)", sampled, "sampled",
-                          "the conditions agree with the mpmath root moduli at 40 random rational points"))
+                          rf"All roots of the degree-${deg}$ factor $q(z) = {polynomial_latex(q)}$ lie in the open "
+                          r"unit disc iff these conditions hold (Jury's table for the monic $q$).", sampled, "sampled",
+                          "the conditions agree with the mpmath root moduli at 40 random rational points",
+                          latex_statement=_jury_latex(coeffs, jury)))
     endpoint = False
     if deg in (1, 2):
         second = [sp.simplify(sp.diff(c, LAMBDA, 2)) for c in coeffs]
@@ -323,9 +425,9 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
             d.add(Step.custom(
                 "maximum over [mu, L] at an end",
                 sp.Eq(sp.Symbol("rho"), sp.Max(sp.Symbol("rho(mu)"), sp.Symbol("rho(L)"))),
-                "the coefficients of q are affine in lambda, so for every r the scaled Jury conditions "
-                "(c <= r^2, +-b <= r + c/r for z^2 - b z + c; |a_0| <= r in degree 1) are affine in lambda: "
-                "{lambda: rho(lambda) <= r} is an interval and rho is largest at mu or L",
+                r"The coefficients of $q$ are affine in $\lambda$, so for every $r$ the scaled Jury conditions "
+                r"($c \le r^2$, $\pm b \le r + c/r$ for $z^2 - bz + c$; $|a_0| \le r$ in degree $1$) are affine in "
+                r"$\lambda$: $\{\lambda : \rho(\lambda) \le r\}$ is an interval and $\rho$ is largest at $\mu$ or $L$.",
                 affine, "sign", "d^2 a_i / d lambda^2 = 0 for every coefficient",
                 latex_statement=r"\rho &= \max\{\rho(\mu), \rho(L)\}"))
     d.results.update({"matrix": M, "char_poly": p, "reduced_poly": q, "zero_roots": sp.Integer(k)})

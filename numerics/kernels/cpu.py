@@ -150,7 +150,7 @@ def kernel_source(method) -> str:
     copies = code.copies()  # a new state that is an old state unchanged was flushed when it was stored
     flush = "\n".join((f"                    if abs({x}) < tiny:\n                        {x} = {x} * 0\n"
                        if k not in copies else "") + f"                    S{k}b[i] = {x}" for k, x in enumerate(nn))
-    return _KERNEL_TEMPLATE.format(
+    text = _KERNEL_TEMPLATE.format(
         key=method.key, fastmath=_FASTMATH, element_fastmath=_ELEMENT_FASTMATH,
         state_args=", ".join(st), param_args="".join(f"{x}, " for x in pa),
         body="\n".join(f"    {line}" for line in code.statements("python")),
@@ -164,14 +164,25 @@ def kernel_source(method) -> str:
         element_params="".join(f"{x}, " for x in pa),
         flush=flush,
     )
+    # the same loop without threads (numba.prange is range outside a parallel function)
+    head, loop = text.split("@numba.njit(parallel=True, ", 1)
+    serial = "@numba.njit(parallel=False, " + loop.replace("def run_steps(", "def run_steps_serial(", 1)
+    return head + "@numba.njit(parallel=True, " + loop + "\n\n" + serial
 
 
-def cpu_kernel(method):
-    """The compiled fused kernel ``run_steps`` for ``method`` (generated once, cached on disk by its text)."""
+#: at most this many blocks run on the calling thread (run_steps_serial), more in parallel (run_steps): a
+#: parallel launch costs more than a small problem's whole segment (about 10 ms per call on a busy 2-core
+#: machine, against microseconds of work)
+SERIAL_BLOCKS = 4
+
+
+def cpu_kernel(method, serial: bool = False):
+    """The compiled fused kernel ``run_steps`` (or ``run_steps_serial``) for ``method`` (generated once,
+    cached on disk by its text)."""
     text = kernel_source(method)
     if text not in _KERNELS:
         _KERNELS[text] = _load(method, text)
-    return _KERNELS[text]
+    return _KERNELS[text][1 if serial else 0]
 
 
 def _load(method, text: str):
@@ -186,7 +197,7 @@ def _load(method, text: str):
     module = importlib.util.module_from_spec(spec)
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)
-    return module.run_steps
+    return module.run_steps, module.run_steps_serial
 
 
 def run_segment(method, lam, arrays, p, q, t0, nsteps, limit2, state, block=DEFAULT_BLOCK, nchunks=None):
@@ -198,11 +209,12 @@ def run_segment(method, lam, arrays, p, q, t0, nsteps, limit2, state, block=DEFA
     """
     import numba
 
-    kernel = cpu_kernel(method)
     n = lam.size
     nblocks = (n + block - 1) // block
+    serial = nblocks <= SERIAL_BLOCKS
+    kernel = cpu_kernel(method, serial)
     if nchunks is None:
-        nchunks = min(nblocks, 8 * numba.get_num_threads())
+        nchunks = 1 if serial else min(nblocks, 8 * numba.get_num_threads())
     from ..validation import check_memory
 
     check_memory("steps", nsteps, 2 * nchunks + 2)  # per-chunk partial sums and their totals

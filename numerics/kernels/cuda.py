@@ -150,7 +150,10 @@ def _compiled(form, precision: str):  # pragma: no cover - GPU only
 
     src = cuda_source(form, precision)
     if src not in _COMPILED:
-        _COMPILED[src] = cupy.RawKernel(src, "run_steps", options=("-std=c++14",))
+        # --fmad=false: no contraction of x - eta*g into one FMA, so the state is rounded as the NumPy reference
+        # rounds it (NVRTC contracts by default; the same defect as the numba fast-math of issue 8, item 14).
+        # Not yet run on a GPU (none was available): the option name is NVRTC's documented --fmad={true|false}.
+        _COMPILED[src] = cupy.RawKernel(src, "run_steps", options=("-std=c++14", "--fmad=false"))
     return _COMPILED[src]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from dataclasses import replace
+
 import numpy as np
 import sympy as sp
 
@@ -23,7 +25,8 @@ from ratecheck.theory import gd as theory_gd
 from ratecheck.theory import heavy_ball as hb
 from ratecheck.theory import nesterov as nag
 from ratecheck.theory.derivation import Derivation, Step
-from ratecheck.theory.linear_engine import LAMBDA, Z
+from ratecheck.theory.linear_engine import LAMBDA, Z, matrix_latex, polynomial_latex
+from ratecheck.theory.printing import latex
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ..methods import engine_model, engine_tuning, spec
@@ -50,9 +53,17 @@ def _textbook_matrix(method: str) -> sp.Matrix:
     return (hb if method == "heavy-ball" else nag).iteration_matrix()
 
 
-_TEXTBOOK = {"gd": "theory/gd.py, error recurrence (factor 1 - eta lambda)",
-             "heavy-ball": "theory/heavy_ball.py, companion matrix [[1 + beta - alpha lambda, -beta], [1, 0]]",
-             "nesterov": "theory/nesterov.py, matrix [[(1 + beta)(1 - alpha lambda), -beta(1 - alpha lambda)], [1, 0]]"}
+#: how the report names each method, and where its hand derivation is (LaTeX)
+_NAME = {"gd": "gradient descent", "heavy-ball": "heavy ball", "nesterov": "Nesterov's method"}
+_TEXTBOOK = {"gd": r"the error recurrence of the gradient-descent section (\texttt{theory/gd.py}), factor $1 - \eta\lambda$",
+             "heavy-ball": r"the heavy-ball section (\texttt{theory/heavy\_ball.py}), Polyak's companion matrix",
+             "nesterov": r"the Nesterov section (\texttt{theory/nesterov.py}), the matrix of Lessard, Recht and "
+                         r"Packard \cite{lessard2016}"}
+
+
+def _code(text: str) -> str:
+    r"""Code (a method key, a form name) in ``\texttt``, underscores escaped."""
+    return r"\texttt{%s}" % str(text).replace("_", r"\_")
 
 
 @cache
@@ -60,13 +71,15 @@ def engine_vs_textbook(method: str) -> Derivation:
     r"""The engine's derivation for ``method``'s default form, plus the step "engine matrix = textbook matrix"."""
     m = numerics.form(method)
     model = engine_model(m)
-    d = Derivation(TOPIC, f"{method}: the iteration matrix derived from the update rule is the textbook one",
-                   source=model.derivation.source, symbols=dict(model.derivation.symbols))
+    d = Derivation(TOPIC, f"{_NAME[method].capitalize()}: the iteration matrix derived from the update rule is the "
+                          "textbook one", source=model.derivation.source, symbols=dict(model.derivation.symbols))
     for s in model.derivation.steps:
         d.add(s)
-    d.add(Step.identity("equals the textbook matrix", model.matrix,
-                        _by_name(_textbook_matrix(method), _engine_symbols(model)),
-                        f"the engine's M (traced from numerics' {m.key}) against the hand derivation in {_TEXTBOOK[method]}"))
+    textbook = _by_name(_textbook_matrix(method), _engine_symbols(model))
+    d.add(replace(Step.identity("equals the textbook matrix", model.matrix, textbook,
+                                rf"The engine's $M(\lambda)$ (traced from the method value {_code(m.key)}) against the "
+                                rf"hand derivation in {_TEXTBOOK[method]}: the residual is $0$ entrywise."),
+                  latex_statement=r"M(\lambda) &= " + matrix_latex(textbook)))
     d.results.update(model.derivation.results)
     return d
 
@@ -94,22 +107,28 @@ def engine_one_step(m, seed: int = 0) -> float:
     return worst
 
 
+_ONE_STEP = r"max relative difference of one step: \texttt{Rule.step} vs the engine's $M(\lambda)$"
+
+
 def _matrix_claim(method: str) -> Claim:
     def confirm() -> Comparison:
         return Comparison(engine_one_step(numerics.form(method)), 0.0, 1e-13, Guarantee.TIGHT,
-                          "max relative difference of one step: Rule.step vs the engine's M",
+                          _ONE_STEP,
                           "10 random parameter sets x 200 random (lambda, state); tolerance: float64 rounding of one step")
 
     return Claim(f"engine-matrix-{method}", TOPIC,
-                 f"The iteration matrix the generic engine derives from {method}'s update rule equals the "
-                 "textbook derivation's matrix (symbolically), and one step of the array code applies it.",
+                 rf"The iteration matrix $M(\lambda)$ that the generic engine derives from the update rule of "
+                 rf"{_NAME[method]} ({_code(numerics.form(method).key)}) equals the textbook derivation's matrix "
+                 "(symbolically), and one step of the array code applies it.",
                  lambda: engine_vs_textbook(method), confirm, evidence=Evidence.SIMULATION)
 
 
-_TUNING_SOURCE = {"gd": "Nesterov (2018), Thm 2.1.15: eta = 2/(mu + L)",
-                  "heavy-ball": "Polyak (1964): alpha = 4/(sqrt L + sqrt mu)^2, beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2",
-                  "nesterov": "Lessard, Recht & Packard (2016), Prop. 12: alpha = 4/(3L + mu), "
-                              "beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2)"}
+#: the published optimal tuning of each method: (source, the formulas as plain text for the terminal)
+_TUNING_SOURCE = {"gd": ("Nesterov (2018), Thm 2.1.15", "eta = 2/(mu + L)"),
+                  "heavy-ball": ("Polyak (1964)", "alpha = 4/(sqrt L + sqrt mu)^2, "
+                                                  "beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2"),
+                  "nesterov": ("Lessard, Recht & Packard (2016), Prop. 12",
+                               "alpha = 4/(3L + mu), beta = (sqrt(3 kappa + 1) - 2)/(sqrt(3 kappa + 1) + 2)")}
 
 
 def tuning_errors(method: str, mu: float = TUNING_MU, L: float = TUNING_L) -> dict:
@@ -132,7 +151,7 @@ def _tuning_claim(method: str) -> Claim:
     def confirm() -> Comparison:
         e = tuning_errors(method)
         return Comparison(e["rate_engine"], e["rate_derived"], 1e-9, Guarantee.TIGHT,
-                          "worst-case rate over [1, 100] at the engine's numerically optimal parameters",
+                          r"worst-case rate over $[1, 100]$ at the engine's numerically optimal parameters",
                           f"derived rate {e['rate_derived']:.15g} (closed form); engine's params {e['params_engine']}; "
                           f"{e['evaluations']} evaluations; Chebyshev limit {e['chebyshev']:.15g}")
 
@@ -143,10 +162,12 @@ def _tuning_claim(method: str) -> Claim:
                           f"derived {e['params_derived']}")
 
     return Claim(f"engine-tuning-{method}", TOPIC,
-                 f"Minimising the derived worst-case rate numerically (Nelder-Mead in 40 digits, no closed form used) "
-                 f"finds {method}'s derived optimal tuning on [1, 100]: rate within 1e-9, parameters within 1e-6.",
+                 r"Minimising the derived worst-case rate numerically (Nelder--Mead \cite{nelder1965} in 40 digits, no "
+                 rf"closed form used) finds the derived optimal tuning of {_NAME[method]} on $[1, 100]$: rate within "
+                 r"$10^{-9}$, parameters within $10^{-6}$.",
                  lambda: engine_vs_textbook(method), confirm,
-                 reference=Reference(_TUNING_SOURCE[method]), reference_check=params_check,
+                 reference=Reference(_TUNING_SOURCE[method][0], note=_TUNING_SOURCE[method][1]),
+                 reference_check=params_check,
                  evidence=Evidence.SYMBOLIC)
 
 
@@ -159,7 +180,7 @@ EQUIVALENT = [(m.method, m.name) for m in numerics.forms() if m.method != "gd"
 def forms_derivation() -> Derivation:
     r"""Each equivalent form's engine polynomial, at the derived inverse parameter map, is its canonical form's."""
     d = Derivation(TOPIC, "Every writing of momentum has its canonical form's characteristic polynomial",
-                   source="theory.conventions parameter maps; the engine's polynomials")
+                   source="the parameter maps of the conventions section; the engine's polynomials")
     ac, bc = conv.alpha_c, conv.beta_c
     for method, name in EQUIVALENT:
         model = engine_model(numerics.form(method, name))
@@ -167,17 +188,20 @@ def forms_derivation() -> Derivation:
         inverse = conv.inverse_map(method, name)
         form_poly = model.char_poly.xreplace({model.params[p]: _by_name(e, {}) for p, e in inverse.items()})
         canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
-        d.add(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
-                            f"{method} form '{name}' at its parameters for canonical (alpha_c, beta_c) (derived inverse "
-                            f"map {sp.sstr(inverse)}) has the polynomial of '{_CANONICAL[method]}'"))
+        params = r",\ ".join(f"{latex(sp.Symbol(p))} = {latex(_by_name(e, {}))}" for p, e in inverse.items())
+        d.add(replace(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
+                                    rf"The form {_code(name)} of {_NAME[method]} at its parameters for the canonical "
+                                    rf"$(\alpha_c, \beta_c)$ (derived inverse map ${params}$) has the characteristic "
+                                    rf"polynomial of {_code(_CANONICAL[method])}."),
+                      latex_statement=rf"p_{{\text{{{name}}}}}(z) &= {polynomial_latex(canon_poly)}"))
     return d
 
 
 def _forms_claim() -> Claim:
     def confirm() -> Comparison:
         worst = max(engine_one_step(numerics.form(m, n), seed=3) for m, n in EQUIVALENT)
-        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step: Rule.step vs "
-                          "the engine's M, all six equivalent forms", "10 x 200 random cases per form")
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, _ONE_STEP + ", all six equivalent forms",
+                          "10 x 200 random cases per form")
 
     return Claim("engine-forms", TOPIC,
                  "The characteristic polynomial the engine derives from each way of writing heavy ball and Nesterov "
@@ -191,15 +215,23 @@ def qhm_derivation() -> Derivation:
     q = engine_model(QHM)
     ema = engine_model(numerics.form("heavy-ball", "ema"))
     gd = engine_model(numerics.form("gd"))
-    d = Derivation(TOPIC, "Quasi-hyperbolic momentum: nu = 1 is heavy ball (EMA form), nu = 0 is gradient descent",
-                   source="Ma & Yarats (2019), ICLR; the engine's matrices", symbols=dict(q.derivation.symbols))
+    d = Derivation(TOPIC, r"Quasi-hyperbolic momentum: $\nu = 1$ is heavy ball (EMA form), $\nu = 0$ is gradient "
+                          "descent", source="Ma & Yarats (2019), ICLR; the engine's matrices",
+                   symbols=dict(q.derivation.symbols))
     nu, alpha = q.params["nu"], q.params["alpha"]
-    d.add(Step.identity("nu = 1: heavy ball, EMA form", q.matrix.subs(nu, 1),
-                        _by_name(ema.matrix, _engine_symbols(q)),
-                        "parameter map (alpha, beta, nu = 1) -> EMA form (alpha, beta); state (x, b) -> (x, m)"))
-    d.add(Step.identity("nu = 0: gradient descent", q.matrix.subs(nu, 0)[0, :],
-                        sp.Matrix([[gd.matrix[0, 0].xreplace({gd.params["eta"]: alpha}), 0]]),
-                        "parameter map (alpha, beta, nu = 0) -> gd (eta = alpha): the x row no longer reads b"))
+    ema_matrix = _by_name(ema.matrix, _engine_symbols(q))
+    d.add(replace(Step.identity("nu = 1: heavy ball, EMA form", q.matrix.subs(nu, 1), ema_matrix,
+                                r"The engine's matrix of QHM (\texttt{examples/qhm.py}) at $\nu = 1$ is that of the EMA "
+                                r"form of heavy ball: parameter map $(\alpha, \beta, \nu = 1) \mapsto (\alpha, \beta)$, "
+                                r"state $(x, b) \mapsto (x, m)$."),
+                  latex_statement=r"M_{\mathrm{QHM}}(\lambda)\big|_{\nu = 1} &= " + matrix_latex(ema_matrix)))
+    gd_row = sp.Matrix([[gd.matrix[0, 0].xreplace({gd.params["eta"]: alpha}), 0]])
+    d.add(replace(Step.identity("nu = 0: gradient descent", q.matrix.subs(nu, 0)[0, :], gd_row,
+                                r"At $\nu = 0$ the $x$ row of QHM's matrix is gradient descent's with $\eta = \alpha$ "
+                                r"(parameter map $(\alpha, \beta, \nu = 0) \mapsto \eta = \alpha$): $x_{t+1}$ no longer "
+                                r"reads the buffer $b_t$."),
+                  latex_statement=r"\text{row } x \text{ of } M_{\mathrm{QHM}}(\lambda)\big|_{\nu = 0} &= "
+                                  + matrix_latex(gd_row)))
     return d
 
 
@@ -215,12 +247,15 @@ def _qhm_equivalence_claim() -> Claim:
             g = iterate_path(numerics.rule("gd", {"eta": alpha}), prob.grad, x0, 60).x
             scale = float(np.max(np.abs(x0)))
             worst = max(worst, float(np.max(np.abs(q1 - ema))) / scale, float(np.max(np.abs(q0 - g))) / scale)
-        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max |x_t(QHM) - x_t(EMA heavy ball | gd)| / |x_0|",
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT,
+                          r"max over $t$ of $\|x_t - x'_t\|_\infty / \|x_0\|_\infty$; $x$: QHM, $x'$: heavy ball (EMA form) "
+                          "or gradient descent",
                           "dense 30-dim quadratic, kappa 10, 60 steps, two (alpha, beta)")
 
     return Claim("qhm-special-cases", TOPIC,
-                 "Quasi-hyperbolic momentum with nu = 1 is heavy ball in the EMA form and with nu = 0 is gradient "
-                 "descent with step alpha: found by the engine through parameter maps, confirmed on iterates.",
+                 r"Quasi-hyperbolic momentum \cite{ma2019} with $\nu = 1$ is heavy ball in the EMA form and with "
+                 r"$\nu = 0$ is gradient descent with step $\alpha$: found by the engine through parameter maps, "
+                 "confirmed on iterates.",
                  qhm_derivation, confirm, evidence=Evidence.METAMORPHIC)
 
 
@@ -228,13 +263,14 @@ def _qhm_tuning_claim() -> Claim:
     def confirm() -> Comparison:
         found = engine_tuning(QHM, TUNING_MU, TUNING_L)
         return Comparison(float(found.rate), float(found.chebyshev), 1e-6, Guarantee.TIGHT,
-                          "QHM's numerically optimal worst-case rate on [1, 100] vs (sqrt kappa - 1)/(sqrt kappa + 1)",
+                          r"QHM's numerically optimal worst-case rate on $[1, 100]$ vs $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$",
                           f"params {({k: float(x) for k, x in found.params.items()})}; the engine refuses any rate below "
                           "the Chebyshev limit")
 
     return Claim("qhm-optimal-tuning", TOPIC,
-                 "Tuned numerically, quasi-hyperbolic momentum reaches the Chebyshev limit (sqrt kappa - 1)/(sqrt kappa "
-                 "+ 1) on [1, 100] (at nu -> 1, i.e. heavy ball) and never goes below it.",
+                 r"Tuned numerically, quasi-hyperbolic momentum reaches the Chebyshev limit "
+                 r"$(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ on $[1, 100]$ (at $\nu \to 1$, i.e.\ heavy ball) and never goes "
+                 "below it.",
                  lambda: engine_model(QHM).derivation, confirm,
                  reference=None, evidence=Evidence.SYMBOLIC)
 
@@ -253,13 +289,19 @@ def retyped_derivation() -> Derivation:
         sym = _engine_symbols(model)
         engine_poly = sp.expand(model.char_poly * Z ** (2 - model.matrix.shape[0]))
         mr = iterations.mode_recurrence(method)
-        d.add(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
-                            "z^2 - b z + c of e_{t+1} = b e_t - c e_{t-1} (theory/iterations.py) is the engine's "
-                            "characteristic polynomial (times z for the one-state gd)"))
+        gd_note = r" (times $z$ for the one-state gradient descent)" if method == "gd" else ""
+        d.add(replace(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
+                                    rf"{_NAME[method].capitalize()}: $z^2 - bz + c$ of the mode recurrence "
+                                    r"$e_{t+1} = b e_t - c e_{t-1}$ of the sweep section (\texttt{theory/iterations.py}) "
+                                    rf"is the engine's characteristic polynomial{gd_note}."),
+                      latex_statement=r"z^2 - b z + c &= " + polynomial_latex(engine_poly)))
         a, b = residual[f"{method}_a"], residual[f"{method}_b"]
-        d.add(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym), engine_poly,
-                            "z^2 - a z - b of P_{t+1} = a P_t + b P_{t-1} (theory/average_case.py) is the engine's "
-                            "characteristic polynomial"))
+        d.add(replace(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym),
+                                    engine_poly,
+                                    rf"{_NAME[method].capitalize()}: $z^2 - az - b$ of the residual recurrence "
+                                    r"$P_{t+1} = a P_t + b P_{t-1}$ of the average-case section "
+                                    rf"(\texttt{{theory/average\_case.py}}) is the same polynomial{gd_note}."),
+                      latex_statement=r"z^2 - a z - b &= " + polynomial_latex(engine_poly)))
     for (method, name), sf in conv.FORMS.items():
         m = numerics.form(method, name)
         buffer = m.state_names[1]
@@ -270,22 +312,25 @@ def retyped_derivation() -> Derivation:
         ours = sp.Matrix([new["x"], new[buffer]])
         ours = ours.xreplace({f: sp.Rational(repr(float(f))) for f in ours.atoms(sp.Float)})
         typed = sp.Matrix(sf.update(conv.x, conv.s, conv.grad(sf.lookahead(conv.x, conv.s))))
-        d.add(Step.identity(f"conventions table: {name}", ours, typed,
-                            f"numerics' {m.key} traced with symbols and an arbitrary gradient g equals the form typed "
-                            "in theory/conventions.py (for any f, not only quadratics)"))
+        d.add(replace(Step.identity(f"conventions table: {name}", ours, typed,
+                                    rf"The method value {_code(m.key)} traced with symbols and an arbitrary gradient "
+                                    r"$g$ equals the form typed in the conventions section "
+                                    r"(\texttt{theory/conventions.py}), for any $f$, not only quadratics; "
+                                    rf"$s$ is its buffer ${buffer}$."),
+                      latex_statement=r"\begin{pmatrix} x_{t+1} \\ s_{t+1} \end{pmatrix} &= " + latex(typed)))
     return d
 
 
 def _retyped_claim() -> Claim:
     def confirm() -> Comparison:
         worst = max(engine_one_step(numerics.form(m), seed=4) for m in ("gd", "heavy-ball", "nesterov"))
-        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, "max relative difference of one step: Rule.step vs "
-                          "the engine's M", "gd, heavy ball, Nesterov; 10 x 200 random cases each")
+        return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, _ONE_STEP,
+                          "gd, heavy ball, Nesterov; 10 x 200 random cases each")
 
     return Claim("engine-retyped-recurrences", TOPIC,
                  "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
                  "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
-                 "and the momentum forms typed in the conventions derivation are numerics' method values (any f).",
+                 "and the momentum forms typed in the conventions derivation are numerics' method values (any $f$).",
                  retyped_derivation, confirm, evidence=Evidence.SIMULATION)
 
 

@@ -13,7 +13,7 @@ tunings sent through the derived inverse map (``ema``: :math:`\alpha = \alpha_c/
 the larger spectral radius of its own derived iteration matrix at :math:`\lambda = \mu` and
 :math:`\lambda = L` (:func:`theory.conventions.seed003_rate_derivation`).  Its tunings are NAG's
 tunings plugged in as written (``eta = alpha``, ``beta = beta``), which is what a reader of
-seed 003 would do; they do not make it NAG.
+note 003 would do; they do not make it NAG.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def _seed003_coefficients():
 
 
 def seed003_rate(params: Mapping[str, float], mu: float, L: float) -> float:
-    r"""Spectral radius of seed 003's form over eig(A) ⊂ [mu, L]: :math:`\max(\rho(\mu), \rho(L))` with
+    r"""Spectral radius of note 003's form over eig(A) ⊂ [mu, L]: :math:`\max(\rho(\mu), \rho(L))` with
     :math:`b = 1 + \beta - \eta\lambda - \beta\lambda`, :math:`c = \beta(1-\lambda)` (derived), in 50 digits.
     A value > 1 is the growth factor of the divergent iteration."""
     p = _given(params, ("eta", "beta"))

@@ -1,18 +1,16 @@
 """Argument types shared by the subcommands: parse and validate, naming the flag on error.
 
-Also :func:`write_json`, the one way a subcommand writes its ``--json FILE`` (or ``-``) output:
-strict JSON (an undefined number is ``null``, never ``NaN``/``Infinity``), and a file that cannot
-be written is a :class:`UsageError`, not a traceback.
+Also :func:`json_text`, strict JSON (an undefined number is ``null``, never ``NaN``/``Infinity``);
+files are written through :mod:`reports.outputs` (checked before the work, all or none).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import os
-import sys
-from pathlib import Path
 from typing import Any
+
+from ratecheck.numerics.validation import shown
 
 
 class UsageError(Exception):
@@ -23,9 +21,9 @@ def _number(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text)}") from None
     if not math.isfinite(x):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {shown(text)}")
     return x
 
 
@@ -36,7 +34,7 @@ def finite(text: str) -> float:
 def positive(text: str) -> float:
     x = _number(text)
     if x <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be > 0, got {shown(text)}")
     return x
 
 
@@ -44,9 +42,9 @@ def _integer(text: str, minimum: int, what: str) -> int:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected {what}, got {shown(text)}") from None
     if not math.isfinite(x) or x != int(x) or x < minimum:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {what}, got {shown(text)}")
     # exact for integer literals beyond 2^53 too
     try:
         return int(text)
@@ -74,7 +72,7 @@ def in_range(lo: float, hi: float):
     def parse(text: str) -> float:
         x = _number(text)
         if not lo <= x <= hi:
-            raise argparse.ArgumentTypeError(f"must be a number in [{lo:g}, {hi:g}], got {text}")
+            raise argparse.ArgumentTypeError(f"must be a number in [{lo:g}, {hi:g}], got {shown(text)}")
         return x
     return parse
 
@@ -89,10 +87,10 @@ def eigenvalue_list(text: str) -> list[float]:
     out = []
     for i, p in enumerate(parts, 1):
         if not p:
-            raise argparse.ArgumentTypeError(f"empty item {i} in {text!r}: expected a comma-separated list of numbers > 0")
+            raise argparse.ArgumentTypeError(f"empty item {i} in {shown(text)}: expected a comma-separated list of numbers > 0")
         x = _number(p)
         if x <= 0:
-            raise argparse.ArgumentTypeError(f"each eigenvalue must be > 0, got {p}")
+            raise argparse.ArgumentTypeError(f"each eigenvalue must be > 0, got {shown(p)}")
         out.append(x)
     return out
 
@@ -130,39 +128,21 @@ def json_text(obj: Any) -> str:
 
 
 def check_json_target(target: str, flag: str = "--json") -> None:
-    """UsageError now, before any work, if ``target`` (not ``-``) cannot be a file: missing directory or a directory."""
-    if target == "-":
-        return
-    path = Path(target)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"cannot write {flag} {target}: no such directory {str(parent)!r}")
-    if path.is_dir():
-        raise UsageError(f"cannot write {flag} {target}: it is a directory")
+    """UsageError now, before any work, if ``target`` cannot be written (see :mod:`reports.outputs`)."""
+    from ..outputs import Outputs
+
+    Outputs().add(flag.lstrip("-"), target)
 
 
 def write_json(obj: Any, target: str, flag: str = "--json") -> None:
-    """Write ``obj`` as strict JSON to ``target`` (``-``: stdout).
+    """Write ``obj`` as strict JSON to ``target`` (``-``: stdout) through :class:`reports.outputs.Outputs`.
 
-    The text is built first, so nothing is created when it cannot be; a file that cannot be
-    opened or written raises :class:`UsageError` ``cannot write --json FILE: reason``.
+    The text is built first, so nothing is created when it cannot be; a target that cannot be
+    written raises :class:`UsageError` ``cannot write --json FILE: reason`` and leaves what was there.
     """
+    from ..outputs import Outputs
+
     text = json_text(obj)
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        fh = open(target, "w")
-    except OSError as exc:
-        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        raise UsageError(f"cannot write {flag} {target}: {reason}") from None
-    try:
-        with fh:
-            fh.write(text)
-    except OSError as exc:  # e.g. disk full: leave no partial file behind
-        try:
-            os.unlink(target)
-        except OSError:
-            pass
-        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        raise UsageError(f"cannot write {flag} {target}: {reason}") from None
+    outputs = Outputs()
+    outputs.set(outputs.add(flag.lstrip("-"), target), text)
+    outputs.commit()

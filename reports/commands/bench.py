@@ -16,9 +16,15 @@ vector (8 vectors of 8 float64 lanes; 16 dependent FMAs per load/store, so not L
 scalar FMA operations per second on all cores; the heavy-ball element-step costs 7 floating-point instructions (g = lam*x; x - s;
 two FMAs for the update; x*x; two FMAs for the sums), so peak element-steps/s = FMA/s / 7.
 
+With ``--worst-case`` it times instead the worst-case (PEP) solves of gradient descent (step 1/L, F(0, L),
+f(x_N) - f*) for N = 1 .. ``--max-n``: ratecheck's SDP (numerics.pep, all pairs; and the chain of consecutive pairs)
+against PEPit's own problem building (if PEPit is installed), same solver (Clarabel), one process, in one run,
+with the ratio PEPit / ratecheck per N and in total.
+
 Examples:
   ratecheck bench
   ratecheck bench --dim 10000000 --steps 200 --json -
+  ratecheck bench --worst-case --max-n 50 --json wc.json
 """
 from __future__ import annotations
 
@@ -33,6 +39,10 @@ from . import args as a
 
 HELP = "time heavy ball with every implementation (element-steps/s, fraction of peak)"
 
+#: bytes per eigenvalue at the peak of a bench run: measured 38 B (peak RSS, d = 2e6 vs 6e6, no PyTorch: lambda,
+#: e0, the fused kernel's x and s, the NumPy reference's temporaries); torch.optim.SGD adds its parameter,
+#: gradient, momentum buffer and x*x temporary (4 x 8 B), so the check assumes 8 arrays of 8 bytes
+BYTES_PER_ELEMENT = 64
 FLOPS_PER_ELEMENT_STEP = 7  # FP instructions (mul, sub, fma, fma, mul, fma, fma) of the fused heavy-ball step
 
 
@@ -40,6 +50,58 @@ def add_arguments(p) -> None:
     p.add_argument("--dim", type=a.count, default=10_000_000, help="eigenvalues d (default 10^7)")
     p.add_argument("--steps", type=a.count, default=200, help="iterations T (default 200)")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
+    p.add_argument("--worst-case", action="store_true",
+                   help="time the PEP worst-case solves of gradient descent, ratecheck vs PEPit, N = 1..--max-n")
+    p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
+
+
+def measure_worst_case(ns) -> dict:
+    r"""Seconds of ratecheck's and PEPit's PEP solves for gradient descent, step 1/L, on F(0, L) (L = R = 1).
+
+    Exact value :math:`1/(4N+2)` (Drori & Teboulle 2014) next to both solved values."""
+    from ratecheck.numerics import pep as npep
+    from ratecheck.numerics import pepit_reference as ref
+    from ratecheck.numerics.methods import rule
+
+    gd = rule("gd", {"eta": 1.0})
+    have_pepit = ref.available()
+    npep.solve(npep.build_problem(npep.trace_points(gd, 1), 1.0))  # warm the imports
+    if have_pepit:
+        ref.gd_f_gap(1.0, 1.0, 1)
+    rows = []
+    for n in ns:
+        t0 = time.perf_counter()
+        r = npep.solve(npep.build_problem(npep.trace_points(gd, n), 1.0))
+        t_full = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rc = npep.solve(npep.build_problem(npep.trace_points(gd, n), 1.0, pairs="chain"))
+        t_chain = time.perf_counter() - t0
+        pv, t_p = ref.gd_f_gap(1.0, 1.0, n) if have_pepit else (None, None)
+        rows.append({"N": n, "exact": 1 / (4 * n + 2), "ratecheck_value": r.value, "ratecheck_status": r.status,
+                     "ratecheck_s": t_full, "chain_value": rc.value, "chain_s": t_chain, "pepit_value": pv,
+                     "pepit_s": t_p, "ratio_pepit_over_ratecheck": (t_p / t_full) if t_p else None})
+    tot = {k: sum(row[k] for row in rows if row[k] is not None) for k in ("ratecheck_s", "chain_s", "pepit_s")}
+    tot["ratio_pepit_over_ratecheck"] = tot["pepit_s"] / tot["ratecheck_s"] if have_pepit else None
+    return {"benchmark": "worst-case gd F(0,L) f-gap", "rows": rows, "totals": tot, "pepit": have_pepit,
+            "machine": {"cpu": platform.machine(), "cores": os.cpu_count(), "python": platform.python_version()}}
+
+
+def format_worst_case(record: dict) -> str:
+    def f(x, spec):
+        return format(x, spec) if x is not None else "—"
+
+    lines = [f"{'N':>3} {'1/(4N+2)':>11} {'ratecheck':>11} {'s':>8} {'chain s':>8} {'PEPit':>11} {'PEPit s':>8} {'ratio':>6}"]
+    for r in record["rows"]:
+        lines.append(f"{r['N']:>3} {r['exact']:>11.8f} {f(r['ratecheck_value'], '11.8f')} {r['ratecheck_s']:>8.3f} "
+                     f"{r['chain_s']:>8.3f} {f(r['pepit_value'], '11.8f')} {f(r['pepit_s'], '8.3f')} "
+                     f"{f(r['ratio_pepit_over_ratecheck'], '6.2f')}")
+    t = record["totals"]
+    lines.append(f"total: ratecheck {t['ratecheck_s']:.2f} s, chain {t['chain_s']:.2f} s, "
+                 + (f"PEPit {t['pepit_s']:.2f} s (PEPit / ratecheck = {t['ratio_pepit_over_ratecheck']:.2f})"
+                    if record["pepit"] else "PEPit not installed (pip install 'ratecheck[pep]')"))
+    m = record["machine"]
+    lines.append(f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}")
+    return "\n".join(lines)
 
 
 def problem(dim: int):
@@ -227,13 +289,30 @@ def format_table(record: dict) -> str:
 def run(args) -> int:
     from ratecheck.numerics.validation import check_memory
 
-    if args.json is not None:
-        a.check_json_target(args.json)  # before the (long) measurement
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    json_t = outputs.add("json", args.json)  # checked before the (long) measurement
+    if args.worst_case:
+        if args.max_n > 100:
+            from .args import UsageError
+
+            raise UsageError(f"--max-n must be an integer in [1, 100] (got {args.max_n})")
+        record = measure_worst_case(range(1, args.max_n + 1))
+        if json_t is not None:
+            outputs.set(json_t, a.json_text(record))
+            outputs.commit()
+            if outputs.to_stdout:
+                return 0
+        print(format_worst_case(record))
+        return 0
+    check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
     check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
     record = measure(args.dim, args.steps)
-    if args.json is not None:
-        a.write_json(record, args.json)
-        if args.json == "-":
+    if json_t is not None:
+        outputs.set(json_t, a.json_text(record))
+        outputs.commit()
+        if outputs.to_stdout:
             return 0
     print(format_table(record))
     return 0

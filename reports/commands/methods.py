@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ratecheck import numerics
 
+from ..latex import to_unicode
 from . import args as a
 
 HELP = "list every method and form with its parameters, ranges and source"
@@ -39,7 +40,7 @@ def _print(records) -> None:
         st = ", ".join(f"{s['name']} = {s['init'] if s['init'] != 'x' else 'x0'}" for s in r["state"])
         print(f"{r['method']} / {r['form']}: {ps}")
         print(f"    state: {st}")
-        print(f"    {r['formula']}")
+        print(f"    {to_unicode(r['formula'])}")
         print(f"    source: {r['source']}")
 
 

@@ -100,11 +100,14 @@ def run(args) -> int:
     if r["diverged"]:
         why = "the next step overflows float64" if r.get("overflowed") else "past the divergence threshold"
         print(f"simulation       : DIVERGES, growth factor {r['growth_factor']:.8g} per step "
-              f"(stopped after {r['steps']} steps: {why})")
+              f"(stopped after {r['steps']} step{'s' if r['steps'] != 1 else ''}: {why}; {r['growth_measured']})")
     else:
-        print(f"rate (simulated) : {r['rate_simulated']:.12g}   (fit over steps {r['fit_window'][0]}..{r['fit_window'][1]})")
-        print(f"converges        : {'yes' if r['converges'] else 'no'}")
-    print(f"relative error   : {r['relative_error']:.3e}")
+        print(f"rate (simulated) : {r['rate_simulated']:.12g}   (fit over steps {r['fit_window'][0]}..{r['fit_window'][1]}, "
+              f"{_efold(r['e_foldings'])} e-foldings)")
+        print(f"gap 1 - rho      : theory {r['gap_theory']:.6g}, simulated {r['gap_simulated']:.6g}")
+        print(f"converges        : {_verdict(r)}")
+    gap = "n/a, the theory gap is 0" if r["gap_relative_error"] is None else f"{r['gap_relative_error']:.3e}"
+    print(f"relative error   : {r['relative_error']:.3e} (rate); gap 1 - rho: {gap}")
     print(f"transient peak   : max_t |e_t|/|e_0| = {r['transient_peak']:.4g}")
     m = r["stability_margin"]
     if m is not None and m["L_factor"] is not None:
@@ -113,6 +116,23 @@ def run(args) -> int:
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     print(f"worst eigenvalue : {r['worst_lambda']:.10g} ({r['max_location']})")
     return 0
+
+
+def _efold(x) -> str:
+    return "inf" if x == float("inf") else f"{x:.3g}"
+
+
+def _verdict(r: dict) -> str:
+    v = r["verdict"]
+    if v == "converges":
+        return "yes"
+    if v == "undetermined":
+        more = f"; about {r['steps_suggested']:,} steps would cover 20" if r.get("steps_suggested") else ""
+        return (f"undetermined (the fit window covers {_efold(r['e_foldings'])} e-foldings, a verdict needs "
+                f">= {r['e_foldings_needed']:g}{more})")
+    if r["rate_theory"] == 1:
+        return "no (the derived rate is exactly 1: some mode keeps its size, e.g. it is multiplied by -1 each step)"
+    return "no"
 
 
 def _run_linear_family(args, eigenvalues) -> int:

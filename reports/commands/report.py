@@ -27,7 +27,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from ..build import build_report
-    from ..latex import INSTALL_HINT
+    from ..latex import INSTALL_HINT, TexFailed
 
     from .args import UsageError
 
@@ -43,6 +43,10 @@ def run(args) -> int:
         raise UsageError(f"cannot write the report to --out {args.out}: {_reason(exc)}") from None
     try:
         path, compiled = build_report(args.out, args.only)
+    except TexFailed as exc:
+        where = f"full log: {exc.log}" if exc.log is not None else "latexmk wrote no log"
+        what = f" ({exc.first_error[:160]})" if exc.first_error else ""
+        raise UsageError(f"latexmk could not build the PDF in --out {args.out}{what}; {where}") from None
     except OSError as exc:
         raise UsageError(f"cannot write the report to --out {args.out}: {_reason(exc)}"
                          + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")) from None

@@ -26,8 +26,11 @@ HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates
 PARAMS = ("eta", "alpha", "beta", "gamma")
 #: R range: R^2, R^2/d and (1e60 R)^2 (the divergence threshold, squared) stay normal float64 numbers
 RADIUS_MIN, RADIUS_MAX = 1e-90, 1e90
-#: bytes per recorded step of the printed/JSON trajectory (a dict of four numbers), for the memory check
-_ROW_BYTES = 512
+#: bytes per recorded step, measured (tracemalloc peak / recorded steps, 2 eigenvalues, --json -, see
+#: tests/test_simulate_cli.py): about 60 B (error, loss, times, error ratio, predicted loss arrays and their
+#: segment copies); the JSON text is streamed in chunks of _JSON_CHUNK rows, never held whole.  With margin:
+ROW_BYTES = 96
+_JSON_CHUNK = 1 << 14
 
 
 def add_arguments(p) -> None:
@@ -46,6 +49,8 @@ def add_arguments(p) -> None:
                    help="seed of x0 - x*, >= 0 (random spectra use SEED + 1); default 0")
     p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=1.0,
                    help=f"R with E||x0 - x*||^2 = R^2, in [{RADIUS_MIN:g}, {RADIUS_MAX:g}] (default 1)")
+    p.add_argument("--record-every", dest="record_every", type=a.count, default=1, metavar="K",
+                   help="record the error and loss every K steps (and the last one); default 1")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
 
 
@@ -60,15 +65,17 @@ def run(args) -> int:
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
-    if args.json is not None:
-        a.check_json_target(args.json)
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    json_t = outputs.add("json", args.json)  # checked before any work
     spec_ = spectra.parse(args.spectrum)
     form = numerics.form(args.method, args.form)
     backend = resolve_backend(args.backend)
     if spec_.kind != "eigenvalues" and args.dim is None:
         raise UsageError("give --dim for this spectrum")
     v.check_memory("dim", args.dim or 1, 4 if backend != "numpy" else 6)
-    v.check_memory("steps", args.steps + 1, _ROW_BYTES // 8, got=args.steps)
+    v.check_memory("steps", args.steps // args.record_every + 2, ROW_BYTES // 8, got=args.steps)
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     mu, L = float(lam[0]), float(lam[-1])
     fspec = _form_spec(args.method, form.name)
@@ -80,14 +87,24 @@ def run(args) -> int:
     e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
     t0 = time.perf_counter()
-    traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision)
+    try:
+        traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision,
+                                 record_every=args.record_every)
+    except v.ParameterError as exc:
+        if exc.name == "x0":  # x0 - x* is drawn from --radius here: name the flag the user has
+            f32 = np.finfo(np.float32)
+            rng = (f"magnitudes in [{float(f32.tiny):.2g}, {float(f32.max):.2g}] with --precision float32"
+                   if args.precision == "float32" else "a squared norm and loss that are finite, normal float64 numbers")
+            raise v.ParameterError("radius", f"a radius that gives x0 - x* {rng} (here {exc.got}; or use another "
+                                   "--radius or --precision)", args.radius) from None
+        raise
     seconds = time.perf_counter() - t0
     rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
     fit = traj.rate()
     predicted = _prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
-    ratio = traj.error_ratio
-    rows = [{"t": t, "error_ratio": float(ratio[t]), "loss": float(traj.loss[t]),
-             "loss_predicted": None if predicted is None else float(predicted[t])} for t in range(ratio.size)]
+    times = traj.times
+    if predicted is not None:
+        predicted = predicted[times]
     out = {
         "method": args.method, "form": form.name, "spectrum": str(spec_), "dim": int(lam.size), "steps": int(args.steps),
         "steps_run": int(traj.steps_run), "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
@@ -95,14 +112,41 @@ def run(args) -> int:
         "diverged": traj.diverged, "overflowed": traj.overflowed, "rate_theory": rate_theory,
         "rate_fitted": float(fit.rate),
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
-        "trajectory": rows,
+        "record_every": args.record_every,
     }
-    if args.json is not None:
-        a.write_json(out, args.json)
-        if args.json == "-":
+    columns = (times, traj.error_ratio, traj.loss, predicted)
+    if json_t is not None:
+        outputs.set(json_t, lambda: _json_chunks(out, columns))
+        outputs.commit()
+        if outputs.to_stdout:
             return 0
-    _print_table(out, predicted is not None)
+    _print_table(out, columns)
     return 0
+
+
+def _json_chunks(out: dict, columns):
+    r"""The JSON object ``out`` with its ``trajectory`` (one row per recorded step) as text chunks.
+
+    Rows are formatted from the arrays in chunks of _JSON_CHUNK (Python's float repr, the same digits as
+    ``json.dumps``; non-finite numbers as null): no per-row dict, no whole text in memory."""
+    head = a.json_text(out).rstrip()
+    assert head.endswith("}")
+    yield head[:-1].rstrip() + ',\n  "trajectory": [\n'
+    times, ratio, loss, predicted = columns
+    n = times.size
+    for lo in range(0, n, _JSON_CHUNK):
+        hi = min(n, lo + _JSON_CHUNK)
+        pred = [None] * (hi - lo) if predicted is None else predicted[lo:hi].tolist()
+        rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}}}'
+                for t, r, f, q in zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(), loss[lo:hi].tolist(), pred)]
+        yield ",\n".join(rows) + (",\n" if hi < n else "\n")
+    yield "  ]\n}\n"
+
+
+def _num(x) -> str:
+    if x is None or x != x or x in (float("inf"), float("-inf")):
+        return "null"
+    return repr(x)
 
 
 def _form_spec(method: str, form: str):
@@ -126,24 +170,25 @@ def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius:
     return predicted_loss(method, params, spec_.params["ratio"], steps, radius)
 
 
-def _print_table(out: dict, has_prediction: bool) -> None:
+def _print_table(out: dict, columns) -> None:
+    times, ratio, loss, predicted = columns
+    has_prediction = predicted is not None
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
     print(f"{out['method']} ({out['form']} form): {ps}")
     print(f"spectrum {out['spectrum']}, d = {out['dim']:,}, eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; "
           f"backend {out['backend']}, {out['precision']}")
-    rows = out["trajectory"]
-    n = len(rows)
+    n = times.size
     keep = sorted(set(np.unique(np.linspace(0, n - 1, min(n, 21)).round().astype(int)).tolist()))
     head = f"{'t':>7}  {'|e_t|/|e_0|':>14}  {'f(x_t) - f*':>14}"
     if has_prediction:
         head += f"  {'predicted E[f]':>14}  {'sim/pred - 1':>12}"
     print(head)
     for i in keep:
-        r = rows[i]
-        line = f"{r['t']:>7}  {r['error_ratio']:>14.8g}  {r['loss']:>14.8g}"
+        line = f"{int(times[i]):>7}  {float(ratio[i]):>14.8g}  {float(loss[i]):>14.8g}"
         if has_prediction:
-            dev = f"{r['loss'] / r['loss_predicted'] - 1:>12.3e}" if r["loss_predicted"] else f"{'n/a':>12}"
-            line += f"  {r['loss_predicted']:>14.8g}  {dev}"
+            q = float(predicted[i])
+            dev = f"{float(loss[i]) / q - 1:>12.3e}" if q else f"{'n/a':>12}"
+            line += f"  {q:>14.8g}  {dev}"
         print(line)
     rt = "n/a (no FormSpec registered)" if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"

@@ -17,8 +17,9 @@ Examples:
   ratecheck sweep --config sweep.toml --points 9 --plot out/sweep.pdf --executor process
 
 --config FILE reads the same options from TOML (keys as the long flags, '-' or '_'); flags given on
-the command line override it.  Output files are written to temporary names and renamed at the end;
-the resolved configuration is written next to them as STEM.config.toml.
+the command line override it.  Every output path is checked before the sweep starts; regular files
+are written to temporary names and renamed at the end, all or none (a device, FIFO or '-' is written
+through); the resolved configuration is written next to each regular output file as STEM.config.toml.
 """
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ import csv
 import io
 import json
 import math
-import os
 import sys
 import tempfile
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -211,46 +212,6 @@ def csv_text(result: SweepResult) -> str:
     return buf.getvalue()
 
 
-def _check_output_path(flag: str, path: str | None, suffix: str | None = None) -> Path | None:
-    if path is None or (flag == "json" and path == "-"):
-        return None
-    p = Path(path)
-    if suffix and p.suffix.lower() != suffix:
-        raise ParameterError(flag, f"a file name ending in {suffix}", path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ParameterError(flag, "a file in an existing directory", path)
-    if p.is_dir():
-        raise ParameterError(flag, "a file name, not a directory", path)
-    return p
-
-
-class _StagedFiles:
-    """Files written under temporary names in their final directories, renamed only by :meth:`commit`."""
-
-    def __init__(self):
-        self.staged: list[tuple[Path, Path]] = []
-
-    def add(self, final: Path) -> Path:
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent or ".")
-        os.close(fd)
-        self.staged.append((Path(tmp), final))
-        return Path(tmp)
-
-    def write_text(self, final: Path, text: str) -> None:
-        self.add(final).write_text(text)
-
-    def commit(self) -> None:
-        for tmp, final in self.staged:
-            os.replace(tmp, final)
-        self.staged = []
-
-    def discard(self) -> None:
-        for tmp, _ in self.staged:
-            tmp.unlink(missing_ok=True)
-        self.staged = []
-
-
 # ----------------------------------------------------------------------------- human output
 def _fmt_int(x) -> str:
     return "—" if x is None else f"{x:,}"
@@ -322,40 +283,56 @@ class _Progress:
 
 # ----------------------------------------------------------------------------- run
 def run(args) -> int:
+    from ..outputs import Outputs
+
     options = resolve(args)
     config = sweep_config(options)
     parse_executor(options["executor"])
     no_progress = _bool("no_progress", options["no_progress"])
-    json_path = _check_output_path("json", options["json"])
-    csv_path = _check_output_path("csv", options["csv"])
-    plot_path = _check_output_path("plot", options["plot"], ".pdf")
+    outputs = Outputs()  # every output path is checked here, before the sweep runs
+    json_t = outputs.add("json", options["json"])
+    csv_t = outputs.add("csv", options["csv"])
+    plot_t = outputs.add("plot", options["plot"], suffix=".pdf")
+    config_ts = [outputs.add_beside("config", t, ".config.toml") for t in (json_t, csv_t, plot_t)]
     show_progress = (not no_progress) and sys.stderr.isatty()
 
     total = len(config.methods) * config.points
     with open_executor(options["executor"], options["workers"]) as executor, _Progress(total, show_progress) as bar:
         result = run_sweep(config, executor, on_point=bar.advance)
 
-    staged = _StagedFiles()
-    try:
-        if json_path is not None:
-            staged.write_text(json_path, json.dumps(result.to_dict(), indent=2) + "\n")
-        if csv_path is not None:
-            staged.write_text(csv_path, csv_text(result))
-        if plot_path is not None:
-            from ..sections.sweep import sweep_figure
-
-            sweep_figure(result, staged.add(plot_path))
-        files = [p for p in (json_path, csv_path, plot_path) if p is not None]
-        for stem_path in dict.fromkeys(p.with_name(p.stem + ".config.toml") for p in files):
-            staged.write_text(stem_path, config_toml(options, config))
-        staged.commit()
-    finally:
-        staged.discard()
-
-    if options["json"] == "-":
-        json.dump(result.to_dict(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        print_tables(result, sys.stderr)
-    else:
-        print_tables(result, sys.stdout)
+    notes = []
+    outputs.set(json_t, json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+    outputs.set(csv_t, csv_text(result))
+    if plot_t is not None:
+        outputs.set(plot_t, _figure_bytes(result, notes))
+    toml = config_toml(options, config)
+    for t in config_ts:
+        outputs.set(t, toml)
+    outputs.commit()
+    stream = sys.stderr if outputs.to_stdout else sys.stdout
+    print_tables(result, stream)
+    for note in notes:
+        stream.write(f"note: {note}\n")
     return 0
+
+
+def _figure_bytes(result: SweepResult, notes: list[str]) -> bytes:
+    """The sweep figure as PDF bytes (drawn in a private temporary directory, then read back)."""
+    from ..sections.sweep import sweep_figure
+
+    if not any(p["iters_theory"] is not None or p["converged"] for p in result.points):
+        notes.append("--plot: no point has a predicted or simulated count within --max-steps; "
+                     "the iterations panel is empty")
+    kappas = [p["kappa"] for p in result.points]
+    if kappas and max(kappas) <= min(kappas) * (1 + 1e-12):
+        notes.append("--plot: the kappa range is one point to float64 precision; the kappa axis is widened around it")
+    with tempfile.TemporaryDirectory(prefix="ratecheck-plot-") as tmp:
+        path = Path(tmp) / "sweep.pdf"
+        with warnings.catch_warnings():
+            # matplotlib's warnings about the two cases above (an empty legend, a zero-width axis that it widens)
+            # are said as notes instead
+            warnings.filterwarnings("ignore", message="No artists with labels found", category=UserWarning)
+            warnings.filterwarnings("ignore", message="Attempting to set identical low and high xlims",
+                                    category=UserWarning)
+            sweep_figure(result, path)
+        return path.read_bytes()

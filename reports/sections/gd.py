@@ -126,7 +126,7 @@ def extra(outcomes) -> str:
         rows.append(rf"{eta:g} & ${1 - 2 * eta:g}$ & ${1 - 20 * eta:g}$ & {cls} & ${float(rho):g}$ & {sim_cls} & "
                     rf"${sim_rate:.10g}$\\")
     return "\n".join([
-        r"\subsection*{Seed exercise: $f(x, y) = x^2 + 10y^2$}",
+        r"\subsection*{Note 003, exercise 8.2: $f(x, y) = x^2 + 10y^2$}",
         r"\begin{center}\small",
         r"\begin{tabular}{lllllll}",
         r"\toprule",
