@@ -22,6 +22,7 @@ TOPICS: dict[str, str] = {
     "average-case": "average_case",
     "sweep": "sweep",
     "methods": "methods",
+    "adaptive": "adaptive",
 }
 
 
