@@ -61,6 +61,11 @@ def _summation_step(label, term, var, lo, hi, expected, why) -> Step:
                        "sympy.summation (branch beta != 1), residual simplifies to 0")
 
 
+def _x(a, b):
+    """The difference a - b, unevaluated (shown as written)."""
+    return sp.Add(a, sp.Mul(-1, b, evaluate=False), evaluate=False)
+
+
 def adam_step(m_hat, v_hat, epsilon=eps):
     r"""Adam's step :math:`-\eta\,\hat m/(\sqrt{\hat v} + \epsilon)`."""
     return -eta * m_hat / (sp.sqrt(v_hat) + epsilon)
@@ -73,7 +78,7 @@ def bias_correction_derivation() -> Derivation:
         topic="adaptive",
         title=r"Adam under a constant gradient: $\hat m_t = g$, $\hat v_t = g^2$, step $-\eta g/(|g| + \epsilon)$",
         symbols={"beta_1": beta1, "beta_2": beta2, "eta": eta, "epsilon": eps, "g": g},
-        source="Kingma & Ba, ICLR 2015, Algorithm 1 and Sec. 3",
+        source="Kingma & Ba, ICLR 2015, Sec. 2",
     )
     m_t = (1 - beta1**t) * g
     v_t = (1 - beta2**t) * g**2
@@ -87,19 +92,21 @@ def bias_correction_derivation() -> Derivation:
     dv.add(Step.substitution("bias-corrected second moment", v / (1 - beta2**t), {v: v_t}, g**2,
                              r"The same for $v_t$ with $1 - \beta_2^t$.", lhs=sp.Symbol(r"\hat{v}_t")))
     step = -eta * g / (sp.Abs(g) + eps)
-    dv.add(Step.identity("every step", adam_step(g, g**2), step,
-                         r"With $\hat m_t = g$ and $\sqrt{\hat v_t} = \sqrt{g^2} = |g|$ ($g$ real), every step is the same."))
+    dv.add(Step.substitution("every step", adam_step(g, g**2), {}, step,
+                             r"With $\hat m_t = g$ and $\sqrt{\hat v_t} = \sqrt{g^2} = |g|$ ($g$ real), every step is the same.",
+                             lhs=_x(sp.Symbol("x_{t+1}"), sp.Symbol("x_t"))))
     g1 = sp.Symbol("g_1", real=True)
     m1 = (1 - beta1) * g1
     v1 = (1 - beta2) * g1**2
     first = adam_step(m1 / (1 - beta1), v1 / (1 - beta2))
-    dv.add(Step.identity("first step, any gradient", sp.Abs(first), eta * sp.Abs(g1) / (sp.Abs(g1) + eps),
-                         r"At $t = 1$, $m_1 = (1 - \beta_1) g_1$ and $v_1 = (1 - \beta_2) g_1^2$: the factors "
-                         r"$1 - \beta_1$ and $1 - \beta_2$ cancel, so $|x_2 - x_1|$ does not depend on the betas."))
+    dv.add(Step.substitution("first step, any gradient", sp.Abs(first), {}, eta * sp.Abs(g1) / (sp.Abs(g1) + eps),
+                             r"At $t = 1$, $m_1 = (1 - \beta_1) g_1$ and $v_1 = (1 - \beta_2) g_1^2$: the factors "
+                         r"$1 - \beta_1$ and $1 - \beta_2$ cancel, so $|x_2 - x_1|$ does not depend on the betas.",
+                             lhs=sp.Abs(_x(sp.Symbol("x_2"), sp.Symbol("x_1")))))
     g1p = sp.Symbol("g_1", positive=True)
     dv.add(Step.substitution("first step at epsilon = 0", eta * sp.Abs(g1p) / (sp.Abs(g1p) + eps), {eps: 0}, eta,
                              r"Without $\epsilon$ (and $g_1 \ne 0$) Adam's first step has length exactly $\eta$.",
-                             lhs=sp.Symbol(r"|x_2 - x_1|")))
+                             lhs=sp.Abs(_x(sp.Symbol("x_2"), sp.Symbol("x_1")))))
     dv.results.update({"m_t": m_t, "v_t": v_t, "m_hat": g, "v_hat": g**2, "step": step,
                        "first_step": eta * sp.Abs(g1) / (sp.Abs(g1) + eps), "g_1": g1})
     return dv
@@ -112,28 +119,32 @@ def sign_descent_derivation() -> Derivation:
         topic="adaptive",
         title=r"Adam with $\beta_1 = \beta_2 = \epsilon = 0$ is sign descent and ends in a 2-cycle of amplitude $\eta$",
         symbols={"eta": eta, "lambda": lam, "r": r},
-        source="Kingma & Ba, ICLR 2015, Algorithm 1 (beta_1 = beta_2 = 0, epsilon = 0)",
+        source="Kingma & Ba, ICLR 2015, Sec. 2",
     )
     gn = sp.Symbol("g", negative=True)
-    dv.add(Step.identity("positive gradient", adam_step(gp, gp**2, 0), -eta * sp.sign(gp),
-                         r"With $\beta_1 = \beta_2 = 0$, $\hat m_t = g_t$, $\hat v_t = g_t^2$; at $\epsilon = 0$ and "
-                         r"$g > 0$ the step is $-\eta g/|g| = -\eta$."))
-    dv.add(Step.identity("negative gradient", adam_step(gn, gn**2, 0), -eta * sp.sign(gn),
-                         r"For $g < 0$ it is $+\eta$: the update is $x_{t+1} = x_t - \eta\,\mathrm{sign}(g_t)$."))
+    dv.add(Step.substitution("positive gradient", adam_step(gp, gp**2, 0), {}, -eta * sp.sign(gp),
+                             r"With $\beta_1 = \beta_2 = 0$, $\hat m_t = g_t$, $\hat v_t = g_t^2$; at $\epsilon = 0$ and "
+                         r"$g > 0$ the step is $-\eta g/|g| = -\eta$.", lhs=_x(sp.Symbol("x_{t+1}"), sp.Symbol("x_t"))))
+    dv.add(Step.substitution("negative gradient", adam_step(gn, gn**2, 0), {}, -eta * sp.sign(gn),
+                             r"For $g < 0$ it is $+\eta$: the update is $x_{t+1} = x_t - \eta\,\mathrm{sign}(g_t)$.",
+                             lhs=_x(sp.Symbol("x_{t+1}"), sp.Symbol("x_t"))))
     step_map = lambda y: y - eta * sp.sign(lam * y)  # noqa: E731  the map on f = lambda x^2 / 2
     x0 = k * eta + r
-    dv.add(Step.identity("descent phase", step_map(x0 - k * eta), r - eta,
-                         r"From $x_0 = k\eta + r$ ($0 < r < \eta$) each step subtracts $\eta$ while the iterate is positive: "
-                         r"after $k$ steps it is $r$, and the next one gives $r - \eta < 0$."))
+    dv.add(Step.substitution("descent phase", step_map(x0 - k * eta), {}, r - eta,
+                             r"From $x_0 = k\eta + r$ ($0 < r < \eta$) each step subtracts $\eta$ while the iterate is positive: "
+                         r"after $k$ steps it is $r$, and the next one gives $r - \eta < 0$.",
+                             lhs=sp.Symbol("x_{k+1}")))
     cycle_map = lambda y: y - (r + d) * sp.sign(lam * y)  # noqa: E731  the same map with eta = r + d
-    dv.add(Step.identity("back up", cycle_map(-d), r,
-                         r"Write $\eta = r + d$ with $d > 0$: from $r - \eta = -d < 0$ the step adds $\eta$ and "
-                         r"returns to $r$."))
-    dv.add(Step.identity("two-cycle", cycle_map(cycle_map(r)), r,
-                         r"Two steps map $r$ to itself: the iterates alternate $r, r - \eta$ for ever."))
-    dv.add(Step.identity("amplitude", r - (r - eta), eta,
-                         r"The peak-to-peak amplitude is $r - (r - \eta) = \eta$, for every $r$; the cycle itself is "
-                         r"$\{r, r - \eta\}$ with $r = x_0 \bmod \eta$."))
+    dv.add(Step.substitution("back up", cycle_map(-d), {}, r,
+                             r"Write $\eta = r + d$ with $d > 0$: from $r - \eta = -d < 0$ the step adds $\eta$ and "
+                         r"returns to $r$.", lhs=sp.Symbol("x_{k+2}")))
+    dv.add(Step.substitution("two-cycle", cycle_map(cycle_map(r)), {}, r,
+                             r"Two steps map $r$ to itself: the iterates alternate $r, r - \eta$ for ever ($j \ge 1$).",
+                             lhs=sp.Symbol("x_{k+2j}")))
+    dv.add(Step.substitution("amplitude", r - (r - eta), {}, eta,
+                             r"The peak-to-peak amplitude is $r - (r - \eta) = \eta$, for every $r$; the cycle itself is "
+                         r"$\{r, r - \eta\}$ with $r = x_0 \bmod \eta$.",
+                             lhs=_x(sp.Symbol("x_{k+2j}"), sp.Symbol("x_{k+2j+1}"))))
     dv.results.update({"amplitude": eta, "cycle_high": r, "cycle_low": r - eta})
     return dv
 
