@@ -25,7 +25,7 @@ import sympy as sp
 
 from .derivation import Derivation, Step
 
-__all__ = ["bias_correction_derivation", "sign_descent_derivation", "adaptive_derivations"]
+__all__ = ["bias_correction_derivation", "sign_descent_derivation", "step_bound_derivation", "adaptive_derivations"]
 
 beta1 = sp.Symbol("beta_1", positive=True)
 beta2 = sp.Symbol("beta_2", positive=True)
@@ -150,5 +150,40 @@ def sign_descent_derivation() -> Derivation:
 
 
 @cache
+def step_bound_derivation() -> Derivation:
+    r"""A gradient history with :math:`|m_t|/\sqrt{v_t}` above Kingma & Ba's :math:`(1-\beta_1)/\sqrt{1-\beta_2}`."""
+    dv = Derivation(
+        topic="adaptive",
+        title=r"Adam's step can exceed the bound $(1 - \beta_1)/\sqrt{1 - \beta_2}$ of Kingma and Ba, Sec. 2.1",
+        symbols={"beta_1": beta1, "beta_2": beta2, "t": t},
+        source="Kingma & Ba, ICLR 2015, Sec. 2.1",
+    )
+    q = sp.Symbol("q", positive=True)
+    c = beta1 / beta2
+    m_t = (1 - beta1) * (1 - q**t) / (1 - q)
+    v_t = (1 - beta2) * (1 - q**t) / (1 - q)
+    dv.add(_summation_step("first moment of the history", (1 - beta1) * (beta1 * c)**k, k, 0, t - 1,
+                           ((1 - beta1) * (1 - (beta1 * c)**t) / (1 - beta1 * c)),
+                           r"Take the gradients $g_{t-k} = (\beta_1/\beta_2)^k$, $k = 0, \dots, t - 1$: then "
+                           r"$m_t = (1 - \beta_1)\sum_k \beta_1^k g_{t-k}$ is a geometric sum with ratio $q = \beta_1^2/\beta_2$."))
+    dv.add(_summation_step("second moment of the history", (1 - beta2) * beta2**k * c**(2 * k), k, 0, t - 1,
+                           (1 - beta2) * (1 - (beta1**2 / beta2)**t) / (1 - beta1**2 / beta2),
+                           r"$v_t = (1 - \beta_2)\sum_k \beta_2^k g_{t-k}^2$ has the same ratio $q$."))
+    ratio = (1 - beta1) / sp.sqrt(1 - beta2) * sp.sqrt((1 - q**t) / (1 - q))
+    dv.add(Step.identity("ratio", (m_t / sp.sqrt(v_t))**2, ratio**2,
+                         r"So $m_t^2/v_t = \frac{(1 - \beta_1)^2}{1 - \beta_2}\cdot\frac{1 - q^t}{1 - q}$: the stated bound "
+                         r"times $\sqrt{(1 - q^t)/(1 - q)}$, which exceeds 1 for every $t \ge 2$."))
+    defaults = {beta1: sp.Rational(9, 10), beta2: sp.Rational(999, 1000)}
+    limit = (1 - beta1) / sp.sqrt((1 - beta2) * (1 - beta1**2 / beta2))
+    dv.add(Step.substitution("limit at the default betas", limit, defaults,
+                             sp.sqrt(2590) / 7,
+                             r"As $t \to \infty$ ($0 < q < 1$, $q^t \to 0$, not checked by SymPy) the ratio tends to $(1 - \beta_1)/\sqrt{(1 - \beta_2)(1 - \beta_1^2/\beta_2)}$; "
+                             r"at $\beta_1 = 0.9$, $\beta_2 = 0.999$ it is $\sqrt{2590}/7 \approx 7.27$, $2.30$ times the stated $(1 - \beta_1)/\sqrt{1 - \beta_2} = \sqrt{10} \approx 3.16$.",
+                             lhs=sp.Symbol(r"\frac{1 - \beta_1}{\sqrt{(1 - \beta_2)(1 - \beta_1^2/\beta_2)}}")))
+    dv.results.update({"ratio": ratio, "q": q, "limit": limit})
+    return dv
+
+
+@cache
 def adaptive_derivations() -> list[Derivation]:
-    return [bias_correction_derivation(), sign_descent_derivation()]
+    return [bias_correction_derivation(), sign_descent_derivation(), step_bound_derivation()]

@@ -15,7 +15,7 @@ from ratecheck.proofs.claim import Claim, Comparison, Guarantee
 from ratecheck.theory import adaptive as th
 from ratecheck.theory.evaluate import to_float
 
-__all__ = ["CLAIMS", "GRADIENT", "constant_gradient_adam", "sign_descent_path", "SIGN_DESCENT"]
+__all__ = ["CLAIMS", "GRADIENT", "constant_gradient_adam", "sign_descent_path", "SIGN_DESCENT", "bound_history_run"]
 
 TOPIC = "adaptive"
 #: the constant gradient of the linear test function f(x) = g.x (one entry below eps, to see eps matter)
@@ -98,6 +98,29 @@ def _sign_cycle_position() -> Comparison:
                       quantity=r"upper point of the cycle against $r = x_0 \bmod \eta = 0.2$")
 
 
+def bound_history_run(beta1: float, beta2: float, steps: int):
+    r"""Adam (torch form, ε = 0, η = 1) fed the gradients :math:`g_i = (\beta_1/\beta_2)^{T-i}`, i = 1..T."""
+    c = beta1 / beta2
+    seq = iter(c ** (steps - i) for i in range(1, steps + 1))
+    rule = rule_of(ADAM, {"lr": 1.0, "beta1": beta1, "beta2": beta2, "eps": 0.0})
+    return iterate_path(rule, lambda x: np.array([next(seq)]), np.zeros(1), steps)
+
+
+def _step_bound() -> Comparison:
+    b1, b2, T = 0.9, 0.999, 400
+    path = bound_history_run(b1, b2, T)
+    m, v = path.states["m"][-1, 0], path.states["v"][-1, 0]
+    q = b1**2 / b2
+    expected = to_float(th.step_bound_derivation().results["ratio"], {"beta_1": b1, "beta_2": b2, "t": T, "q": q})
+    stated = (1 - b1) / np.sqrt(1 - b2)
+    step = abs(path.x[-1, 0] - path.x[-2, 0])
+    return Comparison(float(m / np.sqrt(v)), expected, 1e-12, Guarantee.TIGHT,
+                      quantity=r"$|m_T|/\sqrt{v_T}$ at $T = 400$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, "
+                               r"against the stated $\sqrt{10} \approx 3.16$",
+                      detail=f"stated bound {stated:.4f}; Adam's last step |x_(T+1) - x_T| = {step:.4f} eta "
+                             "(Kingma & Ba: at most eta in this case)")
+
+
 CLAIMS = [
     Claim(f"{TOPIC}.bias-correction", TOPIC,
           r"Adam under a constant gradient $g$ from $m_0 = v_0 = 0$: $\hat m_t = g$ and $\hat v_t = g^2$ for every $t$.",
@@ -117,4 +140,8 @@ CLAIMS = [
     Claim(f"{TOPIC}.sign-descent-position", TOPIC,
           r"The sign-descent cycle is $\{r, r - \eta\}$ with $r = x_0 \bmod \eta$: where it sits depends on $x_0$.",
           th.sign_descent_derivation, _sign_cycle_position),
+    Claim(f"{TOPIC}.step-bound-exceeded", TOPIC,
+          r"The gradients $g_{T-k} = (\beta_1/\beta_2)^k$ give $|m_T|/\sqrt{v_T} = \frac{1 - \beta_1}{\sqrt{1 - \beta_2}}"
+          r"\sqrt{(1 - q^T)/(1 - q)}$, $q = \beta_1^2/\beta_2$: above the bound of Kingma and Ba, Sec.~2.1.",
+          th.step_bound_derivation, _step_bound),
 ]
