@@ -162,3 +162,22 @@ def test_numba_kernel_matches_numpy_path(method):
     assert a.steps_run == b.steps_run == 200
     np.testing.assert_allclose(b.error_norm, a.error_norm, rtol=1e-12, atol=0)
     np.testing.assert_allclose(b.loss, a.loss, rtol=1e-12, atol=0)
+
+
+def test_torch_adam_exceeds_the_kingma_ba_bound_on_the_same_history():
+    """torch.optim.Adam fed g_i = (beta1/beta2)^(T-i) takes a last step of about 4.18 lr, above the stated lr."""
+    torch = pytest.importorskip("torch")
+    from ratecheck.proofs.claims.adaptive import bound_history_run
+
+    b1, b2, T = 0.9, 0.999, 400
+    p = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=1.0, betas=(b1, b2), eps=0.0)
+    xs = []
+    for i in range(1, T + 1):
+        p.grad = torch.full((1,), (b1 / b2) ** (T - i), dtype=torch.float64)
+        opt.step()
+        xs.append(float(p.detach()[0]))
+    torch_step = abs(xs[-1] - xs[-2])
+    ours = bound_history_run(b1, b2, T).x[:, 0]
+    assert torch_step > 4.0  # the stated bound in this case (1 - beta1 < sqrt(1 - beta2)) is lr = 1
+    assert abs(torch_step - abs(ours[-1] - ours[-2])) <= 1e-12 * torch_step
