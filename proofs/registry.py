@@ -26,6 +26,7 @@ TOPICS: dict[str, str] = {
     "methods": "methods",
     "beyond-quadratics": "beyond_quadratics",
     "linear-family": "linear_family",
+    "adaptive": "adaptive",
 }
 
 
