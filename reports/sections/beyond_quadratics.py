@@ -350,8 +350,9 @@ def _iqc_table(rows) -> str:
              r"the rate on quadratics, which belong to the class.  Gradient descent with step $2/(\mu+L)$, Nesterov "
              r"with $\alpha = 1/L$, $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, heavy ball with Polyak's tuning.",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllllll}", r"\toprule",
-             r"$\kappa$ & GD certified & GD quadratic & Nesterov certified & Nesterov quadratic & HB certified & "
-             r"HB quadratic\\", r"\midrule"]
+             r"& \multicolumn{2}{l}{gradient descent} & \multicolumn{2}{l}{Nesterov} & \multicolumn{2}{l}{heavy ball}\\",
+             r"\cmidrule(lr){2-3}\cmidrule(lr){4-5}\cmidrule(lr){6-7}",
+             r"$\kappa$ & certified & quadratic & certified & quadratic & certified & quadratic\\", r"\midrule"]
     for r in rows:
         cells = [f"${r['kappa']:g}$"]
         for key in ("gd", "nag", "hb"):
