@@ -202,7 +202,7 @@ def _proof_n1() -> str:
 
 def _multiplier_table() -> str:
     lines = [r"\subsection*{Exact multipliers for gradient descent, step $1/L$}",
-             r"Solved exactly (rationals) on the pattern of \\citet{drori2014}; for each $N$ the solution is unique, "
+             r"Solved exactly (rationals) on the pattern of \citet{drori2014}; for each $N$ the solution is unique, "
              r"and the consecutive multipliers are $\lambda_{i-1,i} = i/(2N+1-i)$, their published values.",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lll}", r"\toprule",
              r"$N$ & $\tau$ & $\lambda_{i-1,i}$, $i = 1, \dots, N$;\quad $\lambda_{\star i}$, $i = 0, \dots, N$\\", r"\midrule"]
