@@ -109,8 +109,10 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("000", "Sec. 3, table",
             r"On convex functions Nesterov's method converges like $O(1/T^2)$ (optimal), momentum like $O(1/T)$.",
             N, (),
-            r"Rates on general smooth convex functions are not modelled in this toolkit yet (only quadratics); "
-            r"the $O(1/T^2)$ rate and its optimality are \citet{nesterov1983}'s and \citet{nesterov2018}'s."),
+            r"Only in part checkable here: the $O(1/T^2)$ upper bound for Nesterov's method in the FISTA form holds "
+            r"on the exact worst case for $k \le 5$ (see note 003, Sec.~3.2 below); momentum's $O(1/T)$ and the "
+            r"optimality (a lower bound over all first-order methods) are not computed; they are "
+            r"\citet{nesterov1983}'s and \citet{nesterov2018}'s."),
     Finding("000", "Sec. 3",
             r"On ResNet-50, Nesterov momentum gives a $0.2$--$0.3$ percentage points better top-1 accuracy than plain "
             r"momentum.",
