@@ -80,17 +80,17 @@ def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
                    source="Lessard, Recht & Packard (2016), Sec. 4.6")
     x = sp.Symbol("x", real=True)
     d.add(Step.identity("continuity at 1", SLOPES[0] * 1 + OFFSETS[0], SLOPES[1] * 1 + OFFSETS[1],
-                        "The gradient pieces agree at the first break point."))
+                        r"The gradient pieces $25x$ and $x + 24$ agree at the first break point $x = 1$."))
     d.add(Step.identity("continuity at 2", SLOPES[1] * 2 + OFFSETS[1], SLOPES[2] * 2 + OFFSETS[2],
-                        "The gradient pieces agree at the second break point."))
+                        r"The gradient pieces $x + 24$ and $25x - 24$ agree at the second break point $x = 2$."))
     d.add(Step.custom("f in S(1, 25)", sp.And(*[sp.And(sp.Ge(a, MU), sp.Le(a, L)) for a in SLOPES]),
-                      "A continuous gradient that is affine on each piece with slopes between 1 and 25 makes f "
-                      "1-strongly convex with a 25-Lipschitz gradient.",
+                      r"A continuous gradient that is affine on each piece with slopes between $1$ and $25$ makes "
+                      r"$f$ $1$-strongly convex with a $25$-Lipschitz gradient.",
                       lambda: (all(MU <= a <= L for a in SLOPES), SLOPES), "sign", "slopes checked in [1, 25]",
-                      latex_statement=r"& 1 \le 25,\ 1,\ 25 \le 25 \quad\Longrightarrow\quad f \in S(1, 25)"))
+                      latex_statement=r"& \text{slopes } 25,\ 1,\ 25 \in [1, 25] \quad\Longrightarrow\quad f \in S(1, 25)"))
     al, be = polyak_tuning()
     d.add(Step.custom("Polyak's tuning", sp.Eq(sp.Symbol("alpha"), al, evaluate=False),
-                      "Polyak's tuning for the constants one and twenty-five.",
+                      r"Polyak's tuning for $\mu = 1$ and $L = 25$.",
                       lambda: (al == sp.Rational(1, 9) and be == sp.Rational(4, 9), (al, be)), "identity",
                       "evaluated exactly",
                       latex_statement=r"& \alpha = \frac{4}{(\sqrt{25} + 1)^2} = \frac19,\quad "
@@ -110,9 +110,9 @@ def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
 
         d.add(Step.custom(
             f"cycle {regs}", sp.Matrix(z),
-            "With the region of each point fixed, one heavy-ball step is affine, so a 3-cycle solves three linear "
-            "equations; solved exactly, substituted back into the method's own update (residual zero), and each point "
-            "lies in its region.",
+            r"With the region of each point fixed, one heavy-ball step is affine, so a $3$-cycle solves three linear "
+            r"equations; solved exactly, substituted back into the method's own update (residual $0$), and each "
+            r"point lies in its region.",
             run, "substitution", "residual 0 and region membership, exact rationals",
             latex_statement=r"& (z_0, z_1, z_2) = \left(" + ", ".join(sp.latex(t) for t in z) + r"\right),\ "
             r"\text{regions } (" + ", ".join(str(r) for r in regs) + ")"))

@@ -292,14 +292,14 @@ def _interp_hypothesis(muv: Any) -> Step:
     if muv == 0:
         stmt = (r"& f_i \ge f_j + \langle g_j, x_i - x_j\rangle + \tfrac{1}{2L}\|g_i - g_j\|^2"
                 r"\quad\text{for all pairs } i, j \in \{0, \dots, N, \star\}")
-        why = ("Interpolation theorem for smooth convex functions (Taylor, Hendrickx and Glineur 2017, Theorem 1): "
-               "a finite set of points, gradients and values comes from some smooth convex function if and only if "
-               "these inequalities hold for every ordered pair.")
+        why = (r"Interpolation theorem for $\mathcal F_{0,L}$ \citep[Thm.~1]{taylor2017}: finitely many points "
+               r"$x_i$, gradients $g_i$ and values $f_i$ come from some $f \in \mathcal F_{0,L}$ if and only if "
+               r"these inequalities hold for every ordered pair.")
     else:
         stmt = (r"& f_i \ge f_j + \langle g_j, x_i - x_j\rangle + \tfrac{1}{2L}\|g_i - g_j\|^2"
                 r" + \tfrac{\mu}{2(1-\mu/L)}\|x_i - x_j - \tfrac1L(g_i - g_j)\|^2")
-        why = ("Interpolation theorem for smooth strongly convex functions (Taylor, Hendrickx and Glineur 2017, "
-               "Theorem 4), for every ordered pair of points.")
+        why = (r"Interpolation theorem for $\mathcal F_{\mu,L}$ \citep[Thm.~4]{taylor2017}, for every ordered "
+               r"pair of points.")
     return Step.assumed("hypothesis: interpolation", sp.Symbol("I"), why, latex_statement=stmt)
 
 
@@ -343,21 +343,22 @@ def certificate_derivation(cert: Certificate, title: str, claimed_tau: Any, muv:
                                                       - cert.square_sum))
     d.add(Step.custom(
         "weighted sum", sp.Eq(lhs, cert.square_sum, evaluate=False),
-        "Add the interpolation inequalities with the exact rational multipliers of the table; the function values "
-        "cancel and what is left is the sum of squares on the right, read off an exact rational LDL factorisation "
-        "of the remaining quadratic form. The residual of the identity expands to zero.",
+        r"Add the interpolation inequalities $I_{ij} \ge 0$ with the exact rational multipliers $\lambda_{ij}$; the "
+        r"function values cancel and what is left is the sum of squares on the right, read off an exact rational "
+        r"factorisation $\Lambda D\Lambda^\top$ of the remaining quadratic form.  The residual of the identity "
+        r"expands to $0$.",
         resid, "identity", "residual of the expanded polynomial identity is 0",
         latex_statement=_weighted_sum_latex(cert)))
     signs = list(cert.multipliers.values()) + [cert.tau] + list(cert.d)
     d.add(Step.custom(
         "signs", sp.And(*[sp.Ge(sp.Symbol(rf"\lambda_{{{i}{j}}}"), 0) for (i, j) in cert.multipliers]),
-        "Every multiplier and every coefficient of the squares is a non-negative rational, so the performance "
-        "measure is at most tau times the squared initial distance.",
+        r"Every multiplier $\lambda_{ij}$ and every coefficient $d_k$ of the squares is a non-negative rational, "
+        r"so the performance measure is at most $\tau\|x_0 - x_\star\|^2$.",
         lambda: (all(sp.nsimplify(s) >= 0 for s in signs), [s for s in signs if s < 0]), "sign",
         "each rational checked >= 0",
         latex_statement=r"& \lambda_{ij} \ge 0,\quad d_k \ge 0 \quad\Longrightarrow\quad \mathrm{measure} \le \tau\|x_0 - x_\star\|^2"))
     d.add(Step.custom("value of tau", sp.Eq(tau_sym, sp.nsimplify(claimed_tau), evaluate=False),
-                      "The certified constant equals the closed form.",
+                      r"The certified constant $\tau$ equals the closed form.",
                       lambda: (sp.nsimplify(cert.tau - claimed_tau) == 0, cert.tau - claimed_tau), "identity",
                       "residual simplifies to 0"))
     d.results["tau"] = cert.tau
@@ -372,11 +373,12 @@ def huber_derivation() -> Derivation:
     t = huber_trajectory()
     c = t["c"]
     d.add(Step.sign("gradient in the linear part", t["x_N"] - c / L, ">",
-                    "The last iterate, hence every earlier one, lies beyond the kink of the Huber function, where "
-                    "the gradient is its constant slope; so every step moves the iterate by the same amount."))
+                    r"The last iterate $x_N$, hence every earlier one, lies beyond the kink $c/L$ of the Huber "
+                    r"function, where the gradient is the constant slope $c$; so every step moves the iterate by "
+                    r"the same amount $hc/L$."))
     d.add(Step.identity("value at x_N", t["f_N"], L * R**2 / (4 * N * h + 2),
-                        "The value of the Huber function on its linear part at the last iterate, with the slope "
-                        "chosen by Drori and Teboulle, simplifies to the worst case."))
+                        r"The value of the Huber function on its linear part at $x_N$, with the slope "
+                        r"$c = LR/(2Nh+1)$ of \citet{drori2014}, simplifies to the worst case."))
     d.results["f_N"] = L * R**2 / (4 * N * h + 2)
     return d
 
@@ -400,20 +402,19 @@ def closed_form_derivations() -> list[Derivation]:
     for n in range(1, 6):
         poly = 1 - (1 + 2 * n * hh) * (1 - hh) ** (2 * n)
         d.add(Step.custom(f"h <= 1 branch, N = {n}", sp.Ge(poly, 0),
-                          f"For {n} step{'s' if n > 1 else ''} and every normalised step in the unit interval the "
-                          "first term of the maximum is the larger one; checked exactly at the end points and at the "
-                          "real critical points of the polynomial.",
+                          rf"For $N = {n}$ and every $h \in [0, 1]$ the first term of the maximum is the larger "
+                          r"one; checked exactly at the end points and at the real critical points of the polynomial.",
                           lambda poly=poly: _poly_nonneg_on_unit(poly, hh), "polynomial bound",
                           "exact values at the critical points in [0, 1]"))
     fb = folklore_bounds()
     tight = gd_convex_tight_h_le_1(N, 1)
     d.add(Step.sign("LR^2/(2N) is not tight", fb["telescoping"] - tight, ">",
-                    "The telescoping bound minus the worst case is positive for every number of steps: valid, and "
-                    "larger than the worst case."))
+                    r"The telescoping bound $LR^2/(2N)$ minus the worst case is positive for every $N \ge 1$: "
+                    r"valid, and larger than the worst case."))
     d.add(Step.sign("2LR^2/(N+4) is not tight", fb["nesterov"] - tight, ">",
-                    "Nesterov's bound minus the worst case is positive for every number of steps."))
+                    r"Nesterov's bound $2LR^2/(N+4)$ minus the worst case is positive for every $N \ge 1$."))
     d.add(Step.limit("ratio to the tight bound", fb["telescoping"] / tight, N, sp.oo, 2,
-                     "The telescoping bound is asymptotically a factor two too large."))
+                     r"The telescoping bound is asymptotically a factor $2$ too large."))
     return [d, huber_derivation()]
 
 
@@ -425,8 +426,8 @@ def contraction_derivation(cert: Certificate, hv: Any, muv: Any, Lv: Any) -> Der
                                rho2, muv)
     q = sp.Symbol("q", positive=True)  # mu/L in (0, 1)
     d.add(Step.custom("textbook factor is not tight", sp.Gt(1 - q, (1 - q) ** 2),
-                      "For the step one over L the textbook factor (Bubeck 2015, Theorem 3.10) exceeds the tight "
-                      "factor, its square, for every ratio of the constants in the open unit interval: valid, not tight.",
+                      r"For the step $1/L$ the textbook factor $1 - \mu/L$ \citep[Thm.~3.10]{bubeck2015} exceeds "
+                      r"the tight factor $(1 - \mu/L)^2$ for every $q = \mu/L \in (0, 1)$: valid, not tight.",
                       lambda: (lambda r: (r == 0, r))(sp.expand((1 - q) - (1 - q) ** 2 - q * (1 - q))),
                       "identity", "(1-q) - (1-q)^2 - q(1-q) expands to 0; q(1-q) > 0 for 0 < q < 1"))
     return d

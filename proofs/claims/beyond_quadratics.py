@@ -67,20 +67,20 @@ def _quadratic_value(steps: int, h: float) -> float:
 @cache
 def gd_certificate_derivation(steps: int):
     cert = gd_convex_certificate(steps, sp.Integer(1))
-    return tpep.certificate_derivation(cert, f"Gradient descent with step 1/L, {steps} step{'s' if steps > 1 else ''}: exact certificate of the worst case",
+    return tpep.certificate_derivation(cert, rf"Gradient descent with step $1/L$, $N = {steps}$: exact certificate of the worst case",
                                        sp.Rational(1, 4 * steps + 2))
 
 
 def _tight_gd(steps: int) -> Comparison:
     v = gd_pep_value(steps, 1.0)
     return Comparison(v, 1 / (4 * steps + 2), PEP_TOL, Guarantee.TIGHT,
-                      quantity=f"PEP worst f(x_N) - f* / (L R^2), N = {steps}, h = 1",
+                      quantity=rf"PEP worst $(f(x_N) - f_\star)/(LR^2)$, $N = {steps}$, $h = 1$",
                       detail="Clarabel on the Gram-matrix SDP, all ordered pairs of interpolation constraints")
 
 
 def _huber_gd(steps: int) -> Comparison:
     return Comparison(_huber_value(steps, 1.0), 1 / (4 * steps + 2), SIM_TOL, Guarantee.TIGHT,
-                      quantity=f"GD run on the Huber function (c = LR/(2N+1)), N = {steps}: f(x_N) - f*",
+                      quantity=rf"$f(x_N) - f_\star$ of the run on the Huber function ($c = LR/(2N+1)$), $N = {steps}$",
                       detail="float64 run of the method's own rule from x_0 = R")
 
 
@@ -89,8 +89,8 @@ def _h_grid(hs) -> Comparison:
     sims = [max(_huber_value(3, h), _quadratic_value(3, h)) for h in hs]
     sim_err = max(abs(s - _closed(3, h)) / _closed(3, h) for s, h in zip(sims, hs))
     return Comparison(max(errs), 0.0, PEP_TOL, Guarantee.TIGHT,
-                      quantity="max relative error of the PEP value against max{1/(4Nh+2), (1-h)^{2N}/2}, N = 3, "
-                               "h = " + ", ".join(map(str, hs)),
+                      quantity=r"max relative error of the PEP value against the closed form of the statement, $N = 3$, "
+                               r"$h = " + "$, $".join(map(str, hs)) + "$",
                       detail=f"the better of the Huber and quadratic runs matches the formula to {sim_err:.1e}")
 
 
@@ -100,7 +100,7 @@ def _folklore() -> Comparison:
         v = gd_pep_value(n, 1.0)
         ratios += [v / (1 / (2 * n)), v / (2 / (n + 4))]
     return Comparison(max(ratios), 1.0, PEP_TOL, Guarantee.UPPER,
-                      quantity="max over N = 1..5 of worst case / bound, bounds LR^2/(2N) and 2LR^2/(N+4)",
+                      quantity=r"max over $N = 1, \dots, 5$ of worst case / bound, bounds $LR^2/(2N)$ and $2LR^2/(N+4)$",
                       detail="below 1: both bounds are valid; ratios " + ", ".join(f"{r:.3f}" for r in ratios)
                              + " (far below 1: not tight)")
 
@@ -110,8 +110,8 @@ def _larger_steps() -> Comparison:
     stable = [gd_pep_value(20, h) < gd_pep_value(10, h) for h in (1.25, 1.5, 1.9)]
     got = " ".join("yes" if t else "no" for t in found + stable)
     return Comparison(got, "yes yes yes yes yes", 0.0, Guarantee.EXACT,
-                      quantity="worst case at N = 10 smaller for h = 1.25, 1.5 than for h = 1; worst case at N = 20 "
-                               "below N = 10 for h = 1.25, 1.5, 1.9",
+                      quantity=r"worst case at $N = 10$ smaller for $h = 1.25, 1.5$ than for $h = 1$; worst case at $N = 20$ "
+                               r"below $N = 10$ for $h = 1.25, 1.5, 1.9$",
                       detail="PEP values: steps above 1/L converge on all of F(0, L), and faster")
 
 
@@ -138,8 +138,8 @@ def _contraction() -> Comparison:
         if not cert.exact or cert.tau != sp.nsimplify(tpep.contraction_factor(hv, m, Lv)) ** 2:
             errs.append(float("inf"))
     return Comparison(max(errs), 0.0, PEP_TOL, Guarantee.TIGHT,
-                      quantity="max relative error, PEP worst |x_1 - x*|^2 vs max(|1 - h mu|, |1 - h L|)^2, "
-                               "mu = 1, L = 10, step 1/L, 2/(mu+L), 1.5/L, 1.9/L",
+                      quantity=r"max relative error, PEP worst $\|x_1 - x_\star\|^2$ vs $\max(|1 - h\mu|, |1 - hL|)^2$, "
+                               r"$\mu = 1$, $L = 10$, step $1/L$, $2/(\mu+L)$, $1.5/L$, $1.9/L$",
                       detail="each case also has an exact certificate with tau = the closed form")
 
 
@@ -147,7 +147,7 @@ def _textbook_factor() -> Comparison:
     prob = npep.build_problem(npep.trace_points(rule("gd", {"eta": 0.1}), 1), 10.0, 1.0, "distance", 1.0)
     v = npep.solve(prob).value
     return Comparison(v, 1 - 1 / 10, PEP_TOL, Guarantee.UPPER,
-                      quantity="PEP worst |x_1 - x*|^2 at step 1/L (mu = 1, L = 10) vs the textbook factor 1 - mu/L",
+                      quantity=r"PEP worst $\|x_1 - x_\star\|^2$ at step $1/L$ ($\mu = 1$, $L = 10$) vs the textbook factor $1 - \mu/L$",
                       detail=f"valid; the worst case is (1 - mu/L)^2 = 0.81, the textbook factor 0.9 is not tight")
 
 
@@ -171,7 +171,7 @@ def _cycle() -> Comparison:
                           detail="no 3-cycle found")
     exact = np.sort([float(z) for z in cyc[0].points])
     return Comparison(float(np.max(np.abs(sim - exact))), 0.0, 1e-12, Guarantee.TIGHT,
-                      quantity="max |simulated - exact| over the 3 cycle points (heavy ball from x_0 = x_-1 = 3.3)",
+                      quantity=r"max $|\text{simulated} - \text{exact}|$ over the 3 cycle points (heavy ball from $x_0 = x_{-1} = 3.3$)",
                       detail="exact points " + ", ".join(str(z) for z in sorted(cyc[0].points)) + "; simulated "
                              + ", ".join(f"{s:.15f}" for s in sim))
 
@@ -200,8 +200,8 @@ def _iqc_gd() -> Comparison:
         cert, quad, exact = iqc_certificate("gd", 1.0, kap, "optimal", "sector")
         errs.append(abs((1 - cert) - (1 - quad)) / (1 - quad) if exact else float("inf"))
     return Comparison(max(errs), 0.0, IQC_TOL * 100, Guarantee.TIGHT,
-                      quantity="relative error of the gap 1 - rho: certified (sector IQC) vs tight (kappa - 1)/(kappa + 1), "
-                               "kappa = 10, 100, step 2/(mu + L)",
+                      quantity=r"relative error of the gap $1 - \rho$: certified (sector IQC) vs tight $(\kappa - 1)/(\kappa + 1)$, "
+                               r"$\kappa = 10, 100$, step $2/(\mu + L)$",
                       detail="bisection to 1e-6 in rho with an LMI margin 1e-7; gap 1 - rho >= 0.0198, so 1e-3 relative; "
                              "each certificate re-checked exactly in rationals")
 
@@ -214,7 +214,7 @@ def _iqc_nesterov() -> Comparison:
             return Comparison(float("inf"), 1.0, 0.0, Guarantee.UPPER, quantity="certified rate", detail=f"none at kappa {kap}")
         gaps.append((cert, quad))
     return Comparison(min(c - q for c, q in gaps), 0.0, 0.0, Guarantee.LOWER,
-                      quantity="min over kappa = 10, 100 of certified rate - quadratic rate (Nesterov, standard tuning)",
+                      quantity=r"min over $\kappa = 10, 100$ of certified rate $-$ quadratic rate (Nesterov, standard tuning)",
                       detail="certified " + ", ".join(f"{c:.6f} (quadratic {q:.6f})" for c, q in gaps)
                              + ": a certificate below 1 exists (re-checked exactly in rationals), and never below the "
                                "quadratic rate")
@@ -226,7 +226,7 @@ def _iqc_heavy_ball() -> Comparison:
         cert, _ = iqc_rate("heavy-ball", 1.0, kap, "optimal")
         got.append("none" if cert is None else "certified")
     return Comparison(" ".join(got), "certified none", 0.0, Guarantee.EXACT,
-                      quantity="heavy ball, Polyak's tuning: certificate below 1 at kappa = 10, at kappa = 25",
+                      quantity=r"heavy ball, Polyak's tuning: certificate below $1$ at $\kappa = 10$, at $\kappa = 25$",
                       detail="at kappa = 25 the cycle above shows that no rate below 1 can hold")
 
 
@@ -236,7 +236,7 @@ def _fista() -> Comparison:
         prob = npep.build_problem(npep.fista_points(1.0, n), 1.0, 0.0, "f-gap", 1.0)
         ratios.append(npep.solve(prob).value / float(tpep.beck_teboulle(n).subs({tpep.L: 1, tpep.R: 1})))
     return Comparison(max(ratios), 1.0, PEP_TOL, Guarantee.UPPER,
-                      quantity="max over k = 1..5 of FISTA's PEP worst case / (2 L R^2/(k+1)^2)",
+                      quantity=r"max over $k = 1, \dots, 5$ of FISTA's PEP worst case / $(2LR^2/(k+1)^2)$",
                       detail="ratios " + ", ".join(f"{r:.4f}" for r in ratios) + ": the bound holds and is not tight")
 
 
@@ -250,8 +250,8 @@ def _line_search() -> Comparison:
             k = float(tpep.kantorovich(sp.nsimplify(kap))) ** n
             errs.append(abs(res.value - k) / k)
     return Comparison(max(errs), 0.0, PEP_TOL, Guarantee.TIGHT,
-                      quantity="max relative error, PEP worst (f(x_N) - f*)/(f(x_0) - f*) of steepest descent with exact "
-                               "line search vs ((kappa - 1)/(kappa + 1))^(2N), kappa = 2, 10, N = 1, 2",
+                      quantity=r"max relative error, PEP worst $(f(x_N) - f_\star)/(f(x_0) - f_\star)$ of steepest descent with exact "
+                               r"line search vs $((\kappa - 1)/(\kappa + 1))^{2N}$, $\kappa = 2, 10$, $N = 1, 2$",
                       detail="line-search optimality as equalities <g_(k+1), g_k> = 0, <g_(k+1), x_(k+1) - x_k> = 0")
 
 
@@ -259,7 +259,7 @@ def _line_search_quadratic() -> Comparison:
     kap = 10.0
     vals = wf.steepest_descent_exact_line_search([1.0, kap], [1.0, 1.0 / kap], 2)
     return Comparison(float(vals[2] / vals[0]), float(tpep.kantorovich(10)) ** 2, SIM_TOL, Guarantee.TIGHT,
-                      quantity="f(x_2)/f(x_0) on f = (x^2 + 10 y^2)/2 from (1, 1/10), exact line search",
+                      quantity=r"$f(x_2)/f(x_0)$ on $f = (x^2 + 10 y^2)/2$ from $(1, 1/10)$, exact line search",
                       detail="the quadratic of Kantorovich's equality case attains the worst case over F(mu, L)")
 
 
@@ -281,8 +281,8 @@ def nesterov_strongly_convex(kappa: float, steps: int) -> float:
 def _nesterov_guarantee() -> Comparison:
     ratios = [nesterov_strongly_convex(k, n) / (1 - k ** -0.5) ** n for k, ns in NESTEROV_CASES for n in ns]
     return Comparison(max(ratios), 1.0, PEP_TOL, Guarantee.UPPER,
-                      quantity="max over kappa = 10, 100 and N = 1, 2, 5, 10 of the PEP worst f(x_N) - f* / "
-                               "(1 - 1/sqrt(kappa))^N, with f(x_0) - f* + (mu/2)|x_0 - x*|^2 <= 1",
+                      quantity=r"max over $\kappa = 10, 100$ and $N = 1, 2, 5, 10$ of the PEP worst $(f(x_N) - f_\star)/"
+                               r"(1 - 1/\sqrt\kappa)^N$, with $f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2 \le 1$",
                       detail="ratios " + ", ".join(f"{r:.3f}" for r in ratios) + ": the guarantee holds, not tight")
 
 
@@ -293,7 +293,7 @@ H_CONJECTURE_EXACT = (sp.Rational(5, 4), sp.Rational(3, 2), sp.Rational(7, 4))
 def conjecture_instance_derivation():
     h = sp.Rational(7, 4)
     cert = gd_convex_certificate(3, h)
-    return tpep.certificate_derivation(cert, "Gradient descent with step 7/(4L), three steps: exact certificate of the "
+    return tpep.certificate_derivation(cert, r"Gradient descent with step $7/(4L)$, $N = 3$: exact certificate of the "
                                              "quadratic branch of the conjectured worst case", sp.Rational(729, 8192))
 
 
@@ -307,12 +307,12 @@ def _conjecture_instances() -> Comparison:
                 found += 1
             errs.append(abs(gd_pep_value(n, float(h)) - float(closed)) / float(closed))
     return Comparison(found, 9, 0.0, Guarantee.EXACT,
-                      quantity="number of exact certificates with tau = the conjectured value, N = 1, 2, 3, "
-                               "h = 5/4, 3/2, 7/4",
+                      quantity=r"number of exact certificates with $\tau$ = the conjectured value, $N = 1, 2, 3$, "
+                               r"$h = 5/4, 3/2, 7/4$",
                       detail=f"PEP values agree with the exact tau to {max(errs):.1e} relative")
 
 
-_DT = Reference("Drori & Teboulle (2014), Theorem 3.1", None, "LR^2/(4N+2), attained by the Huber function")
+_DT = Reference("Drori & Teboulle (2014), Thm. 3.1", None, r"$LR^2/(4N+2)$, attained by the Huber function")
 
 CLAIMS = [
     *[Claim(
@@ -333,28 +333,28 @@ CLAIMS = [
                    r"$= LR^2/(4Nh+2)$ (proved; checked at $N = 3$, $h = 0.25, 0.5, 0.75, 1$)."),
         derivation=lambda: tpep.closed_form_derivations()[0],
         confirm=lambda: _h_grid(H_PROVED),
-        reference=Reference("Drori & Teboulle (2014), Theorem 3.1"),
+        reference=Reference("Drori & Teboulle (2014), Thm. 3.1"),
     ),
     Claim(
         id="beyond-quadratics.gd-convex-step-conjecture",
         topic="beyond-quadratics",
-        statement=(r"Conjecture (Drori \& Teboulle 2014; Taylor, Hendrickx \& Glineur 2017), verified numerically, not proved: for "
+        statement=(r"Conjecture \citep{drori2014,taylor2017}, verified numerically, not proved: for "
                    r"$1 < h < 2$ the worst case is $\max\{\tfrac{1}{4Nh+2}, \tfrac{(1-h)^{2N}}{2}\}LR^2$ "
                    r"(checked at $N = 3$, $h = 1.25, 1.5, 1.75, 1.9$)."),
         derivation=tpep.huber_derivation,
         confirm=lambda: _h_grid(H_CONJECTURE),
-        reference=Reference("Drori & Teboulle (2014), Sec. 3 (conjecture); Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
+        reference=Reference("Drori & Teboulle (2014), Sec. 3; Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
     ),
     Claim(
         id="beyond-quadratics.gd-convex-conjecture-instances",
         topic="beyond-quadratics",
         statement=(r"Instances of the conjecture proved exactly: for $N = 1, 2, 3$ and $h = 5/4, 3/2, 7/4$ the pattern of "
-                   r"Drori and Teboulle gives rational multipliers certifying "
+                   r"\citet{drori2014} gives rational multipliers certifying "
                    r"$\max\{\tfrac{1}{4Nh+2}, \tfrac{(1-h)^{2N}}{2}\}LR^2$ (both branches occur); the worst function "
                    r"attains it, so it is the worst case there."),
         derivation=conjecture_instance_derivation,
         confirm=_conjecture_instances,
-        reference=Reference("Drori & Teboulle (2014), Sec. 3 (conjecture); Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
+        reference=Reference("Drori & Teboulle (2014), Sec. 3; Taylor, Hendrickx & Glineur (2017), Sec. 4; Grimmer, Shu & Wang (2024)"),
     ),
     Claim(
         id="beyond-quadratics.gd-convex-folklore",
@@ -371,7 +371,7 @@ CLAIMS = [
                    r"worst case after $10$ steps is smaller than with $\eta = 1/L$."),
         derivation=tpep.huber_derivation,
         confirm=_larger_steps,
-        refutes="note 003, Sec. 1.3: use eta <= 1/L for stable convergence; larger steps may make the loss diverge",
+        refutes=r"note 003, Sec. 1.3: use $\eta \le 1/L$ for stable convergence; larger steps may make the loss diverge",
     ),
     Claim(
         id="beyond-quadratics.gd-strongly-convex-contraction",
@@ -381,7 +381,7 @@ CLAIMS = [
                    r"($\mu = 1$, $L = 10$, four steps)."),
         derivation=_contraction_derivation,
         confirm=_contraction,
-        reference=Reference("Polyak (1987), Theorem 1.4.3; Taylor, Hendrickx & Glineur (2018)"),
+        reference=Reference("Polyak (1987), Thm. 1.4.3; Taylor, Hendrickx & Glineur (2018)"),
     ),
     Claim(
         id="beyond-quadratics.textbook-factor",
@@ -390,16 +390,16 @@ CLAIMS = [
                    r"is valid but not tight: the worst case is $(1 - \mu/L)^2$."),
         derivation=_contraction_derivation,
         confirm=_textbook_factor,
-        reference=Reference("Bubeck (2015), Theorem 3.10"),
+        reference=Reference("Bubeck (2015), Thm. 3.10"),
     ),
     Claim(
         id="beyond-quadratics.fista-beck-teboulle",
         topic="beyond-quadratics",
-        statement=(r"FISTA on $\mathcal F_{0,L}$: the exact worst case of $f(x_k) - f_\star$ is below Beck \& Teboulle's "
-                   r"$2LR^2/(k+1)^2$ for $k = 1, \dots, 5$ (an upper bound, not the worst case)."),
+        statement=(r"FISTA on $\mathcal F_{0,L}$: the exact worst case of $f(x_k) - f_\star$ is below the bound "
+                   r"$2LR^2/(k+1)^2$ of \citet{beck2009} for $k = 1, \dots, 5$ (an upper bound, not the worst case)."),
         derivation=None,
         confirm=_fista,
-        reference=Reference("Beck & Teboulle (2009), Theorem 4.4"),
+        reference=Reference("Beck & Teboulle (2009), Thm. 4.4"),
     ),
     Claim(
         id="beyond-quadratics.exact-line-search",
@@ -410,7 +410,7 @@ CLAIMS = [
                    r"quadratic."),
         derivation=None,
         confirm=_line_search,
-        reference=Reference("de Klerk, Glineur & Taylor (2017), Theorem 1.2"),
+        reference=Reference("de Klerk, Glineur & Taylor (2017), Thm. 1.2"),
         reference_check=_line_search_quadratic,
     ),
     Claim(
@@ -422,7 +422,7 @@ CLAIMS = [
                    r"$N = 1, 2, 5, 10$); a statement about a different quantity than the spectral radius on quadratics."),
         derivation=None,
         confirm=_nesterov_guarantee,
-        reference=Reference("d'Aspremont, Scieur & Taylor (2021), Corollary 4.15; Nesterov (2018), Theorem 2.2.3"),
+        reference=Reference("d'Aspremont, Scieur & Taylor (2021), Corollary 4.15; Nesterov (2018), Thm. 2.2.3"),
     ),
     Claim(
         id="beyond-quadratics.heavy-ball-cycle",

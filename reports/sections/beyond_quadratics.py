@@ -42,16 +42,16 @@ to $G \succeq 0$, $\langle M_0, G\rangle \le R^2$ and, for every ordered pair of
 \[ f_i \ge f_j + \langle g_j, x_i - x_j\rangle + \tfrac{1}{2L}\|g_i - g_j\|^2
    + \tfrac{\mu}{2(1 - \mu/L)}\bigl\|x_i - x_j - \tfrac1L(g_i - g_j)\bigr\|^2 . \]
 That these inequalities are not only necessary but sufficient for the data to come from some $f \in
-\mathcal F_{\mu,L}$ is the interpolation theorem of Taylor, Hendrickx and Glineur (2017, Theorems 1 and 4); it is
-used as a hypothesis and labelled \emph{assumed} below.  The program (Drori and Teboulle 2014) is solved with
-Clarabel through cvxpy.
+\mathcal F_{\mu,L}$ is the interpolation theorem of \citet[Thms.~1 and~4]{taylor2017}; it is
+used as a hypothesis and labelled \emph{assumed} below.  The program \citep{drori2014} is solved with
+Clarabel through cvxpy; PEPit \citep{goujaud2024} sets up the same problem as a cross-check.
 
 \paragraph{Exact certificates.}  A bound $\mathrm{measure} \le \tau R^2$ is proved by multipliers
 $\lambda_{ij} \ge 0$ such that $\tau\|x_0 - x_\star\|^2 - \mathrm{measure} - \sum_{ij}\lambda_{ij} I_{ij}$, where
 $I_{ij} \ge 0$ is the inequality above, contains no function value and is a sum of squares.  The solver's dual
 is not unique and interior-point methods return a point inside the optimal face, so rounding it is not a proof.
 Instead the pattern of the known proof is imposed (for gradient descent: the consecutive pairs $(i-1, i)$ and
-the pairs $(\star, i)$, as in Drori and Teboulle), the function values are required to cancel, and complementary
+the pairs $(\star, i)$, as in \citet{drori2014}), the function values are required to cancel, and complementary
 slackness at the exact worst function fixes the rest; the linear equations are solved in rationals by SymPy, and
 the remaining quadratic form is factored exactly as $\Lambda D\Lambda^\top$ with $D \ge 0$.  In the displayed
 identities $x_0$ stands for $x_0 - x_\star$, a product such as $g_0 g_1$ for $\langle g_0, g_1\rangle$ and a square
@@ -132,7 +132,7 @@ def _cycle_figure(outdir: Path) -> Figure:
     axes[1].set_xlabel("$x$")
     axes[1].legend(fontsize=6.5)
     path = save(fig, Path(outdir) / "beyond-quadratics-cycle.pdf")
-    return Figure(path, r"Lessard, Recht and Packard's counterexample: the iterates settle on a cycle of period "
+    return Figure(path, r"The counterexample of \citet{lessard2016}: the iterates settle on a cycle of period "
                         r"three (left); the cycle points on the function, the dotted lines separate its three "
                         r"quadratic pieces (right)")
 
@@ -202,7 +202,7 @@ def _proof_n1() -> str:
 
 def _multiplier_table() -> str:
     lines = [r"\subsection*{Exact multipliers for gradient descent, step $1/L$}",
-             r"Solved exactly (rationals) on the pattern of Drori and Teboulle; for each $N$ the solution is unique, "
+             r"Solved exactly (rationals) on the pattern of \citet{drori2014}; for each $N$ the solution is unique, "
              r"and the consecutive multipliers are $\lambda_{i-1,i} = i/(2N+1-i)$, their published values.",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lll}", r"\toprule",
              r"$N$ & $\tau$ & $\lambda_{i-1,i}$, $i = 1, \dots, N$;\quad $\lambda_{\star i}$, $i = 0, \dots, N$\\", r"\midrule"]
@@ -220,7 +220,7 @@ def _value_table() -> str:
     lines = [r"\subsection*{Worst case against the closed forms}",
              r"Gradient descent, step $1/L$, $f(x_N) - f_\star$ in units of $LR^2$.  \emph{PEP}: the semidefinite "
              r"program, all ordered pairs; \emph{Huber}: the method run on the Huber function; \emph{PEPit}: the same "
-             r"problem set up by PEPit (Goujaud, Moucer, Glineur, Hendrickx, Taylor and Dieuleveut 2024) with the same "
+             r"problem set up by PEPit \citep{goujaud2024} with the same "
              r"solver" + ("" if have else r" (not installed on the machine that built this report)") + ".",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllllll}", r"\toprule",
              r"$N$ & $\frac{1}{4N+2}$ & PEP & Huber & PEPit & $\frac{1}{2N}$ & $\frac{2}{N+4}$\\", r"\midrule"]
@@ -234,7 +234,7 @@ def _value_table() -> str:
                      rf"${_r(sp.Rational(2, n + 4))}$\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     lines += [r"Step $h/L$, $N = 3$: PEP against $\max\{\frac{1}{4Nh+2}, \frac{(1-h)^{2N}}{2}\}$ (proved for "
-              r"$h \le 1$; for $1 < h < 2$ the conjecture of Drori and Teboulle and of Taylor, Hendrickx and Glineur).",
+              r"$h \le 1$; for $1 < h < 2$ the conjecture of \citet{drori2014} and \citet{taylor2017}).",
               r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllll}", r"\toprule",
               r"$h$ & closed form & PEP & exact certificate ($\tau$) & status in general\\", r"\midrule"]
     for h in H_PROVED + H_CONJECTURE:
@@ -247,8 +247,8 @@ def _value_table() -> str:
     lines.append(r"Every row has an exact certificate with the same pattern of multipliers, so at $N = 3$ each of these "
                  r"steps, including those above $1/L$, is proved (the claim \nolinkurl{beyond-quadratics.gd-convex-"
                  r"conjecture-instances} checks $N = 1, 2, 3$ at $h = 5/4, 3/2, 7/4$); for general $N$ and $h > 1$ "
-                 r"the formula remains a conjecture (Drori and Teboulle 2014; Taylor, Hendrickx and Glineur 2017; checked "
-                 r"numerically to large $N$ by Grimmer, Shu and Wang 2024).")
+                 r"the formula remains a conjecture \citep{drori2014,taylor2017}; \citet{grimmer2024} check it "
+                 r"numerically to large $N$.")
     lines.append(r"The note's advice $\eta \le 1/L$ is therefore not a stability limit: on all of "
                  r"$\mathcal F_{0,L}$ every $h \in (0, 2)$ converges at the rate $O(1/N)$, and steps somewhat above "
                  r"$1/L$ have the smaller worst case.")
@@ -277,7 +277,7 @@ def _contraction_table() -> str:
 def _fista_table() -> str:
     lines = [r"\subsection*{FISTA against Beck and Teboulle's bound}",
              r"FISTA with $t_0 = 1$ on $\mathcal F_{0,L}$: the exact worst case of $f(x_k) - f_\star$ (units $LR^2$) is "
-             r"below $2/(k+1)^2$ (Beck and Teboulle 2009, Theorem 4.4), which is an upper bound and not the worst case.  "
+             r"below $2/(k+1)^2$ \citep[Thm.~4.4]{beck2009}, which is an upper bound and not the worst case.  "
              r"(Nesterov's method on $\mathcal F_{\mu,L}$ is compared with its guarantee below.)",
              r"The last column runs FISTA on a function of the class through the worst-case data (the conjugate "
              r"construction behind the interpolation theorem, built from the Gram matrix): a lower bound that matches.",
@@ -298,7 +298,7 @@ def _nesterov_table() -> str:
     lines = [r"\subsection*{Nesterov's method on $\mathcal F_{\mu,L}$}",
              r"With $\alpha = 1/L$ and $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ the guarantee is "
              r"$f(x_N) - f_\star \le (1 - 1/\sqrt\kappa)^N\bigl(f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2\bigr)$ "
-             r"(d'Aspremont, Scieur and Taylor 2021, Corollary 4.15).  The table gives the exact worst case $\tau_N$ "
+             r"\citep[Cor.~4.15]{daspremont2021}.  The table gives the exact worst case $\tau_N$ "
              r"of $f(x_N) - f_\star$ under $f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2 \le 1$, its per-step "
              r"factor $\tau_N^{1/N}$, the guaranteed factor $1 - 1/\sqrt\kappa$ and $\rho^2$, where $\rho$ is the spectral "
              r"radius of the iteration on quadratics with spectrum in $[\mu, L]$.  These are different statements: "
@@ -326,8 +326,8 @@ def _line_search_table() -> str:
              r"Steepest descent with exact line search on $\mathcal F_{\mu,L}$, $\mu = 1$: the worst case of "
              r"$(f(x_N) - f_\star)/(f(x_0) - f_\star)$, with the line search written as the equalities "
              r"$\langle g_{k+1}, g_k\rangle = 0$ and $\langle g_{k+1}, x_{k+1} - x_k\rangle = 0$, is the value "
-             r"$((\kappa - 1)/(\kappa + 1))^{2N}$ that Kantorovich's inequality gives on quadratics (de Klerk, "
-             r"Glineur and Taylor 2017).",
+             r"$((\kappa - 1)/(\kappa + 1))^{2N}$ that Kantorovich's inequality gives on quadratics "
+             r"\citep{deklerk2017}.",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{llll}", r"\toprule",
              r"$\kappa$ & $N$ & PEP & $((\kappa - 1)/(\kappa + 1))^{2N}$\\", r"\midrule"]
     for kap in (2, 10):
@@ -343,15 +343,16 @@ def _line_search_table() -> str:
 def _iqc_table(rows) -> str:
     lines = [r"\subsection*{Rate certificates on $S(\mu, L)$}",
              r"The method is a linear system in feedback with $\nabla f$; the sector IQC and the weighted off-by-one "
-             r"IQC of Lessard, Recht and Packard (2016) turn ``rate $\rho$ on all of $S(\mu, L)$'' into a small linear "
+             r"IQC of \citet{lessard2016} turn ``rate $\rho$ on all of $S(\mu, L)$'' into a small linear "
              r"matrix inequality, solved by bisection on $\rho$; each feasible point is re-checked by the eigenvalues "
              r"of the rebuilt matrices, and the final certificate exactly: the solver's binary floats for $P$ and "
              r"$\lambda$ are rationals, and SymPy factors $P$ and $-K$ as $\Lambda D\Lambda^\top$ with $D \ge 0$.  A certified rate is an upper bound on the worst case and can never be below "
              r"the rate on quadratics, which belong to the class.  Gradient descent with step $2/(\mu+L)$, Nesterov "
              r"with $\alpha = 1/L$, $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, heavy ball with Polyak's tuning.",
              r"\begin{center}\small\renewcommand{\arraystretch}{1.35}", r"\begin{tabular}{lllllll}", r"\toprule",
-             r"$\kappa$ & GD certified & GD quadratic & Nesterov certified & Nesterov quadratic & HB certified & "
-             r"HB quadratic\\", r"\midrule"]
+             r"& \multicolumn{2}{l}{gradient descent} & \multicolumn{2}{l}{Nesterov} & \multicolumn{2}{l}{heavy ball}\\",
+             r"\cmidrule(lr){2-3}\cmidrule(lr){4-5}\cmidrule(lr){6-7}",
+             r"$\kappa$ & certified & quadratic & certified & quadratic & certified & quadratic\\", r"\midrule"]
     for r in rows:
         cells = [f"${r['kappa']:g}$"]
         for key in ("gd", "nag", "hb"):
@@ -375,7 +376,7 @@ def _iqc_table(rows) -> str:
 def _cycle_text() -> str:
     cyc = _cycle_derivation().results["cycles"]
     lines = [r"\subsection*{The heavy-ball cycle}",
-             r"The function of Lessard, Recht and Packard (2016, Sec.~4.6) has gradient $25x$ for $x < 1$, $x + 24$ "
+             r"The function of \citet[Sec.~4.6]{lessard2016} has gradient $25x$ for $x < 1$, $x + 24$ "
              r"for $1 \le x < 2$ and $25x - 24$ for $x \ge 2$, so $f \in S(1, 25)$.  With the region of each point "
              r"fixed, a heavy-ball step is affine and a 3-cycle solves three linear equations; of the $27$ region "
              r"patterns exactly these give cycles whose points lie in their regions (up to rotation):"]
@@ -394,26 +395,6 @@ def _cycle_text() -> str:
     return "\n".join(lines)
 
 
-_REFS = r"""\subsection*{Sources for this section}
-{\small
-A. Beck and M. Teboulle, A fast iterative shrinkage-thresholding algorithm for linear inverse problems, SIAM J.
-Imaging Sci.\ 2(1), 2009.\par
-E. de Klerk, F. Glineur and A. B. Taylor, On the worst-case complexity of the gradient method with exact line
-search for smooth strongly convex functions, Optim.\ Lett.\ 11, 2017.\par
-Y. Drori and M. Teboulle, Performance of first-order methods for smooth convex minimization: a novel approach,
-Math.\ Program.\ 145, 2014.\par
-B. Goujaud, C. Moucer, F. Glineur, J. M. Hendrickx, A. B. Taylor and A. Dieuleveut, PEPit: computer-assisted
-worst-case analyses of first-order optimization methods in Python, Math.\ Program.\ Comput.\ 16, 2024.\par
-B. Grimmer, K. Shu and A. L. Wang, A strengthened conjecture on the minimax optimal constant stepsize for
-gradient descent, arXiv:2407.11739, 2024.\par
-L. Lessard, B. Recht and A. Packard, Analysis and design of optimization algorithms via integral quadratic
-constraints, SIAM J.\ Optim.\ 26(1), 2016.\par
-A. B. Taylor, J. M. Hendrickx and F. Glineur, Smooth strongly convex interpolation and exact worst-case
-performance of first-order methods, Math.\ Program.\ 161, 2017.
-\par}
-"""
-
-
 def extra(outcomes) -> str:
     return "\n\n".join([_proof_n1(), _multiplier_table(), _value_table(), _contraction_table(), _fista_table(),
-                        _nesterov_table(), _line_search_table(), _iqc_table(_iqc_rows()), _cycle_text(), _REFS])
+                        _nesterov_table(), _line_search_table(), _iqc_table(_iqc_rows()), _cycle_text()])
