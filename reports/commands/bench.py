@@ -298,21 +298,15 @@ def run(args) -> int:
             from .args import UsageError
 
             raise UsageError(f"--max-n must be an integer in [1, 100] (got {args.max_n})")
-        record = measure_worst_case(range(1, args.max_n + 1))
-        if json_t is not None:
-            outputs.set(json_t, a.json_text(record))
-            outputs.commit()
-            if outputs.to_stdout:
-                return 0
-        print(format_worst_case(record))
-        return 0
-    check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
-    check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
-    record = measure(args.dim, args.steps)
+        record, text = measure_worst_case(range(1, args.max_n + 1)), format_worst_case
+    else:
+        check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
+        check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
+        record, text = measure(args.dim, args.steps), format_table
     if json_t is not None:
         outputs.set(json_t, a.json_text(record))
         outputs.commit()
         if outputs.to_stdout:
             return 0
-    print(format_table(record))
+    print(text(record))
     return 0
