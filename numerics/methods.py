@@ -83,8 +83,11 @@ def canonical_forms(family: str | None = None) -> dict[str, str]:
 
 
 def family(m: Method | str) -> str | None:
-    """The family of a built-in method (``"classic"``, ``"linear"``, ``"adaptive"``); None for a user method."""
-    return _FAMILY.get(m if isinstance(m, str) else m.method)
+    """The family of a built-in method (``"classic"``, ``"linear"``, ``"adaptive"``), by name or value;
+    None for a user method (a value that is not the registry's own, whatever its name)."""
+    if isinstance(m, str):
+        return _FAMILY.get(m)
+    return _FAMILY.get(m.method) if _BY_KEY.get((m.method, m.name)) == m else None
 
 
 def linearity(m: Method | str) -> str:

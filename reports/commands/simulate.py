@@ -200,7 +200,8 @@ def _print_table(out: dict, columns) -> None:
     rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else "n/a (no FormSpec registered)"
           ) if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
-    print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}")
+    caveat = " (a geometric fit; this method need not converge geometrically)" if out["linearity"] == "not linear" else ""
+    print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}{caveat}")
     if out["overflowed"]:
         print(f"stopped after step {out['steps_run']}: step {out['steps_run'] + 1} overflows float64")
     tput = "n/a" if out["elem_steps_per_s"] is None else f"{out['elem_steps_per_s']:.3e}"
