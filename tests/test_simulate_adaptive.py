@@ -82,3 +82,9 @@ def test_simulate_params_twice_is_a_usage_error(cli):
     r = cli(["simulate", "heavy-ball", "--eta", "0.1", "--params", "eta=0.2,beta=0.5",
              "--spectrum", "eigenvalues:1,2", "--steps", "5"])
     assert r.code == 2 and r.stdout == "" and "parameter eta given both" in r.stderr
+
+
+def test_lookahead_over_adam_says_not_linear(cli):
+    r = cli(["rate", "lookahead", "--inner", "adam", "--params", "k=5,alpha=0.5,lr=0.01", "--mu", "1", "--L", "100"])
+    assert r.code == 2 and r.stdout == "" and r.stderr.count("\n") == 1
+    assert "adam is not linear: no iteration matrix" in r.stderr
