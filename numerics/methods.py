@@ -1,10 +1,20 @@
 r"""The registry of built-in methods: one table, built from the method modules, no import side effects.
 
 Every built-in method is a :class:`~numerics.protocol.Method` value defined in its own module
-(:mod:`numerics.gradient_descent`, :mod:`numerics.momentum`, :mod:`numerics.conventions`), which
-exports its values as ``METHODS``.  This module reads those tuples in the order of
-:data:`METHOD_MODULES`; nothing registers itself on import, and no module imports this one back.
-A method's first form listed is its default form.
+(:mod:`numerics.gradient_descent`, :mod:`numerics.momentum`, :mod:`numerics.conventions`,
+:mod:`numerics.linear_family`, :mod:`numerics.adaptive`), which exports its values as ``METHODS``.
+This module reads those tuples in the order of :data:`FAMILIES`; nothing registers itself on import,
+and no module imports this one back.  A method's first form listed is its default form.
+
+Each module belongs to one *family*, and a caller asks for the family it means:
+
+* ``"classic"`` — gd, heavy-ball, nesterov: linear, time-invariant, with the closed forms of
+  ``proofs/specs`` (FormSpec, average-case recurrences, tunings).  What the per-method topics,
+  ``ratecheck rate`` tunings and the linear-engine tests iterate over: ``forms(family="classic")``.
+* ``"linear"`` — triple-momentum (linear, time-invariant) and chebyshev (linear, time-varying:
+  its coefficients depend on t): an iteration matrix per step, no closed forms on file.
+* ``"adaptive"`` — Adam, AdamW, AMSGrad, RMSprop, Adagrad, AdaDelta: not linear (the update
+  divides by a running root mean square of the gradient), so there is no iteration matrix.
 
 A user-defined method (a :class:`~numerics.protocol.Method` in the user's own file) needs no
 registration: :func:`rule_of` and every runner take the value itself.
@@ -13,16 +23,27 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from . import conventions, gradient_descent, momentum
+from . import adaptive, conventions, gradient_descent, linear_family, momentum
 from . import validation as v
 from .protocol import Method, Rule
 
-__all__ = ["METHOD_MODULES", "ALL", "form", "forms", "methods", "rule", "rule_of", "canonical_forms", "GD"]
+__all__ = ["FAMILIES", "METHOD_MODULES", "ALL", "form", "forms", "methods", "rule", "rule_of", "canonical_forms",
+           "family", "linearity", "GD"]
 
-#: modules holding built-in methods, in listing order (a new module is one more entry here)
-METHOD_MODULES = (gradient_descent, momentum, conventions)
+#: (family, modules holding its built-in methods), in listing order (a new module is one more entry here)
+FAMILIES: tuple[tuple[str, tuple], ...] = (
+    ("classic", (gradient_descent, momentum, conventions)),
+    ("linear", (linear_family,)),
+    ("adaptive", (adaptive,)),
+)
+
+#: every module holding built-in methods, in listing order
+METHOD_MODULES = tuple(module for _, modules in FAMILIES for module in modules)
 
 ALL: tuple[Method, ...] = tuple(m for module in METHOD_MODULES for m in module.METHODS)
+
+_FAMILY: dict[str, str] = {m.method: fam for fam, modules in FAMILIES for module in modules for m in module.METHODS}
+_FAMILY_NAMES = tuple(fam for fam, _ in FAMILIES)
 
 _BY_KEY: dict[tuple[str, str], Method] = {}
 _DEFAULT_FORM: dict[str, str] = {}
@@ -36,19 +57,50 @@ del _m
 GD = gradient_descent.GD
 
 
-def forms(method: str | None = None) -> list[Method]:
-    """All built-in method values (every form), or those of ``method``."""
-    return [f for f in ALL if method is None or f.method == method]
+def _check_family(name: str | None) -> None:
+    if name is not None and name not in _FAMILY_NAMES:
+        raise v.ParameterError("family", f"one of {', '.join(_FAMILY_NAMES)}", name)
 
 
-def methods() -> list[str]:
-    """Names of the built-in methods (gd, heavy-ball, nesterov)."""
-    return list(_DEFAULT_FORM)
+def forms(method: str | None = None, *, family: str | None = None) -> list[Method]:
+    """All built-in method values (every form), or those of ``method``, or those of ``family``
+    (``"classic"``: the linear methods with closed forms — gd, heavy-ball, nesterov)."""
+    _check_family(family)
+    return [f for f in ALL if (method is None or f.method == method)
+            and (family is None or _FAMILY[f.method] == family)]
 
 
-def canonical_forms() -> dict[str, str]:
-    """Each built-in method's canonical (default) form: the first one its module lists (gd, polyak, lessard)."""
-    return dict(_DEFAULT_FORM)
+def methods(family: str | None = None) -> list[str]:
+    """Names of the built-in methods (all, or those of ``family``; ``"classic"``: gd, heavy-ball, nesterov)."""
+    _check_family(family)
+    return [m for m in _DEFAULT_FORM if family is None or _FAMILY[m] == family]
+
+
+def canonical_forms(family: str | None = None) -> dict[str, str]:
+    """Each built-in method's canonical (default) form: the first one its module lists
+    (``family="classic"``: gd, polyak, lessard)."""
+    return {m: _DEFAULT_FORM[m] for m in methods(family)}
+
+
+def family(m: Method | str) -> str | None:
+    """The family of a built-in method (``"classic"``, ``"linear"``, ``"adaptive"``), by name or value;
+    None for a user method (a value that is not the registry's own, whatever its name)."""
+    if isinstance(m, str):
+        return _FAMILY.get(m)
+    return _FAMILY.get(m.method) if _BY_KEY.get((m.method, m.name)) == m else None
+
+
+def linearity(m: Method | str) -> str:
+    """How a built-in method's update acts on the state: ``"linear"``, ``"linear, time-varying"``
+    (coefficients depend on t: chebyshev) or ``"not linear"`` (adaptive: no iteration matrix);
+    ``"unknown"`` for a user method (the linear engine decides)."""
+    fam = family(m)
+    if fam is None:
+        return "unknown"
+    if fam == "adaptive":
+        return "not linear"
+    value = m if isinstance(m, Method) else form(m)
+    return "linear, time-varying" if fam == "linear" and value.scalars is not None else "linear"
 
 
 def form(method: str, name: str | None = None) -> Method:

@@ -34,7 +34,7 @@ __all__ = ["METHODS", "predicted_loss", "predicted_loss_quad", "AverageCaseRun",
            "canonical_params", "recurrence_for"]
 
 #: methods with a derived residual-polynomial recurrence, and the numerics form that runs them
-METHODS = canonical_forms()
+METHODS = canonical_forms(family="classic")
 
 
 @cache

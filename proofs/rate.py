@@ -19,7 +19,9 @@ __all__ = ["measure_rate", "default_steps"]
 
 
 def _builtin(m) -> bool:
-    """True when ``m`` is the registry's own value of a built-in (method, form): its closed forms apply."""
+    """True when ``m`` is the registry's own value of a classic built-in (method, form): its closed forms apply."""
+    if numerics.methods.family(m) != "classic":
+        return False
     try:
         return numerics.form(m.method, m.name) == m
     except v.ParameterError:
@@ -120,6 +122,9 @@ ho` of theory and simulation
         dim = v.integer("dim", dim if dim is not None else 100_000, 2)
         lam = spectra.uniform(mu, L, dim)
     m = method if isinstance(method, numerics.Method) else numerics.form(method, form)
+    if numerics.methods.linearity(m) == "not linear":
+        raise v.ParameterError("method", f"a linear method for a derived rate; {m.method} is not linear: no iteration "
+                               f"matrix (run it with `ratecheck simulate {m.method}`)", m.key)
     method, form = m.method, m.name
     fs = spec(method, form) if _builtin(m) else None
     engine_rho = engine_status = None

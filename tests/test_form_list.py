@@ -14,5 +14,5 @@ def test_form_question_mark_lists_every_form(cli):
 
 
 def test_form_question_mark_for_unknown_method(cli):
-    r = cli(["rate", "adam", "--form", "?"])
+    r = cli(["rate", "lion", "--form", "?"])
     assert r.code == 2 and "method must be one of" in r.stderr and r.stdout == ""

@@ -13,7 +13,7 @@ from ratecheck.numerics.kernels import trace_method
 from ratecheck.numerics.kernels.cuda import cuda_source, gpu_available
 from ratecheck.numerics.problems import DiagonalQuadratic
 
-FORMS = [(f.method, f.name) for f in numerics.forms()]
+FORMS = [(f.method, f.name) for f in numerics.forms(family="classic")]
 
 
 def _params(form, scale: float) -> dict:

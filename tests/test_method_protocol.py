@@ -123,6 +123,21 @@ def test_invalid_method_values():
 
 
 def test_registry_lists_every_form_once_without_side_effects():
-    keys = [f.key for f in numerics.forms()]
+    keys = [f.key for f in numerics.forms(family="classic")]
     assert keys[:3] == ["gd", "heavy-ball/polyak", "nesterov/lessard"]
     assert len(keys) == len(set(keys)) == 10
+
+
+def test_registry_families_split_linear_from_adaptive():
+    assert numerics.methods.methods(family="classic") == ["gd", "heavy-ball", "nesterov"]
+    assert numerics.methods.methods(family="linear") == ["triple-momentum", "chebyshev"]
+    assert numerics.methods.methods(family="adaptive") == ["adam", "adamw", "amsgrad", "rmsprop", "adagrad",
+                                                           "adadelta"]
+    keys = [f.key for f in numerics.forms()]
+    assert len(keys) == len(set(keys)) == 10 + 2 + 12
+    assert numerics.methods.linearity("adam") == "not linear"
+    assert numerics.methods.linearity("chebyshev") == "linear, time-varying"
+    assert numerics.methods.linearity("triple-momentum") == "linear"
+    assert numerics.methods.linearity("gd") == "linear"
+    with pytest.raises(ParameterError, match="family must be one of classic, linear, adaptive"):
+        numerics.forms(family="nonlinear")

@@ -92,7 +92,11 @@ def test_methods_lists_every_form_with_ranges(cli):
     r = cli(["methods", "--json"])
     assert r.code == 0
     records = json.loads(r.stdout)["methods"]
-    assert len(records) == 10
+    assert len(records) == 24
+    assert [x["family"] for x in records] == ["classic"] * 10 + ["linear"] * 2 + ["adaptive"] * 12
+    cheb = next(x for x in records if x["method"] == "chebyshev")
+    assert cheb["linearity"] == "linear, time-varying"
+    assert {x["linearity"] for x in records if x["family"] == "adaptive"} == {"not linear"}
     hb = next(x for x in records if x["form"] == "polyak")
     assert hb["params"][1] == {"name": "beta", "range": "[0, 1)", "default": None, "doc": "momentum"}
     assert all(x["source"] for x in records)

@@ -25,7 +25,7 @@ __all__ = ["CLAIMS", "random_quadratic", "max_relative_difference", "form_vs_can
 #: (method, form) of every form that is the same method as its canonical form (iterates x_t coincide)
 EQUIVALENT_FORMS = [("heavy-ball", "velocity"), ("heavy-ball", "ema"), ("heavy-ball", "sutskever"),
                     ("nesterov", "velocity-lookahead"), ("nesterov", "ema-lookahead")]
-CANONICAL = numerics.methods.canonical_forms()
+CANONICAL = numerics.methods.canonical_forms(family="classic")
 SEED003_KAPPA100 = {"eta": 0.01, "beta": 9 / 11}
 ITERATE_TOLERANCE = 1e-12
 

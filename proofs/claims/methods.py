@@ -171,8 +171,8 @@ def _tuning_claim(method: str) -> Claim:
                  evidence=Evidence.SYMBOLIC)
 
 
-_CANONICAL = numerics.methods.canonical_forms()
-EQUIVALENT = [(m.method, m.name) for m in numerics.forms() if m.method != "gd"
+_CANONICAL = numerics.methods.canonical_forms(family="classic")
+EQUIVALENT = [(m.method, m.name) for m in numerics.forms(family="classic") if m.method != "gd"
               and m.name not in (_CANONICAL[m.method], "seed-003")]
 
 

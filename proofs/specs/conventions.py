@@ -33,7 +33,7 @@ from ..methods import FormSpec, register
 
 __all__ = ["canonical_params", "seed003_rate", "CONVENTION_SPECS"]
 
-_CANONICAL = canonical_forms()
+_CANONICAL = canonical_forms(family="classic")
 
 
 def _given(params: Mapping[str, float], names: tuple[str, ...]) -> dict[str, float]:

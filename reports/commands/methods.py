@@ -28,9 +28,15 @@ def describe(m) -> dict:
         "params": [{"name": p.name, "range": p.range_text, "default": p.default, "doc": p.doc} for p in m.params],
         "state": [{"name": s.name, "init": s.init} for s in m.state],
         "per_step_scalars": list(m.scalar_names),
+        "family": numerics.methods.family(m),
+        "linearity": numerics.methods.linearity(m),
         "formula": m.formula,
         "source": m.source,
     }
+
+
+_KIND = {"classic": "classic (closed forms)", "linear": "linear family (no closed forms on file)",
+         "adaptive": "adaptive (no iteration matrix)"}
 
 
 def _print(records) -> None:
@@ -40,6 +46,7 @@ def _print(records) -> None:
         st = ", ".join(f"{s['name']} = {s['init'] if s['init'] != 'x' else 'x0'}" for s in r["state"])
         print(f"{r['method']} / {r['form']}: {ps}")
         print(f"    state: {st}")
+        print(f"    {_KIND.get(r['family'], 'user-defined')}: {r['linearity']}")
         print(f"    {to_unicode(r['formula'])}")
         print(f"    source: {r['source']}")
 

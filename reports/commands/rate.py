@@ -18,6 +18,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 """
 from __future__ import annotations
 
+from ratecheck import numerics
 from ratecheck.proofs.rate import measure_rate
 
 from . import args as a
@@ -58,6 +59,10 @@ def run(args) -> int:
         if args.method_file or not args.method:
             raise UsageError("--form ? lists the forms of a built-in METHOD: give gd, heavy-ball or nesterov")
         return print_forms(args.method)
+    for name in (args.method, args.inner):
+        if name and numerics.methods.family(name) == "adaptive":
+            raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
+                             f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
         return _run_linear_family(args, eigenvalues)

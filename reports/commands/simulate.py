@@ -9,6 +9,7 @@ Examples:
   ratecheck simulate gd --spectrum marchenko-pastur:ratio=0.5 --dim 1000000 --steps 10 --eta 0.3431457505 --json -
   ratecheck simulate heavy-ball --spectrum uniform:mu=1,L=100 --dim 10000000 --steps 200 --tuning optimal
   ratecheck simulate nesterov --spectrum geometric:mu=1,L=1e4 --dim 100000 --steps 500 --alpha 1e-4 --beta 0.98
+  ratecheck simulate adam --params lr=0.01 --spectrum eigenvalues:0.5,1,2 --steps 100 --json -
 
 SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
       two-clusters:mu=1,L=100[,fraction=0.5,width=0.1] | power-law:[L=1,exponent=1] |
@@ -34,12 +35,14 @@ _JSON_CHUNK = 1 << 14
 
 
 def add_arguments(p) -> None:
-    p.add_argument("method", help="gd, heavy-ball or nesterov")
+    p.add_argument("method", help="a built-in method (`ratecheck methods` lists them), e.g. heavy-ball or adam")
     p.add_argument("--spectrum", required=True, metavar="SPEC", help="spectrum, e.g. marchenko-pastur:ratio=0.5")
     p.add_argument("--dim", type=a.count, help="number of eigenvalues (not needed for eigenvalues:...)")
     p.add_argument("--steps", type=a.steps, required=True, help="iterations T (>= 2)")
     for name in PARAMS:
         p.add_argument(f"--{name}", type=a.finite, help=f"method parameter {name}")
+    p.add_argument("--params", type=a.param_list, metavar="NAME=VALUE,...",
+                   help="method parameters by name, e.g. lr=0.01,beta1=0.9 (unset ones take their defaults)")
     p.add_argument("--tuning", choices=["optimal", "standard"], help="parameter tuning from mu, L = min/max eigenvalue")
     p.add_argument("--form", help="how the method is written (default: the method's default form)")
     p.add_argument("--backend", default="auto", choices=["auto", "numpy", "numba", "cupy"],
@@ -63,6 +66,10 @@ def run(args) -> int:
     from .args import UsageError
 
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
+    for k, x in (args.params or {}).items():
+        if k in params:
+            raise UsageError(f"parameter {k} given both as --{k} and in --params")
+        params[k] = x
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
     from ..outputs import Outputs
@@ -79,7 +86,7 @@ def run(args) -> int:
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     mu, L = float(lam[0]), float(lam[-1])
     fspec = _form_spec(args.method, form.name)
-    if not params:
+    if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
         if fspec is None:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
         params = fspec.tuned(args.tuning or "optimal", mu, L)
@@ -112,7 +119,7 @@ def run(args) -> int:
         "diverged": traj.diverged, "overflowed": traj.overflowed, "rate_theory": rate_theory,
         "rate_fitted": float(fit.rate),
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
-        "record_every": args.record_every,
+        "record_every": args.record_every, "linearity": numerics.methods.linearity(form),
     }
     columns = (times, traj.error_ratio, traj.loss, predicted)
     if json_t is not None:
@@ -190,9 +197,11 @@ def _print_table(out: dict, columns) -> None:
             dev = f"{float(loss[i]) / q - 1:>12.3e}" if q else f"{'n/a':>12}"
             line += f"  {q:>14.8g}  {dev}"
         print(line)
-    rt = "n/a (no FormSpec registered)" if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
+    rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else "n/a (no FormSpec registered)"
+          ) if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
-    print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}")
+    caveat = " (a geometric fit; this method need not converge geometrically)" if out["linearity"] == "not linear" else ""
+    print(f"rate: theory {rt}, {status} {out['rate_fitted']:.10g}{caveat}")
     if out["overflowed"]:
         print(f"stopped after step {out['steps_run']}: step {out['steps_run'] + 1} overflows float64")
     tput = "n/a" if out["elem_steps_per_s"] is None else f"{out['elem_steps_per_s']:.3e}"
