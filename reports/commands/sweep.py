@@ -34,10 +34,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ratecheck.numerics.validation import ParameterError
-from ratecheck.proofs.sweep import SweepConfig, SweepResult, open_executor, parse_executor, run_sweep
+from typing import TYPE_CHECKING
 
 from .args import UsageError
+
+if TYPE_CHECKING:  # NumPy, SymPy and the sweep engine are imported when a sweep runs, not to build the parser
+    from ratecheck.proofs.sweep import SweepConfig, SweepResult
 
 HELP = "condition-number sweep: predicted vs simulated iterations and fitted exponents"
 
@@ -132,6 +134,8 @@ def _methods(value: Any) -> tuple[str, ...]:
 
 
 def _kappa(value: Any) -> tuple[float, float]:
+    from ratecheck.numerics.validation import ParameterError
+
     if isinstance(value, (list, tuple)) and len(value) == 2:
         lo, hi = value
     else:
@@ -148,6 +152,8 @@ def _kappa(value: Any) -> tuple[float, float]:
 
 
 def _bool(name: str, value: Any) -> bool:
+    from ratecheck.numerics.validation import ParameterError
+
     if isinstance(value, bool):
         return value
     raise ParameterError(name, "true or false", value)
@@ -155,6 +161,8 @@ def _bool(name: str, value: Any) -> bool:
 
 def sweep_config(options: dict[str, Any]) -> SweepConfig:
     """The validated :class:`SweepConfig` of resolved ``options`` (ParameterError names the bad one)."""
+    from ratecheck.proofs.sweep import SweepConfig
+
     kmin, kmax = _kappa(options["kappa"])
     return SweepConfig(
         methods=_methods(options["methods"]), kappa_min=kmin, kappa_max=kmax, points=options["points"],
@@ -283,6 +291,8 @@ class _Progress:
 
 # ----------------------------------------------------------------------------- run
 def run(args) -> int:
+    from ratecheck.proofs.sweep import open_executor, parse_executor, run_sweep
+
     from ..outputs import Outputs
 
     options = resolve(args)
