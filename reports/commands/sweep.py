@@ -36,6 +36,7 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
+from . import spectrum_input
 from .args import UsageError
 
 if TYPE_CHECKING:  # NumPy, SymPy and the sweep engine are imported when a sweep runs, not to build the parser
@@ -74,8 +75,12 @@ def add_arguments(p) -> None:
     p.add_argument("--kappa", help="condition-number range KMIN:KMAX, 1 < KMIN < KMAX (default 10:1e6)")
     p.add_argument("--points", help="number of kappa values per method, 2..10000 (default 25)")
     p.add_argument("--spacing", help="log (default) or linear spacing of the kappa values")
-    p.add_argument("--spectrum", help="uniform (default), geometric or random-uniform (for --init random)")
-    p.add_argument("--dim", help="number of eigenvalues for --init random (default 1000000)")
+    p.add_argument("--spectrum", help="uniform (default), geometric or random-uniform: the family [1/kappa, 1] "
+                   "(for --init random); or one spectrum of your own, swept at its own [mu, L]: eigenvalues:V1,V2,... "
+                   "or a SPEC such as two-clusters:mu=1,L=100 (see ratecheck rate --help)")
+    spectrum_input.add_arguments(p)
+    p.add_argument("--dim", help="number of eigenvalues for --init random (default 1000000); refused with "
+                   "--init extreme, which simulates only the two extreme modes")
     p.add_argument("--tol", help="tolerance on |e_t|/|e_0|, in (0, 1) (default 1e-8)")
     p.add_argument("--tuning", help="optimal (default) or standard parameters")
     p.add_argument("--init", help="extreme (default: e0 on the eigenvectors of mu and L) or random (isotropic)")
@@ -84,7 +89,8 @@ def add_arguments(p) -> None:
     p.add_argument("--max-steps", dest="max_steps", help="hard cap on simulated steps per point (default 2e7)")
     p.add_argument("--json", metavar="FILE|-", help="write one JSON object to FILE (or stdout with -)")
     p.add_argument("--csv", metavar="FILE", help="write one CSV row per point")
-    p.add_argument("--plot", metavar="FILE.pdf", help="write the figure (iterations and rate vs kappa) as PDF")
+    p.add_argument("--plot", metavar="FILE.pdf|.png|.svg",
+                   help="write the figure (iterations and rate vs kappa) as PDF, PNG or SVG, by the file's suffix")
     p.add_argument("--no-progress", dest="no_progress", action="store_const", const=True, default=None,
                    help="no progress bar (it is shown only on a terminal anyway)")
     p.add_argument("--config", metavar="FILE.toml", help="read these options from a TOML file; flags override")
@@ -159,10 +165,72 @@ def _bool(name: str, value: Any) -> bool:
     raise ParameterError(name, "true or false", value)
 
 
-def sweep_config(options: dict[str, Any]) -> SweepConfig:
+def _given(args) -> set[str]:
+    """The options set on the command line or in --config (not left at their defaults)."""
+    given = set(read_config(args.config)) if getattr(args, "config", None) else set()
+    return given | {name for name in _DEFAULTS if getattr(args, name, None) is not None}
+
+
+def user_spectrum(args, options: dict[str, Any]) -> tuple[tuple[float, ...], str]:
+    r"""(eigenvalues, label) of a user spectrum, or ``((), "")`` for the built-in family [1/kappa, 1].
+
+    A user spectrum comes from ``--spectrum eigenvalues:...`` or a SPEC (``two-clusters:mu=1,L=100``, drawn
+    with ``--dim`` eigenvalues), or from ``--eigenvalues``/``--eigenvalues-file``/``--hessian-of``
+    (:mod:`reports.commands.spectrum_input`, the same flags as ``rate``).  ``--kappa``/``--points`` are refused
+    with it: its own L/mu is the one kappa of the sweep.
+    """
+    from ratecheck.numerics import spectra
+
+    given = _given(args)
+    lam, record = spectrum_input.resolve(args)
+    spec_text = str(options["spectrum"])
+    if lam is not None and "spectrum" in given:
+        raise UsageError("give --spectrum or --eigenvalues/--eigenvalues-file/--hessian-of, not both")
+    if lam is None and ":" not in spec_text:
+        return (), ""
+    if lam is None:
+        spec = spectra.parse(spec_text)
+        if spec.kind == "eigenvalues" and "dim" in given:
+            raise UsageError(f"--dim: the {len(spec.values)} listed eigenvalues fix the dimension; leave --dim out")
+        lam = spec.eigenvalues(None if spec.kind == "eigenvalues" else int(options["dim"]), int(options["seed"]))
+        label = str(spec) if spec.kind != "eigenvalues" or len(spec.values) <= 8 else f"eigenvalues ({len(spec.values)})"
+    else:
+        if "dim" in given:
+            raise UsageError(f"--dim: the {len(lam)} eigenvalues of {record['source']} fix the dimension; leave --dim out")
+        label = record["source"]
+    for name in ("kappa", "points"):
+        if name in given:
+            raise UsageError(f"--{name}: a user spectrum is swept at its own kappa = L/mu; leave --{name} out "
+                             "(or use a built-in --spectrum uniform, geometric or random-uniform)")
+    return tuple(float(x) for x in lam), label
+
+
+def check_init_uses(args, options: dict[str, Any], user: bool) -> None:
+    """--init extreme simulates only the two extreme modes: refuse --dim (and a built-in --spectrum) it would ignore."""
+    if str(options["init"]) != "extreme":
+        return
+    given = _given(args)
+    reason = ("--init extreme puts e0 on the eigenvectors of mu and L and simulates only those two modes "
+              "(the others stay exactly 0)")
+    if "dim" in given:
+        raise UsageError(f"--dim: {reason}, so the dimension has no effect; use --init random, or leave --dim out")
+    if "spectrum" in given and not user:
+        raise UsageError(f"--spectrum: {reason}, so a built-in spectrum family has no effect; use --init random, "
+                         "or give a spectrum of your own (eigenvalues:..., two-clusters:...)")
+
+
+def sweep_config(options: dict[str, Any], eigenvalues: tuple[float, ...] = (), label: str = "") -> SweepConfig:
     """The validated :class:`SweepConfig` of resolved ``options`` (ParameterError names the bad one)."""
     from ratecheck.proofs.sweep import SweepConfig
 
+    if eigenvalues:
+        lo, hi = min(eigenvalues), max(eigenvalues)
+        return SweepConfig(
+            methods=_methods(options["methods"]), kappa_min=hi / lo if lo > 0 else 2.0, kappa_max=hi / lo if lo > 0 else 2.0,
+            points=1, spacing=str(options["spacing"]), spectrum=label, dim=len(eigenvalues), tol=options["tol"],
+            tuning=str(options["tuning"]), init=str(options["init"]), backend=str(options["backend"]),
+            seed=options["seed"], max_steps=options["max_steps"], eigenvalues=eigenvalues,
+        ).validated()
     kmin, kmax = _kappa(options["kappa"])
     return SweepConfig(
         methods=_methods(options["methods"]), kappa_min=kmin, kappa_max=kmax, points=options["points"],
@@ -180,6 +248,13 @@ def config_toml(options: dict[str, Any], config: SweepConfig) -> str:
         "tol": config.tol, "tuning": config.tuning, "init": config.init, "backend": config.backend,
         "seed": config.seed, "max_steps": config.max_steps, "executor": str(options["executor"]),
     }
+    # only what the sweep used, so that --config reads it back (--dim, a family --spectrum, --kappa and
+    # --points are refused where they would be ignored)
+    if config.eigenvalues:
+        del values["kappa"], values["points"], values["dim"]
+        values["spectrum"] = "eigenvalues:" + ",".join(repr(x) for x in config.eigenvalues)
+    elif config.init == "extreme":
+        del values["dim"], values["spectrum"]
     if options.get("workers") is not None:
         values["workers"] = int(options["workers"])
     for k in ("json", "csv", "plot"):
@@ -249,18 +324,28 @@ def print_tables(result: SweepResult, stream) -> None:
         t.add_row(p["method"], f"{p['kappa']:.4g}", params, f"{p['rate_theory']:.10f}", _fmt_int(p["iters_theory"]),
                   _fmt_int(p["iters_simulated"]), rel, status)
     console.print(t)
-    f = Table(title="iterations ~ C kappa^p (least squares on log-log, simulated counts)")
-    for col in ("method", "exponent p", "std. error", "theory p", "constant C", "points", "not converged"):
-        f.add_column(col, justify="left" if col == "method" else "right")
-    for fit in result.fits:
-        e = "—" if fit["exponent"] is None else f"{fit['exponent']:.4f}"
-        se = "—" if fit["exponent_stderr"] is None else f"{fit['exponent_stderr']:.4f}"
-        c = "—" if fit["constant"] is None else f"{fit['constant']:.4g}"
-        f.add_row(fit["method"], e, se, f"{fit['exponent_expected']:g}", c, str(fit["points"]),
-                  str(fit["not_converged"]))
-    console.print(f)
-    console.print(f"{len(result.points)} points in {result.seconds:.1f} s "
-                  f"(backend {cfg.backend}; kappa spectrum [1/kappa, 1])")
+    if len(result.config.kappas()) > 1:
+        f = Table(title="iterations ~ C kappa^p (least squares on log-log, simulated counts)")
+        for col in ("method", "exponent p", "std. error", "closed form p", "limit p", "constant C", "points",
+                    "not converged"):
+            f.add_column(col, justify="left" if col == "method" else "right")
+        for fit in result.fits:
+            e = "—" if fit["exponent"] is None else f"{fit['exponent']:.4f}"
+            se = "—" if fit["exponent_stderr"] is None else f"{fit['exponent_stderr']:.4f}"
+            cf = "—" if fit["exponent_theory_fit"] is None else f"{fit['exponent_theory_fit']:.4f}"
+            c = "—" if fit["constant"] is None else f"{fit['constant']:.4g}"
+            f.add_row(fit["method"], e, se, cf, f"{fit['exponent_expected']:g}", c, str(fit["points"]),
+                      str(fit["not_converged"]))
+        console.print(f)
+        console.print("closed form p: the same fit of the closed-form predicted counts over the same kappa grid. "
+                      "The limit p (1 for gd, 1/2 for heavy ball and Nesterov) holds as kappa -> infinity; at finite "
+                      "kappa the count is log(1/tol)/(-log rho) plus a transient (the t rho^t double root), so the "
+                      "fitted p differs from the limit by the same finite-kappa correction in the closed form: "
+                      "compare the simulated p with the closed form p.", markup=False)
+    where = (f"user spectrum {cfg.spectrum}, [mu, L] = [{cfg.eigenvalues[0]:.6g}, {cfg.eigenvalues[-1]:.6g}], "
+             f"{len(cfg.eigenvalues):,} eigenvalues; parameters in its units" if cfg.eigenvalues
+             else "kappa spectrum [1/kappa, 1]")
+    console.print(f"{len(result.points)} points in {result.seconds:.1f} s (backend {cfg.backend}; {where})", markup=False)
 
 
 class _Progress:
@@ -295,14 +380,24 @@ def run(args) -> int:
 
     from ..outputs import Outputs
 
+    from ..figure_formats import FORMATS, format_of
+
     options = resolve(args)
-    config = sweep_config(options)
+    eigenvalues, label = user_spectrum(args, options)
+    check_init_uses(args, options, bool(eigenvalues))
+    config = sweep_config(options, eigenvalues, label)
     parse_executor(options["executor"])
     no_progress = _bool("no_progress", options["no_progress"])
     outputs = Outputs()  # every output path is checked here, before the sweep runs
     json_t = outputs.add("json", options["json"])
     csv_t = outputs.add("csv", options["csv"])
-    plot_t = outputs.add("plot", options["plot"], suffix=".pdf")
+    plot_t = outputs.add("plot", options["plot"])
+    plot_format = "pdf"
+    if plot_t is not None and plot_t.kind != "stdout":
+        plot_format = format_of(str(options["plot"]))
+        if plot_format is None:
+            raise UsageError(f"--plot must be a file name ending in {', '.join('.' + f for f in FORMATS)} "
+                             f"(got {str(options['plot'])!r})")
     config_ts = [outputs.add_beside("config", t, ".config.toml") for t in (json_t, csv_t, plot_t)]
     show_progress = (not no_progress) and sys.stderr.isatty()
 
@@ -314,7 +409,7 @@ def run(args) -> int:
     outputs.set(json_t, json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     outputs.set(csv_t, csv_text(result))
     if plot_t is not None:
-        outputs.set(plot_t, _figure_bytes(result, notes))
+        outputs.set(plot_t, _figure_bytes(result, notes, plot_format))
     toml = config_toml(options, config)
     for t in config_ts:
         outputs.set(t, toml)
@@ -326,8 +421,9 @@ def run(args) -> int:
     return 0
 
 
-def _figure_bytes(result: SweepResult, notes: list[str]) -> bytes:
-    """The sweep figure as PDF bytes (drawn in a private temporary directory, then read back)."""
+def _figure_bytes(result: SweepResult, notes: list[str], fmt: str = "pdf") -> bytes:
+    """The sweep figure as ``fmt`` (pdf, png, svg) bytes (drawn in a private temporary directory, then read back)."""
+    from ..figures import export_format
     from ..sections.sweep import sweep_figure
 
     if not any(p["iters_theory"] is not None or p["converged"] for p in result.points):
@@ -344,5 +440,6 @@ def _figure_bytes(result: SweepResult, notes: list[str]) -> bytes:
             warnings.filterwarnings("ignore", message="No artists with labels found", category=UserWarning)
             warnings.filterwarnings("ignore", message="Attempting to set identical low and high xlims",
                                     category=UserWarning)
-            sweep_figure(result, path)
-        return path.read_bytes()
+            with export_format(fmt):
+                written = sweep_figure(result, path)
+        return Path(written).read_bytes()
