@@ -185,7 +185,7 @@ def user_spectrum(args, options: dict[str, Any]) -> tuple[tuple[float, ...], str
     lam, record = spectrum_input.resolve(args)
     spec_text = str(options["spectrum"])
     if lam is not None and "spectrum" in given:
-        raise UsageError("give --spectrum or --eigenvalues/--eigenvalues-file/--hessian-of, not both")
+        raise UsageError("--spectrum: give a spectrum either here or by --eigenvalues/--eigenvalues-file/--hessian-of, not both")
     if lam is None and ":" not in spec_text:
         return (), ""
     if lam is None:
