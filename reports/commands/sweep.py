@@ -7,14 +7,24 @@ and their relative difference; then, per method, the fitted exponent p of iterat
 (theory: 1 for gd, 1/2 for heavy ball and Nesterov) with its standard error.
 
 --init extreme (default) puts e0 on the eigenvectors of mu and L; only that 2-element support is
-simulated (the other DIM-2 components of a diagonal problem stay exactly 0), so --dim and
---spectrum matter only for --init random (isotropic e0 over DIM eigenvalues: the typical case,
-whose count must not exceed the worst-case prediction).
+simulated (the other DIM-2 components of a diagonal problem stay exactly 0), so --dim and a built-in
+--spectrum family matter only for --init random (isotropic e0 over DIM eigenvalues: the typical case,
+whose count must not exceed the worst-case prediction); with --init extreme they are refused, not ignored.
+
+A spectrum of your own (--spectrum eigenvalues:1,2,50,100 or a SPEC such as two-clusters:mu=1,L=100,
+--eigenvalues 1,2,50,100 or @FILE, --eigenvalues-file FILE, --hessian-of X.npy as for `rate`) is run at its
+own [mu, L] = [min, max]: one point per method at kappa = L/mu, parameters in its units; --kappa and
+--points are refused with it.
+
+The fit table shows, next to the simulated exponent p, the exponent of the closed-form predicted counts
+fitted over the same kappa grid ("closed form p"): at finite kappa both differ from the limit (1 or 1/2)
+by the same correction, so the simulated p is judged against the closed form's, not only against the limit.
 
 Examples:
   ratecheck sweep --methods gd,heavy-ball,nesterov --kappa 10:1e4 --points 7 --json -
   ratecheck sweep --kappa 10:1e4 --points 7 --dim 100000 --init random --csv out/sweep.csv
   ratecheck sweep --config sweep.toml --points 9 --plot out/sweep.pdf --executor process
+  ratecheck sweep --eigenvalues @lam.txt --init random --plot out/user.svg
 
 --config FILE reads the same options from TOML (keys as the long flags, '-' or '_'); flags given on
 the command line override it.  Every output path is checked before the sweep starts; regular files
@@ -337,11 +347,10 @@ def print_tables(result: SweepResult, stream) -> None:
             f.add_row(fit["method"], e, se, cf, f"{fit['exponent_expected']:g}", c, str(fit["points"]),
                       str(fit["not_converged"]))
         console.print(f)
-        console.print("closed form p: the same fit of the closed-form predicted counts over the same kappa grid. "
-                      "The limit p (1 for gd, 1/2 for heavy ball and Nesterov) holds as kappa -> infinity; at finite "
-                      "kappa the count is log(1/tol)/(-log rho) plus a transient (the t rho^t double root), so the "
-                      "fitted p differs from the limit by the same finite-kappa correction in the closed form: "
-                      "compare the simulated p with the closed form p.", markup=False)
+        console.print("closed form p: the same fit of the closed-form predicted counts over the same kappa grid. The "
+                      "limit p (1 for gd, 1/2 for heavy ball and Nesterov) holds only as kappa -> infinity; at finite "
+                      "kappa the counts carry a transient (for heavy ball the t rho^t of its double root), so the "
+                      "simulated p is judged against the closed form p at the same kappa.", markup=False)
     where = (f"user spectrum {cfg.spectrum}, [mu, L] = [{cfg.eigenvalues[0]:.6g}, {cfg.eigenvalues[-1]:.6g}], "
              f"{len(cfg.eigenvalues):,} eigenvalues; parameters in its units" if cfg.eigenvalues
              else "kappa spectrum [1/kappa, 1]")
@@ -430,7 +439,9 @@ def _figure_bytes(result: SweepResult, notes: list[str], fmt: str = "pdf") -> by
         notes.append("--plot: no point has a predicted or simulated count within --max-steps; "
                      "the iterations panel is empty")
     kappas = [p["kappa"] for p in result.points]
-    if kappas and max(kappas) <= min(kappas) * (1 + 1e-12):
+    if result.config.eigenvalues:
+        notes.append("--plot: a user spectrum has one kappa (its L/mu), so the figure shows one point per method")
+    elif kappas and max(kappas) <= min(kappas) * (1 + 1e-12):
         notes.append("--plot: the kappa range is one point to float64 precision; the kappa axis is widened around it")
     with tempfile.TemporaryDirectory(prefix="ratecheck-plot-") as tmp:
         path = Path(tmp) / "sweep.pdf"
