@@ -376,6 +376,8 @@ class PointTask:
     method: str
     kappa: float
     config: SweepConfig
+    #: given parameters ((name, value), ...) instead of the config's tuning (a sweep over a parameter)
+    params: tuple[tuple[str, float], ...] | None = None
 
 
 def _simulate(rule, lam: np.ndarray, e0: np.ndarray, steps: int, backend: str, tol: float):
@@ -391,7 +393,8 @@ def run_point(task: PointTask) -> dict[str, Any]:
     mu, L = (cfg.eigenvalues[0], cfg.eigenvalues[-1]) if cfg.eigenvalues else (1.0 / kappa, 1.0)
     form = numerics.form(method).name
     fs = spec(method, form)
-    params = {k: float(x) for k, x in fs.tuned(cfg.tuning, mu, L).items()}
+    given = task.params
+    params = {k: float(x) for k, x in (dict(given) if given is not None else fs.tuned(cfg.tuning, mu, L)).items()}
     rule = numerics.rule(method, params, form)
     rate = float(fs.rate(params, mu, L))
     half = 1.0 / math.sqrt(2.0)
@@ -512,11 +515,15 @@ def run_sweep(
     config: SweepConfig,
     executor: Executor | None = None,
     on_point: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    params_list: list[dict[str, float]] | None = None,
 ) -> SweepResult:
     r"""Run every (method, κ) point of ``config`` through ``executor`` (default: in this thread).
 
     ``on_point`` is called in the calling thread with each point's record as it completes
-    (a progress bar hook). Points come back ordered by method, then κ.
+    (a progress bar hook). Points come back ordered by method, then κ.  ``params_list``: run each
+    method at each of these parameter sets instead of its tuning (a sweep over a parameter; the points
+    come back in the list's order within each κ).
     """
     if not isinstance(config, SweepConfig):
         raise TypeError(f"config must be a SweepConfig, got {type(config).__name__}")
@@ -524,7 +531,11 @@ def run_sweep(
     executor = executor or InlineExecutor()
     t0 = time.perf_counter()
     kappas = config.kappas()
-    tasks = [PointTask(m, k, config) for m in config.methods for k in kappas]
+    if params_list is None:
+        tasks = [PointTask(m, k, config) for m in config.methods for k in kappas]
+    else:
+        tasks = [PointTask(m, k, config, tuple(sorted((n, float(x)) for n, x in p.items())))
+                 for m in config.methods for k in kappas for p in params_list]
     # the most expensive points first (largest kappa, gradient descent), for load balance
     order = sorted(range(len(tasks)), key=lambda i: (-tasks[i].kappa, tasks[i].method != "gd"))
     futures = {executor.submit(run_point, tasks[i]): i for i in order}

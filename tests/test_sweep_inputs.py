@@ -124,3 +124,37 @@ def test_user_spectrum_config_reads_back(cli, tmp_path):
     again = _sweep_json(cli, "--config", str(tmp_path / "out.config.toml"))
     assert again["points"][0]["iters_simulated"] == first["points"][0]["iters_simulated"]
     assert again["config"]["eigenvalues"] == LAM and math.isfinite(again["points"][0]["rate_theory"])
+
+
+def test_vary_one_parameter_on_a_user_spectrum(cli):
+    out = _sweep_json(cli, "--methods", "heavy-ball", "--spectrum", "eigenvalues:1,2,50,100",
+                      "--vary", "beta=0,0.9,0.99", "--params", "alpha=0.0330579")
+    p0, p9, p99 = out["points"]
+    assert [p["params"] for p in out["points"]] == [{"alpha": 0.0330579, "beta": b} for b in (0.0, 0.9, 0.99)]
+    # beta = 0 is gradient descent with step alpha: alpha L = 3.3 > 2 diverges, rate |1 - alpha L|
+    assert p0["rate_theory"] == pytest.approx(abs(1 - 0.0330579 * 100), rel=1e-12)
+    assert p0["diverged"] and not p0["converged"] and p0["iters_theory"] is None
+    # complex roots at every eigenvalue ((1 + beta - alpha lambda)^2 < 4 beta): the rate is sqrt(beta) (Polyak)
+    for p, beta in ((p9, 0.9), (p99, 0.99)):
+        assert p["rate_theory"] == pytest.approx(math.sqrt(beta), rel=1e-12)
+        assert p["converged"] and p["iters_simulated"] == p["iters_theory"]
+    assert p99["iters_simulated"] > p9["iters_simulated"]
+
+
+@pytest.mark.parametrize("flags,why", [
+    (["--methods", "heavy-ball", "--vary", "beta=0.5", "--params", "alpha=0.01"], "spectrum of your own"),
+    (["--methods", "heavy-ball", "--params", "alpha=0.01", "--spectrum", "eigenvalues:1,100"], "only with --vary"),
+    (["--methods", "gd,heavy-ball", "--vary", "beta=0.5", "--spectrum", "eigenvalues:1,100"], "exactly one method"),
+    (["--methods", "heavy-ball", "--vary", "momentum=0.5", "--params", "alpha=0.01", "--spectrum", "eigenvalues:1,100"],
+     "heavy-ball"),
+    (["--methods", "heavy-ball", "--vary", "beta=x", "--params", "alpha=0.01", "--spectrum", "eigenvalues:1,100"],
+     "finite number"),
+    (["--methods", "heavy-ball", "--vary", "beta=0.5", "--params", "beta=0.1", "--spectrum", "eigenvalues:1,100"],
+     "varied parameter"),
+])
+def test_vary_refusals(cli, tmp_path, monkeypatch, flags, why):
+    monkeypatch.chdir(tmp_path)
+    r = cli(["sweep", "--no-progress", "--json", "out.json", *flags])
+    assert r.code == 2 and r.stderr.count("\n") == 1 and why in r.stderr, r.stderr
+    assert r.stderr.startswith("ratecheck: error: --")
+    assert list(tmp_path.iterdir()) == []

@@ -14,7 +14,8 @@ whose count must not exceed the worst-case prediction); with --init extreme they
 A spectrum of your own (--spectrum eigenvalues:1,2,50,100 or a SPEC such as two-clusters:mu=1,L=100,
 --eigenvalues 1,2,50,100 or @FILE, --eigenvalues-file FILE, --hessian-of X.npy as for `rate`) is run at its
 own [mu, L] = [min, max]: one point per method at kappa = L/mu, parameters in its units; --kappa and
---points are refused with it.
+--points are refused with it.  --vary NAME=V1,V2,... --params K=V,... runs one method at each value of one
+parameter (the others fixed) on such a spectrum, instead of the tuned parameters.
 
 The fit table shows, next to the simulated exponent p, the exponent of the closed-form predicted counts
 fitted over the same kappa grid ("closed form p"): at finite kappa both differ from the limit (1 or 1/2)
@@ -25,6 +26,7 @@ Examples:
   ratecheck sweep --kappa 10:1e4 --points 7 --dim 100000 --init random --csv out/sweep.csv
   ratecheck sweep --config sweep.toml --points 9 --plot out/sweep.pdf --executor process
   ratecheck sweep --eigenvalues @lam.txt --init random --plot out/user.svg
+  ratecheck sweep --methods heavy-ball --spectrum eigenvalues:1,2,50,100 --vary beta=0,0.5,0.9 --params alpha=0.033
 
 --config FILE reads the same options from TOML (keys as the long flags, '-' or '_'); flags given on
 the command line override it.  Every output path is checked before the sweep starts; regular files
@@ -104,6 +106,10 @@ def add_arguments(p) -> None:
     p.add_argument("--no-progress", dest="no_progress", action="store_const", const=True, default=None,
                    help="no progress bar (it is shown only on a terminal anyway)")
     p.add_argument("--config", metavar="FILE.toml", help="read these options from a TOML file; flags override")
+    p.add_argument("--vary", metavar="NAME=V1,V2,...",
+                   help="sweep one parameter of one method over these values, on a spectrum of your own, "
+                   "with --params for the others (command line only)")
+    p.add_argument("--params", metavar="NAME=VALUE,...", help="with --vary: the method's other parameters")
     p.add_argument("--executor", help="local (default), process, or dask://HOST:PORT of a running Dask scheduler")
     p.add_argument("--workers", help="worker processes for --executor process (default: CPU count)")
 
@@ -229,6 +235,63 @@ def check_init_uses(args, options: dict[str, Any], user: bool) -> None:
                          "or give a spectrum of your own (eigenvalues:..., two-clusters:...)")
 
 
+def _pairs(flag: str, text: str) -> list[tuple[str, str]]:
+    out = []
+    for item in text.split(","):
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            raise UsageError(f"{flag}: expected NAME=VALUE items separated by commas, got {text!r}")
+        out.append((name.strip(), value.strip()))
+    return out
+
+
+def _finite_value(flag: str, text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x):
+        raise UsageError(f"{flag}: expected a finite number, got {text!r}")
+    return x
+
+
+def vary_params(args, config) -> list[dict[str, float]] | None:
+    r"""``--vary NAME=V1,V2,... --params K=V,...`` -> one parameter set per value (checked against the method
+    before any work), or None without --vary."""
+    from ratecheck import numerics
+    from ratecheck.numerics.validation import ParameterError
+
+    vary, fixed_text = getattr(args, "vary", None), getattr(args, "params", None)
+    if vary is None:
+        if fixed_text is not None:
+            raise UsageError("--params: only with --vary (otherwise the sweep uses the --tuning parameters)")
+        return None
+    if not config.eigenvalues:
+        raise UsageError("--vary: needs a spectrum of your own (--spectrum eigenvalues:..., a SPEC, or --eigenvalues): "
+                         "the parameters are not re-tuned along a kappa grid")
+    if len(config.methods) != 1:
+        raise UsageError("--vary: give exactly one method with --methods (the parameters belong to it)")
+    name, _, values_text = vary.partition("=")
+    name = name.strip()
+    if not _ or not name or not values_text.strip():
+        raise UsageError(f"--vary: expected NAME=V1,V2,..., got {vary!r}")
+    values = [_finite_value("--vary", t.strip()) for t in values_text.split(",")]
+    fixed = {k: _finite_value("--params", x) for k, x in _pairs("--params", fixed_text)} if fixed_text else {}
+    if name in fixed:
+        raise UsageError(f"--params: {name} is the varied parameter (--vary); leave it out of --params")
+    method = config.methods[0]
+    form = numerics.form(method).name
+    out = []
+    for x in values:
+        params = {**fixed, name: x}
+        try:
+            numerics.rule(method, params, form)
+        except ParameterError as exc:
+            raise UsageError(f"--vary/--params: {method}: {' '.join(str(exc).split())}") from None
+        out.append(params)
+    return out
+
+
 def sweep_config(options: dict[str, Any], eigenvalues: tuple[float, ...] = (), label: str = "") -> SweepConfig:
     """The validated :class:`SweepConfig` of resolved ``options`` (ParameterError names the bad one)."""
     from ratecheck.proofs.sweep import SweepConfig
@@ -310,13 +373,14 @@ def _fmt_int(x) -> str:
     return "—" if x is None else f"{x:,}"
 
 
-def print_tables(result: SweepResult, stream) -> None:
+def print_tables(result: SweepResult, stream, varied: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=stream, highlight=False, soft_wrap=False, width=max(120, Console(file=stream).width))
     cfg = result.config
-    t = Table(title=f"ratecheck sweep: {cfg.init} init, tol {cfg.tol:g}, {cfg.tuning} tuning, "
+    how = f"given parameters (--vary {varied})" if varied else f"{cfg.tuning} tuning"
+    t = Table(title=f"ratecheck sweep: {cfg.init} init, tol {cfg.tol:g}, {how}, "
                     f"simulated dim {cfg.simulated_dim:,}")
     for col, just in (("method", "left"), ("kappa", "right"), ("parameters", "left"), ("rate (theory)", "right"),
                       ("iters (theory)", "right"), ("iters (sim.)", "right"), ("rel. diff.", "right"),
@@ -395,6 +459,7 @@ def run(args) -> int:
     eigenvalues, label = user_spectrum(args, options)
     check_init_uses(args, options, bool(eigenvalues))
     config = sweep_config(options, eigenvalues, label)
+    params_list = vary_params(args, config)
     parse_executor(options["executor"])
     no_progress = _bool("no_progress", options["no_progress"])
     outputs = Outputs()  # every output path is checked here, before the sweep runs
@@ -410,9 +475,9 @@ def run(args) -> int:
     config_ts = [outputs.add_beside("config", t, ".config.toml") for t in (json_t, csv_t, plot_t)]
     show_progress = (not no_progress) and sys.stderr.isatty()
 
-    total = len(config.methods) * config.points
+    total = len(config.methods) * config.points * (1 if params_list is None else len(params_list))
     with open_executor(options["executor"], options["workers"]) as executor, _Progress(total, show_progress) as bar:
-        result = run_sweep(config, executor, on_point=bar.advance)
+        result = run_sweep(config, executor, on_point=bar.advance, params_list=params_list)
 
     notes = []
     outputs.set(json_t, json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
@@ -424,7 +489,7 @@ def run(args) -> int:
         outputs.set(t, toml)
     outputs.commit()
     stream = sys.stderr if outputs.to_stdout else sys.stdout
-    print_tables(result, stream)
+    print_tables(result, stream, args.vary.partition("=")[0].strip() if params_list is not None else None)
     for note in notes:
         stream.write(f"note: {note}\n")
     return 0
