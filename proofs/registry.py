@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ratecheck.numerics.validation import ParameterError
-
-from .claim import Claim
+if TYPE_CHECKING:  # the registry is read while building the CLI parser: no SymPy/NumPy at import
+    from .claim import Claim
 
 __all__ = ["TOPICS", "all_claims", "claims_for", "get"]
 
@@ -33,6 +33,7 @@ TOPICS: dict[str, str] = {
 @cache
 def claims_for(topic: str) -> tuple[Claim, ...]:
     if not isinstance(topic, str) or topic not in TOPICS:
+        from ratecheck.numerics.validation import ParameterError
         raise ParameterError("topic", f"one of {', '.join(TOPICS)}", topic)
     module = importlib.import_module(f"ratecheck.proofs.claims.{TOPICS[topic]}")
     claims = tuple(module.CLAIMS)
@@ -57,4 +58,5 @@ def get(claim_id: str) -> Claim:
     for c in all_claims():
         if c.id == claim_id:
             return c
+    from ratecheck.numerics.validation import ParameterError
     raise ParameterError("claim_id", "the id of a registered claim (see ratecheck.all_claims())", claim_id)

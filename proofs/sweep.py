@@ -21,10 +21,17 @@ simulation runs on that support alone (a 2-element array); the other ``dim - 2``
 would stay 0 and change neither the norm nor the count.  ``dim`` and ``spectrum`` matter
 only for ``init="random"``.  The config records this as ``simulated_dim``.
 
+A user spectrum (``eigenvalues``, in the user's units) replaces the family :math:`[1/\kappa, 1]`: the
+sweep runs at its own :math:`[\mu, L] = [\min\lambda, \max\lambda]`, one point per method at
+:math:`\kappa = L/\mu`, parameters tuned in those units; ``init="random"`` simulates all its eigenvalues.
+
 Fits.  Per method, least squares of :math:`\log T` on :math:`\log\kappa` over the converged
 points gives :math:`T \approx C\kappa^p`: the exponent :math:`p`, its standard error and
 :math:`C`; theory (:func:`theory.iterations.exponent_derivation`) says :math:`p = 1` for
-gradient descent and :math:`\tfrac12` for heavy ball and Nesterov.
+gradient descent and :math:`\tfrac12` for heavy ball and Nesterov, as :math:`\kappa\to\infty`.  The same
+fit of the closed-form predicted counts over the same grid (``exponent_theory_fit``) carries the same
+finite-κ correction (e.g. 0.5258 for heavy ball over κ = 10…10⁴), so the simulated exponent is compared
+with it, not only with the limit.
 
 Points are independent and run through any :class:`concurrent.futures.Executor`.
 """
@@ -95,6 +102,10 @@ class SweepConfig:
     backend: str = "auto"
     seed: int = 0
     max_steps: int = 20_000_000
+    #: a user spectrum (its eigenvalues, in the user's units): then the sweep runs at its own
+    #: [mu, L] = [min, max] (one point per method, kappa = L/mu, parameters in those units) and
+    #: ``spectrum`` is only its label; empty: the built-in family [1/kappa, 1] over the kappa grid
+    eigenvalues: tuple[float, ...] = ()
 
     def validated(self) -> "SweepConfig":
         """This config with every field checked; raises :class:`~numerics.validation.ParameterError`."""
@@ -108,15 +119,26 @@ class SweepConfig:
             raise v.ParameterError("methods", "a list without repetitions", ",".join(methods))
         kmin = v.finite("kappa", self.kappa_min)
         kmax = v.finite("kappa", self.kappa_max)
-        if kmin <= 1:
-            raise v.ParameterError("kappa", "a range KMIN:KMAX with 1 < KMIN", f"{self.kappa_min:g}:{self.kappa_max:g}")
-        if kmax <= kmin:
-            raise v.ParameterError("kappa", "a range KMIN:KMAX with KMIN < KMAX",
-                                   f"{self.kappa_min:g}:{self.kappa_max:g}")
-        points = v.integer("points", self.points, 2)
-        if points > MAX_POINTS:
-            raise v.ParameterError("points", f"an integer in [2, {MAX_POINTS}]", self.points)
-        for name, value, valid in (("spacing", self.spacing, SPACINGS), ("spectrum", self.spectrum, tuple(SPECTRA)),
+        if not self.eigenvalues:
+            if kmin <= 1:
+                raise v.ParameterError("kappa", "a range KMIN:KMAX with 1 < KMIN", f"{self.kappa_min:g}:{self.kappa_max:g}")
+            if kmax <= kmin:
+                raise v.ParameterError("kappa", "a range KMIN:KMAX with KMIN < KMAX",
+                                       f"{self.kappa_min:g}:{self.kappa_max:g}")
+            points = v.integer("points", self.points, 2)
+            if points > MAX_POINTS:
+                raise v.ParameterError("points", f"an integer in [2, {MAX_POINTS}]", self.points)
+        eigenvalues = tuple(float(x) for x in self.eigenvalues)
+        if eigenvalues:
+            lam = np.sort(numerics.spectra.explicit(eigenvalues))  # finite and > 0, else ParameterError
+            if lam.size < 2 or not lam[-1] > lam[0]:
+                raise v.ParameterError("spectrum", "a spectrum with at least two distinct eigenvalues (kappa = L/mu > 1)",
+                                       self.spectrum)
+            eigenvalues = tuple(float(x) for x in lam)
+            kmin = kmax = eigenvalues[-1] / eigenvalues[0]
+            points = 1
+        for name, value, valid in (("spacing", self.spacing, SPACINGS),
+                                   ("spectrum", self.spectrum, tuple(SPECTRA) if not eigenvalues else (self.spectrum,)),
                                    ("init", self.init, INITS), ("tuning", self.tuning, TUNINGS),
                                    ("backend", self.backend, BACKENDS)):
             if value not in valid:
@@ -141,11 +163,15 @@ class SweepConfig:
                         "kappa", f"a range whose {self.tuning} tuning of {m} is representable in float64 (at kappa = "
                         f"{kappa:g} it gives {bad.name} = {bad.got!r}, which must be {bad.valid}{hint})",
                         f"{self.kappa_min:g}:{self.kappa_max:g}")
+        if eigenvalues:
+            dim = len(eigenvalues)
         return replace(self, methods=methods, kappa_min=kmin, kappa_max=kmax, points=points, dim=dim, tol=tol,
-                       seed=seed, max_steps=max_steps)
+                       seed=seed, max_steps=max_steps, eigenvalues=eigenvalues)
 
     def kappas(self) -> list[float]:
-        """The swept condition numbers (log or linear spacing, both ends included)."""
+        """The swept condition numbers (log or linear spacing, both ends included; a user spectrum's own L/mu)."""
+        if self.eigenvalues:
+            return [self.eigenvalues[-1] / self.eigenvalues[0]]
         if self.spacing == "log":
             return [float(k) for k in np.geomspace(self.kappa_min, self.kappa_max, self.points)]
         return [float(k) for k in np.linspace(self.kappa_min, self.kappa_max, self.points)]
@@ -157,8 +183,10 @@ class SweepConfig:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["methods"] = list(self.methods)
+        out["eigenvalues"] = list(self.eigenvalues)
         out["simulated_dim"] = self.simulated_dim
-        out["spectrum_interval"] = "[1/kappa, 1]"
+        out["spectrum_interval"] = (f"[mu, L] = [{self.eigenvalues[0]!r}, {self.eigenvalues[-1]!r}] of the user spectrum "
+                                    "(parameters in its units)" if self.eigenvalues else "[1/kappa, 1]")
         out["initial_error"] = (
             "extreme: e0 = (v_mu + v_L)/sqrt(2) on the eigenvectors of mu and L; only that 2-element support is "
             "simulated (the other dim - 2 components stay exactly 0)" if self.init == "extreme" else
@@ -348,6 +376,8 @@ class PointTask:
     method: str
     kappa: float
     config: SweepConfig
+    #: given parameters ((name, value), ...) instead of the config's tuning (a sweep over a parameter)
+    params: tuple[tuple[str, float], ...] | None = None
 
 
 def _simulate(rule, lam: np.ndarray, e0: np.ndarray, steps: int, backend: str, tol: float):
@@ -360,10 +390,11 @@ def run_point(task: PointTask) -> dict[str, Any]:
     r"""Theory and simulation for one (method, κ): a JSON-ready record (see the module docstring)."""
     t0 = time.perf_counter()
     cfg, method, kappa = task.config, task.method, task.kappa
-    mu, L = 1.0 / kappa, 1.0
+    mu, L = (cfg.eigenvalues[0], cfg.eigenvalues[-1]) if cfg.eigenvalues else (1.0 / kappa, 1.0)
     form = numerics.form(method).name
     fs = spec(method, form)
-    params = {k: float(x) for k, x in fs.tuned(cfg.tuning, mu, L).items()}
+    given = task.params
+    params = {k: float(x) for k, x in (dict(given) if given is not None else fs.tuned(cfg.tuning, mu, L)).items()}
     rule = numerics.rule(method, params, form)
     rate = float(fs.rate(params, mu, L))
     half = 1.0 / math.sqrt(2.0)
@@ -377,6 +408,9 @@ def run_point(task: PointTask) -> dict[str, Any]:
     if cfg.init == "extreme":
         lam = np.array([mu, L])
         e0 = np.array([half, half])
+    elif cfg.eigenvalues:
+        lam = np.asarray(cfg.eigenvalues, dtype=np.float64)
+        e0 = isotropic_initial_error(lam.size, cfg.seed)
     else:
         make = SPECTRA[cfg.spectrum]
         lam = make(mu, L, cfg.dim, cfg.seed) if cfg.spectrum == "random-uniform" else make(mu, L, cfg.dim)
@@ -389,6 +423,8 @@ def run_point(task: PointTask) -> dict[str, Any]:
         "method": method,
         "form": form,
         "kappa": kappa,
+        "mu": mu,
+        "L": L,
         "init": cfg.init,
         "params": params,
         "rate_theory": rate,
@@ -479,11 +515,15 @@ def run_sweep(
     config: SweepConfig,
     executor: Executor | None = None,
     on_point: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    params_list: list[dict[str, float]] | None = None,
 ) -> SweepResult:
     r"""Run every (method, κ) point of ``config`` through ``executor`` (default: in this thread).
 
     ``on_point`` is called in the calling thread with each point's record as it completes
-    (a progress bar hook). Points come back ordered by method, then κ.
+    (a progress bar hook). Points come back ordered by method, then κ.  ``params_list``: run each
+    method at each of these parameter sets instead of its tuning (a sweep over a parameter; the points
+    come back in the list's order within each κ).
     """
     if not isinstance(config, SweepConfig):
         raise TypeError(f"config must be a SweepConfig, got {type(config).__name__}")
@@ -491,7 +531,11 @@ def run_sweep(
     executor = executor or InlineExecutor()
     t0 = time.perf_counter()
     kappas = config.kappas()
-    tasks = [PointTask(m, k, config) for m in config.methods for k in kappas]
+    if params_list is None:
+        tasks = [PointTask(m, k, config) for m in config.methods for k in kappas]
+    else:
+        tasks = [PointTask(m, k, config, tuple(sorted((n, float(x)) for n, x in p.items())))
+                 for m in config.methods for k in kappas for p in params_list]
     # the most expensive points first (largest kappa, gradient descent), for load balance
     order = sorted(range(len(tasks)), key=lambda i: (-tasks[i].kappa, tasks[i].method != "gd"))
     futures = {executor.submit(run_point, tasks[i]): i for i in order}

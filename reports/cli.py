@@ -14,8 +14,6 @@ import os
 import sys
 import warnings
 
-from ratecheck.numerics.validation import ParameterError
-
 from .commands.args import UsageError
 
 __all__ = ["main", "UsageError", "COMMANDS"]
@@ -53,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``ratecheck ARGV``; returns the exit status (0 ok, 1 a failing verify, 2 a usage or write error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ratecheck.numerics.validation import ParameterError  # NumPy: not needed for --help or a usage error
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)  # never let a numeric warning pass silently

@@ -17,8 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 __all__ = ["plt", "new_figure", "save", "FORMATS", "export_format"]
 
-#: the formats figures can be saved in (``ratecheck figures --format``)
-FORMATS = ("pdf", "png", "svg")
+from .figure_formats import FORMATS  # noqa: E402  (the list lives in a module without matplotlib)
 _METADATA = {"pdf": {"CreationDate": None, "Creator": "ratecheck"},
              "svg": {"Date": None, "Creator": "ratecheck"},
              "png": {"Software": None}}

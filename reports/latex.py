@@ -13,8 +13,10 @@ import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:  # jinja2 is imported when a report is rendered, not when the CLI parser is built
+    import jinja2
 
 __all__ = ["environment", "escape", "tex_available", "build_pdf", "TexMissing", "INSTALL_HINT", "SOURCE_DATE_EPOCH"]
 
@@ -71,6 +73,8 @@ def cell(x: object, digits: int = 6) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         block_start_string=r"\BLOCK{",

@@ -148,7 +148,7 @@ BAD = [
     (["--executor", "threads"], "--executor"),
     (["--executor", "dask://nohostport"], "--executor"),
     (["--tuning", "standard", "--methods", "gd"], "--tuning"),
-    (["--plot", "fig.png"], "--plot"),
+    (["--plot", "fig.jpg"], "--plot"),
     (["--backend", "fortran"], "--backend"),
     (["--dim", "1"], "--dim"),
     (["--config", "/nonexistent/sweep.toml"], "--config"),

@@ -10,7 +10,11 @@ import json
 import math
 from typing import Any
 
-from ratecheck.numerics.validation import shown
+
+def shown(value: Any) -> str:
+    """:func:`numerics.validation.shown`, imported on first use (building the parser imports no NumPy)."""
+    from ratecheck.numerics.validation import shown as _shown
+    return _shown(value)
 
 
 class UsageError(Exception):

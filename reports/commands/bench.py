@@ -33,8 +33,6 @@ import os
 import platform
 import time
 
-import numpy as np
-
 from . import args as a
 
 HELP = "time heavy ball with every implementation (element-steps/s, fraction of peak)"
@@ -127,6 +125,8 @@ def _timed(fn, repeats: int = 2) -> float:
 
 
 def bench_dense(rule, lam, e0, steps):
+    import numpy as np
+
     d = min(lam.size, 2000)
     A = np.diag(lam[:: max(1, lam.size // d)][:d])
     x0 = e0[:d].copy()
@@ -195,6 +195,7 @@ def peak_fma_per_s() -> float:
 
 def _fma_kernel():
     import numba
+    import numpy as np
 
     # fastmath={"contract"} only: x*b + c may fuse into one FMA, but no reassociation, so LLVM cannot
     # fold the 16 dependent steps into one affine map (full fastmath did, and overstated the peak ~10x).
@@ -219,6 +220,8 @@ def _fma_kernel():
 
 def measure(dim: int, steps: int) -> dict:
     """Run every implementation on the same problem; the JSON record of ``ratecheck bench``."""
+    import numpy as np
+
     from ratecheck.numerics.kernels.cuda import gpu_available
 
     rule, lam, e0 = problem(dim)

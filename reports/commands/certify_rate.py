@@ -12,7 +12,6 @@ bound on the worst-case rate over S(mu, L), never below the rate on quadratics.
 """
 from __future__ import annotations
 
-from ratecheck.proofs.worst_case import certify_rate
 
 from . import args as a
 from .worst_case import _params
@@ -32,6 +31,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from ratecheck.proofs.worst_case import certify_rate
     r = certify_rate(args.method, args.mu, args.L, params=args.params, tuning=args.tuning, iqc=args.iqc)
     if args.json:
         a.write_json(r, "-")

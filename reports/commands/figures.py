@@ -19,7 +19,7 @@ HELP = "export the report's figures (--format pdf|png|svg)"
 
 
 def add_arguments(p) -> None:
-    from ..figures import FORMATS
+    from ..figure_formats import FORMATS
 
     p.add_argument("--format", default="pdf", choices=FORMATS, help="file format (default pdf)")
     p.add_argument("--out", default="reports/build/figures", help="output directory (default reports/build/figures)")

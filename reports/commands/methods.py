@@ -7,8 +7,6 @@ Examples:
 """
 from __future__ import annotations
 
-from ratecheck import numerics
-
 from ..latex import to_unicode
 from . import args as a
 
@@ -53,11 +51,15 @@ def _print(records) -> None:
 
 def print_forms(method: str) -> int:
     """What ``ratecheck rate METHOD --form ?`` prints: the forms of one built-in method."""
+    from ratecheck import numerics
+
     _print([describe(m) for m in numerics.forms(numerics.form(method).method)])
     return 0
 
 
 def run(args) -> int:
+    from ratecheck import numerics
+
     if args.method_file:
         from ratecheck.proofs.method_file import load_method
 

@@ -18,9 +18,6 @@ method from --method-file the optimal tuning is found numerically by the generic
 """
 from __future__ import annotations
 
-from ratecheck import numerics
-from ratecheck.proofs.rate import measure_rate
-
 from . import args as a
 from . import method_options, spectrum_input
 
@@ -51,6 +48,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from ratecheck import numerics
+    from ratecheck.proofs.rate import measure_rate
+
     from .args import UsageError
 
     if args.form == "?":

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from . import args as a
 
 HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
@@ -58,6 +56,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    import numpy as np
+
     from ratecheck import numerics
     from ratecheck.numerics import spectra, validation as v
     from ratecheck.numerics.backends import resolve_backend, simulate_diagonal, warm_up
@@ -178,6 +178,8 @@ def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius:
 
 
 def _print_table(out: dict, columns) -> None:
+    import numpy as np
+
     times, ratio, loss, predicted = columns
     has_prediction = predicted is not None
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())

@@ -14,7 +14,9 @@ The value is the optimum of the Gram-matrix SDP of Drori & Teboulle (2014) and T
 """
 from __future__ import annotations
 
-from ratecheck.proofs.worst_case import METHODS, worst_case
+#: the methods of :func:`proofs.worst_case.worst_case` (its ``METHODS``; a test keeps the two equal), listed
+#: here so that building the parser does not import SymPy and cvxpy
+METHODS = ("gd", "heavy-ball", "nesterov", "fista", "line-search")
 
 from . import args as a
 
@@ -54,6 +56,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from ratecheck.proofs.worst_case import worst_case
     if args.step is not None and args.params is not None:
         raise a.UsageError("give either --step or --params, not both")
     r = worst_case(args.method, args.function_class, args.L, args.steps, mu=args.mu, step=args.step,
