@@ -20,6 +20,8 @@ def add_arguments(p) -> None:
 
 def describe(m) -> dict:
     """One method value as a JSON-ready record."""
+    from ratecheck import numerics
+
     return {
         "method": m.method,
         "form": m.name,
