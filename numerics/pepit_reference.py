@@ -26,6 +26,17 @@ def available() -> bool:
     return True
 
 
+def _problem(function_class: str, **class_params):
+    """A PEPit problem on one function of ``function_class`` (a name in PEPit.functions): (problem, f, x*, f*, x0)."""
+    from PEPit import PEP
+    import PEPit.functions
+
+    problem = PEP()
+    func = problem.declare_function(getattr(PEPit.functions, function_class), **class_params)
+    xs = func.stationary_point()
+    return problem, func, xs, func(xs), problem.set_initial_point()
+
+
 def _solve(problem, solver: str) -> tuple[float, float]:
     t0 = time.perf_counter()
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
@@ -36,14 +47,7 @@ def _solve(problem, solver: str) -> tuple[float, float]:
 
 def gd_f_gap(L: float, step: float, steps: int, solver: str = "CLARABEL") -> tuple[float, float]:
     """(worst f(x_N) - f* for |x_0 - x*| <= 1, seconds) for gradient descent x+ = x - step grad f."""
-    from PEPit import PEP
-    from PEPit.functions import SmoothConvexFunction
-
-    problem = PEP()
-    func = problem.declare_function(SmoothConvexFunction, L=L)
-    xs = func.stationary_point()
-    fs = func(xs)
-    x0 = problem.set_initial_point()
+    problem, func, xs, fs, x0 = _problem("SmoothConvexFunction", L=L)
     problem.set_initial_condition((x0 - xs) ** 2 <= 1)
     x = x0
     for _ in range(steps):
@@ -54,13 +58,7 @@ def gd_f_gap(L: float, step: float, steps: int, solver: str = "CLARABEL") -> tup
 
 def gd_distance(mu: float, L: float, step: float, steps: int, solver: str = "CLARABEL") -> tuple[float, float]:
     """(worst |x_N - x*|^2 for |x_0 - x*| <= 1, seconds) on F_{mu,L}."""
-    from PEPit import PEP
-    from PEPit.functions import SmoothStronglyConvexFunction
-
-    problem = PEP()
-    func = problem.declare_function(SmoothStronglyConvexFunction, mu=mu, L=L)
-    xs = func.stationary_point()
-    x0 = problem.set_initial_point()
+    problem, func, xs, _, x0 = _problem("SmoothStronglyConvexFunction", mu=mu, L=L)
     problem.set_initial_condition((x0 - xs) ** 2 <= 1)
     x = x0
     for _ in range(steps):
@@ -71,14 +69,7 @@ def gd_distance(mu: float, L: float, step: float, steps: int, solver: str = "CLA
 
 def fista_f_gap(L: float, steps: int, solver: str = "CLARABEL") -> tuple[float, float]:
     """FISTA with t_0 = 1 (as :func:`numerics.pep.fista_points`), worst f(x_N) - f*, |x_0 - x*| <= 1."""
-    from PEPit import PEP
-    from PEPit.functions import SmoothConvexFunction
-
-    problem = PEP()
-    func = problem.declare_function(SmoothConvexFunction, L=L)
-    xs = func.stationary_point()
-    fs = func(xs)
-    x0 = problem.set_initial_point()
+    problem, func, xs, fs, x0 = _problem("SmoothConvexFunction", L=L)
     problem.set_initial_condition((x0 - xs) ** 2 <= 1)
     x, y, t = x0, x0, 1.0
     for _ in range(steps):
@@ -94,14 +85,7 @@ def nesterov_strongly_convex(mu: float, L: float, steps: int, solver: str = "CLA
     r"""PEPit's ``accelerated_gradient_strongly_convex.py`` setting: worst :math:`f(x_N) - f_\star` when
     :math:`f(x_0) - f_\star + \tfrac\mu2\|x_0 - x_\star\|^2 \le 1`, :math:`y_t = x_t + \beta(x_t - x_{t-1})`,
     :math:`x_{t+1} = y_t - \nabla f(y_t)/L`, :math:`\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)`."""
-    from PEPit import PEP
-    from PEPit.functions import SmoothStronglyConvexFunction
-
-    problem = PEP()
-    func = problem.declare_function(SmoothStronglyConvexFunction, mu=mu, L=L)
-    xs = func.stationary_point()
-    fs = func(xs)
-    x0 = problem.set_initial_point()
+    problem, func, xs, fs, x0 = _problem("SmoothStronglyConvexFunction", mu=mu, L=L)
     problem.set_initial_condition(func(x0) - fs + mu / 2 * (x0 - xs) ** 2 <= 1)
     beta = (math.sqrt(L / mu) - 1) / (math.sqrt(L / mu) + 1)
     x_new = x0
