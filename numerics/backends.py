@@ -15,7 +15,8 @@ r"""One entry point for every simulation backend on a diagonal quadratic.
 
 Backends: ``"numpy"`` (reference, one NumPy expression per operation per step),
 ``"numba"`` (fused CPU kernel), ``"cupy"`` (fused GPU kernel; needs CuPy and a CUDA
-device, otherwise ParameterError) and ``"auto"`` (cupy when a GPU is present, else numba).
+device, otherwise ParameterError) and ``"auto"`` (cupy when a GPU is present, else numba; a caller that
+states the work, :func:`resolve_backend` with ``dim`` and ``steps``, gets numpy for a small problem).
 The fused kernels run the steps in segments (all steps at once without a tolerance;
 doubling segments from 16 steps with one) and truncate at the stopping step, so a few
 extra steps may run inside the kernel past it.
@@ -29,7 +30,7 @@ from .protocol import Rule
 from .problems import DiagonalQuadratic
 from .simulate import DIVERGENCE_THRESHOLD, Trajectory, check_initial_error, raise_first_step_overflow, simulate
 
-__all__ = ["simulate_diagonal", "BACKENDS", "PRECISIONS", "resolve_backend", "warm_up"]
+__all__ = ["simulate_diagonal", "BACKENDS", "PRECISIONS", "resolve_backend", "warm_up", "SMALL_STEPS", "SMALL_WORK"]
 
 BACKENDS = ("auto", "numpy", "numba", "cupy")
 PRECISIONS = ("float64", "float32")
@@ -41,12 +42,28 @@ MAX_SEGMENT = 1 << 16
 BYTES_PER_RECORD = 32
 
 
-def resolve_backend(backend: str) -> str:
-    """``auto`` -> ``cupy`` when CuPy and a GPU are present, else ``numba``; checks the name."""
-    from .kernels.cuda import gpu_available
+#: ``auto`` runs the NumPy reference path when steps <= SMALL_STEPS and dim * steps <= SMALL_WORK
+SMALL_STEPS = 20_000
+SMALL_WORK = 2_000_000
 
+
+def resolve_backend(backend: str, *, dim: int | None = None, steps: int | None = None) -> str:
+    """``auto`` -> ``cupy`` when CuPy and a GPU are present, else ``numba``; checks the name.
+
+    Given the problem's ``dim`` and ``steps``, ``auto`` picks ``numpy`` for a small problem
+    (steps <= :data:`SMALL_STEPS` and dim * steps <= :data:`SMALL_WORK`): the reference path then
+    takes at most about 0.3 s on one core (gd / heavy ball / Nesterov, measured by
+    benchmarks/startup.py), less than loading the numba kernels from their cache (about 0.5 s per
+    process) or starting CUDA.  Both paths do the same IEEE arithmetic per element; only the two
+    reductions (the norm and the loss) may round differently.
+    """
     if backend not in BACKENDS:
         raise v.ParameterError("backend", f"one of {', '.join(BACKENDS)}", backend)
+    if backend == "auto" and dim is not None and steps is not None and steps <= SMALL_STEPS \
+            and dim * steps <= SMALL_WORK:
+        return "numpy"
+    from .kernels.cuda import gpu_available
+
     if backend == "auto":
         return "cupy" if gpu_available() else "numba"
     if backend == "cupy" and not gpu_available():

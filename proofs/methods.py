@@ -73,7 +73,10 @@ def specs(method: str | None = None) -> list[FormSpec]:
 
 
 def spec(method: str, form: str) -> FormSpec:
-    _load()
+    for m in SPEC_MODULES:  # load only as far as needed: the convention forms derive their maps on import
+        if (method, form) in _SPECS:
+            break
+        importlib.import_module(f"ratecheck.proofs.specs.{m}")
     try:
         return _SPECS[(method, form)]
     except KeyError:

@@ -168,7 +168,7 @@ ho` of theory and simulation
     e0 = isotropic_initial_error(lam.size, seed)
     from ratecheck.numerics.backends import resolve_backend, simulate_diagonal
 
-    backend = resolve_backend(backend)
+    backend = resolve_backend(backend, dim=lam.size, steps=steps)  # auto: numpy for a small problem
     traj = simulate_diagonal(rule, lam, e0, steps, backend=backend)
     fit = traj.rate()
     growth = None
