@@ -11,6 +11,7 @@ Examples:
   ratecheck rate heavy-ball --form ?
   ratecheck rate chebyshev --mu 1 --L 100 --steps 50 --json
   ratecheck rate lookahead --inner gd --params eta=1,k=5,alpha=0.5 --mu 0.01 --L 1 --json
+  ratecheck rate --batch cases.jsonl        (one JSON object of these options per line)
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
 explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
@@ -19,7 +20,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 from __future__ import annotations
 
 from . import args as a
-from . import method_options, spectrum_input
+from . import method_options, rate_batch, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -45,6 +46,7 @@ def add_arguments(p) -> None:
     p.add_argument("--inner", help="lookahead: the inner method (gd, heavy-ball, nesterov)")
     p.add_argument("--inner-form", help="lookahead: the inner method's form")
     p.add_argument("--reset-inner-state", action="store_true", help="lookahead: re-initialise the inner state at each sync")
+    rate_batch.add_arguments(p)  # --batch FILE.jsonl, --batch-output FILE
 
 
 def run(args) -> int:
@@ -53,6 +55,10 @@ def run(args) -> int:
 
     from .args import UsageError
 
+    if args.batch is not None:  # many cases in one process: reports/commands/rate_batch.py
+        return rate_batch.run(args)
+    if args.batch_output is not None:
+        raise UsageError("--batch-output needs --batch FILE.jsonl")
     if args.form == "?":
         from .methods import print_forms
 
