@@ -122,6 +122,13 @@ class Claim:
     refutes: str | None = None
     evidence: Evidence = Evidence.SIMULATION
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Deprecated old ids of this claim (:data:`proofs.claim_ids.RENAMED`); they still resolve."""
+        from .claim_ids import RENAMED
+
+        return tuple(old for old, new in RENAMED.items() if new == self.id)
+
     def run(self) -> "ClaimOutcome":
         t0 = time.perf_counter()
         symbolic = CheckStatus.PASSED

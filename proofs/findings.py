@@ -72,13 +72,13 @@ FINDINGS: tuple[Finding, ...] = (
             r"$\max(|1 - \eta\mu|, |1 - \eta L|)$ is larger (at $\eta = 1/L$ it is $1 - 1/\kappa$)."),
     Finding("000", "Sec. 2, table",
             r"Gradient descent with momentum converges like $O\bigl(((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^t\bigr)$.",
-            C, ("hb-polyak-tuning", "hb-rate-kappa-10", "hb-rate-kappa-100", "hb-rate-kappa-10000"),
+            C, ("heavy-ball.polyak-tuning", "heavy-ball.rate-kappa-10", "heavy-ball.rate-kappa-100", "heavy-ball.rate-kappa-10000"),
             r"For heavy ball on quadratics at Polyak's tuning $\alpha^\star = 4/(\sqrt L + \sqrt\mu)^2$, "
             r"$\beta^\star = \rho^{\star 2}$ only, and with a factor $t$ (double roots): the error is "
             r"$\Theta(t\,\rho^{\star t})$."),
     Finding("000", "Sec. 2",
             r"Momentum reduces the dependence on the condition number to its square root ($\kappa \to \sqrt\kappa$).",
-            C, ("hb-iterations-sqrt-kappa", "hb-iterations-vs-gd", "sweep-exponent-heavy-ball"),
+            C, ("heavy-ball.iterations-sqrt-kappa", "heavy-ball.iterations-vs-gd", "sweep.exponent-heavy-ball"),
             r"For the iteration count at the optimal tunings on quadratics: $T(\varepsilon) \sim "
             r"\tfrac{\sqrt\kappa}{2}\ln(1/\varepsilon)$ against $\tfrac{\kappa}{2}\ln(1/\varepsilon)$; the fitted "
             r"exponent of $T \sim C\kappa^p$ is close to $\tfrac12$."),
@@ -102,7 +102,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"for every $f$)."),
     Finding("000", "Sec. 3",
             r"PyTorch uses an equivalent reformulation (\texttt{nesterov=True}).",
-            C, ("conventions.pytorch", "engine-forms"),
+            C, ("conventions.pytorch", "methods.engine-forms"),
             r"Equivalent up to a change of variable: PyTorch's parameter $p_t$ is NAG's look-ahead point "
             r"$y_t = x_t + \beta(x_t - x_{t-1})$, not $x_t$; the iteration matrix and the rate are the same (the "
             r"engine derives the same characteristic polynomial from both update rules)."),
@@ -124,7 +124,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("000", "Sec. 5",
             r"Lookahead: $\theta_{t+1} = \theta_t + \alpha(\phi_{t,k} - \theta_t)$ after $k$ inner steps "
             r"secures stability and speed at once.",
-            F, ("lookahead-gd-never-faster", "lookahead-hb-reset"),
+            F, ("linear-family.lookahead-gd-never-faster", "linear-family.lookahead-hb-reset"),
             r"Not on quadratics.  Speed: with a gradient-descent inner loop and $\alpha \in (0, 1]$ the rate per "
             r"inner step is $|1 - \alpha + \alpha(1 - \eta\lambda)^k|^{1/k} \ge (1 - \eta\lambda)^{\alpha}$ on "
             r"every mode with $0 \le \eta\lambda \le 1$: never faster than gradient descent itself.  Stability: "
@@ -136,7 +136,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("001", "Sec. 1.1, eq. 6.12",
             r"NAG: $m_{t+1} = \beta m_t + (1-\beta)\sum_{i}\partial\ell_i[\phi_t - \alpha\beta m_t]/\partial\phi$, "
             r"$\phi_{t+1} = \phi_t - \alpha m_{t+1}$.",
-            C, ("conventions.ema-lookahead", "conventions.mapped-tunings", "engine-forms"),
+            C, ("conventions.ema-lookahead", "conventions.mapped-tunings", "methods.engine-forms"),
             r"It is Nesterov's method (Lessard form), but with the step $\alpha' = \alpha(1 - \beta)$: the tunings "
             r"of Section~\ref{sec:nesterov} apply to $\alpha(1 - \beta)$, i.e.\ $\alpha = \alpha_c/(1 - \beta)$ "
             r"(at that map the engine derives Lessard's characteristic polynomial from this update rule)."),
@@ -172,7 +172,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"no registered claim simulates this form yet."),
     Finding("002", "Nesterov accelerated gradient",
             r"NAG converges faster and more stably (than momentum).",
-            F, ("hb-rate-kappa-100", "nag-optimal-rate-kappa-100", "nag-optimal-tuning"),
+            F, ("heavy-ball.rate-kappa-100", "nesterov.optimal-rate-kappa-100", "nesterov.optimal-tuning"),
             r"Not on quadratics with each method at its best tuning: at $\kappa = 100$ heavy ball converges at "
             r"$(\sqrt\kappa - 1)/(\sqrt\kappa + 1) = 0.818$, NAG at $1 - 2/\sqrt{3\kappa + 1} = 0.885$ (both derived "
             r"and simulated)."),
@@ -253,7 +253,7 @@ FINDINGS: tuple[Finding, ...] = (
                                      r"of the simulated rate."),
     Finding("003", "Sec. 2.1",
             r"A large condition number $\kappa = \lambda_{\max}/\lambda_{\min}$ makes convergence slow.",
-            T, ("gd.iterations-large-kappa", "sweep-exponent-gd"),
+            T, ("gd.iterations-large-kappa", "sweep.exponent-gd"),
             r"At $\eta^\star$ the count grows like $\tfrac{\kappa}{2}\ln(1/\varepsilon)$: exponent $1$ in $\kappa$."),
     Finding("003", "Sec. 3.1",
             r"Momentum (heavy ball): $v_{t+1} = \beta v_t + \nabla f(x_t)$, $x_{t+1} = x_t - \eta v_{t+1}$.",
@@ -267,7 +267,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"$\beta = 0.9$."),
     Finding("003", "Sec. 3.1",
             r"On convex quadratics momentum converges like $O(e^{-\sqrt\kappa T})$, faster than $O(e^{-\kappa T})$.",
-            F, ("hb-not-exp-sqrt-kappa-t", "hb-iterations-vs-gd", "hb-rate-kappa-100"),
+            F, ("heavy-ball.not-exp-sqrt-kappa-t", "heavy-ball.iterations-vs-gd", "heavy-ball.rate-kappa-100"),
             r"The exponents are divided, not multiplied: heavy ball decays like $e^{-2T/\sqrt\kappa}$ and gradient "
             r"descent like $e^{-2T/\kappa}$.  At $\kappa = 100$ the simulation gives $-\sqrt\kappa\ln\rho = 2.0$, "
             r"where $e^{-\sqrt\kappa T}$ would need $\kappa = 100$."),
@@ -289,7 +289,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"i.e.\ $O(1/T)$.  The form of the note's Sec.~3.2 itself is not NAG (see above)."),
     Finding("003", "Sec. 3.2",
             r"In practice NAG often behaves like momentum.",
-            C, ("sweep-exponent-heavy-ball", "sweep-exponent-nesterov"),
+            C, ("sweep.exponent-heavy-ball", "sweep.exponent-nesterov"),
             r"On quadratics at their optimal tunings both need $\Theta(\sqrt\kappa)$ iterations (fitted exponents "
             r"near $\tfrac12$); heavy ball has the better constant ($0.818$ vs $0.885$ at $\kappa = 100$)."),
     Finding("003", "Sec. 4.3",
@@ -325,7 +325,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("004", "Why momentum learns fast",
             r"With $\gamma = 0.9$ the learning rate is ten times that of plain gradient descent, a very fast "
             r"learning speed.",
-            C, ("effective-lr.sutskever-terminal", "hb-complex-modulus", "gd.optimal-rate-kappa-10"),
+            C, ("effective-lr.sutskever-terminal", "heavy-ball.complex-modulus", "gd.optimal-rate-kappa-10"),
             r"Ten times the step under a constant gradient, yes; faster convergence, not always: with $\beta = 0.9$ "
             r"heavy ball's rate is at least $\sqrt{0.9} = 0.949$, while gradient descent reaches "
             r"$(\kappa-1)/(\kappa+1) = 0.818$ at $\kappa = 10$; $\beta = 0.9$ beats the best gradient descent only "

@@ -55,6 +55,15 @@ def all_claims() -> tuple[Claim, ...]:
 
 
 def get(claim_id: str) -> Claim:
+    """The claim with this id; a deprecated old id (:mod:`proofs.claim_ids`) resolves with a DeprecationWarning."""
+    from .claim_ids import current, deprecation
+
+    note = deprecation(claim_id) if isinstance(claim_id, str) else None
+    if note is not None:
+        import warnings
+
+        warnings.warn(note, DeprecationWarning, stacklevel=2)
+        claim_id = current(claim_id)
     for c in all_claims():
         if c.id == claim_id:
             return c

@@ -124,11 +124,11 @@ def test_bad_input_names_the_parameter():
 
 def test_claim_ids():
     assert set(CLAIMS) == {
-        "hb-iteration-matrix", "hb-complex-modulus", "hb-region-inside", "hb-region-outside",
-        "hb-critical-damping", "hb-polyak-tuning", "hb-rate-kappa-10", "hb-rate-kappa-100",
-        "hb-rate-kappa-10000", "hb-iterations-sqrt-kappa", "hb-iterations-vs-gd", "hb-not-exp-sqrt-kappa-t",
+        "heavy-ball.iteration-matrix", "heavy-ball.complex-modulus", "heavy-ball.region-inside", "heavy-ball.region-outside",
+        "heavy-ball.critical-damping", "heavy-ball.polyak-tuning", "heavy-ball.rate-kappa-10", "heavy-ball.rate-kappa-100",
+        "heavy-ball.rate-kappa-10000", "heavy-ball.iterations-sqrt-kappa", "heavy-ball.iterations-vs-gd", "heavy-ball.not-exp-sqrt-kappa-t",
     }
-    assert CLAIMS["hb-not-exp-sqrt-kappa-t"].refutes
+    assert CLAIMS["heavy-ball.not-exp-sqrt-kappa-t"].refutes
 
 
 @pytest.mark.parametrize("cid", sorted(CLAIMS))
@@ -137,7 +137,7 @@ def test_claim_passes(cid):
 
 
 def test_refutation_contradicts_the_popular_statement():
-    c = CLAIMS["hb-not-exp-sqrt-kappa-t"].run().numeric
+    c = CLAIMS["heavy-ball.not-exp-sqrt-kappa-t"].run().numeric
     # e^{-sqrt(kappa) T} would mean -sqrt(kappa) ln(rho) = kappa = 100; the simulation gives ~2
     assert abs(c.computed - 100) > 90
     assert c.computed == pytest.approx(2.0, rel=0.01)

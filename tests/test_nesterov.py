@@ -118,12 +118,12 @@ def test_bad_input_names_the_parameter():
 
 def test_claim_ids():
     assert set(CLAIMS) == {
-        "nag-iteration-matrix", "nag-complex-modulus", "nag-region-inside", "nag-region-outside",
-        "nag-standard-rate-kappa-10", "nag-standard-rate-kappa-100", "nag-standard-rate-kappa-10000",
-        "nag-optimal-tuning", "nag-optimal-rate-kappa-10", "nag-optimal-rate-kappa-100",
-        "nag-optimal-rate-kappa-10000",
+        "nesterov.iteration-matrix", "nesterov.complex-modulus", "nesterov.region-inside", "nesterov.region-outside",
+        "nesterov.standard-rate-kappa-10", "nesterov.standard-rate-kappa-100", "nesterov.standard-rate-kappa-10000",
+        "nesterov.optimal-tuning", "nesterov.optimal-rate-kappa-10", "nesterov.optimal-rate-kappa-100",
+        "nesterov.optimal-rate-kappa-10000",
     }
-    assert CLAIMS["nag-optimal-tuning"].reference.source.startswith("L. Lessard")
+    assert CLAIMS["nesterov.optimal-tuning"].reference.source.startswith("L. Lessard")
 
 
 @pytest.mark.parametrize("cid", sorted(CLAIMS))
@@ -144,4 +144,4 @@ def test_rate_claims_compare_the_gap_and_tell_acceleration_from_gd():
 def test_tuning_claims_are_labelled_metamorphic():
     from ratecheck.proofs.claim import Evidence
 
-    assert CLAIMS["nag-optimal-tuning"].evidence is Evidence.METAMORPHIC
+    assert CLAIMS["nesterov.optimal-tuning"].evidence is Evidence.METAMORPHIC

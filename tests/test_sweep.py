@@ -238,12 +238,12 @@ def test_sweep_claims_pass():
     from ratecheck.proofs.registry import claims_for
 
     outcomes = [c.run() for c in claims_for("sweep")]
-    assert {o.claim.id for o in outcomes} >= {"sweep-closed-form-counts", "sweep-exponent-gd",
-                                               "sweep-exponent-heavy-ball", "sweep-exponent-nesterov",
-                                               "sweep-random-init-within-worst-case", "sweep-mode-recurrence"}
+    assert {o.claim.id for o in outcomes} >= {"sweep.closed-form-counts", "sweep.exponent-gd",
+                                               "sweep.exponent-heavy-ball", "sweep.exponent-nesterov",
+                                               "sweep.random-init-within-worst-case", "sweep.mode-recurrence"}
     for o in outcomes:
         assert o.passed, o.to_dict()
-    counts = next(o for o in outcomes if o.claim.id == "sweep-closed-form-counts").numeric
+    counts = next(o for o in outcomes if o.claim.id == "sweep.closed-form-counts").numeric
     assert counts.guarantee.value == "exact" and counts.computed == 0  # simulated = closed-form count, to the step
 
 

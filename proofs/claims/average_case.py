@@ -66,7 +66,7 @@ def _derivation():
 
 CLAIMS = [
     Claim(
-        id=f"average-case-{method}",
+        id=f"average-case.{method}",
         topic="average-case",
         statement=(f"For least squares with a Marchenko--Pastur spectrum (ratio $r = {RATIO}$) and an isotropic start "
                    r"with $\mathbb E\|x_0 - x^\star\|^2 = R^2$, " + _NAMES[method][0] + r" has expected loss "

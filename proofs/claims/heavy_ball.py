@@ -100,7 +100,7 @@ def _refutation() -> Comparison:
     kappa = 100
     p = heavy_ball_tuning("optimal", 1.0, kappa)
     rho = heavy_ball_rate(p, 1.0, kappa)
-    r = measured("heavy-ball", "optimal", kappa, RATE_DIM, claim_steps(rho))  # the run of hb-rate-kappa-100
+    r = measured("heavy-ball", "optimal", kappa, RATE_DIM, claim_steps(rho))  # the run of heavy-ball.rate-kappa-100
     computed = -math.sqrt(kappa) * math.log(r["rate_simulated"])
     return Comparison(computed, 2.0, REFUTATION_TOLERANCE, Guarantee.TIGHT, r"$-\sqrt{\kappa}\,\ln\rho$",
                       f"kappa = 100, d = {r['dim']}, {r['steps']} steps: e^(-c T/sqrt(kappa)) with c = 2 "
@@ -109,26 +109,26 @@ def _refutation() -> Comparison:
 
 
 CLAIMS: list[Claim] = [
-    one_step_claim("hb-iteration-matrix", TOPIC, "heavy-ball", "polyak", hb.matrix_derivation,
+    one_step_claim("heavy-ball.iteration-matrix", TOPIC, "heavy-ball", "polyak", hb.matrix_derivation,
                    r"One step of heavy ball in error coordinates is $(e_{t+1}, e_t) = M (e_t, e_{t-1})$ with "
                    r"$M = \begin{pmatrix}1+\beta-\alpha\lambda & -\beta\\ 1 & 0\end{pmatrix}$ on each eigenvalue "
                    r"(SymPy matrix vs the array update rule on random inputs)."),
-    Claim("hb-complex-modulus", TOPIC,
+    Claim("heavy-ball.complex-modulus", TOPIC,
           r"For $(1-\sqrt\beta)^2 < \alpha\lambda < (1+\sqrt\beta)^2$ the roots are complex with "
           r"$|z| = \sqrt\beta$: a spectrum inside the band decays at rate $\sqrt\beta$ ($\beta = 0.49$, $\alpha = 1$).",
           hb.regimes_derivation, _complex_modulus),
-    Claim("hb-region-inside", TOPIC,
+    Claim("heavy-ball.region-inside", TOPIC,
           r"Heavy ball converges for $0 < \alpha < 2(1+\beta)/L$, beyond $2/L$: at $\alpha = 0.98\cdot 2(1+\beta)/L$ "
           r"($\beta = 0.5$, $[\mu, L] = [1, 100]$) the simulated rate matches $\rho(\alpha,\beta) < 1$.",
           hb.region_derivation, _region(0.98)),
-    Claim("hb-region-outside", TOPIC,
+    Claim("heavy-ball.region-outside", TOPIC,
           r"Just outside the region, $\alpha = 1.02\cdot 2(1+\beta)/L$, heavy ball diverges with growth factor "
           r"$\rho(\alpha,\beta) > 1$ (same spectrum).", hb.region_derivation, _region(1.02)),
-    Claim("hb-critical-damping", TOPIC,
+    Claim("heavy-ball.critical-damping", TOPIC,
           r"Critical damping $\beta = (1-\sqrt{\alpha\lambda})^2$ gives a double root $1-\sqrt{\alpha\lambda}$ "
           r"($\alpha\lambda = 0.09$: rate $0.7$, error $\sim t\,0.7^t$).",
           hb.critical_damping_derivation, _critical_damping),
-    Claim("hb-polyak-tuning", TOPIC,
+    Claim("heavy-ball.polyak-tuning", TOPIC,
           r"Polyak's tuning $\alpha^\star = 4/(\sqrt L+\sqrt\mu)^2$, $\beta^\star = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2$ "
           r"(derived from critical damping at $\mu$ and $L$) is locally rate-optimal: scaling $\alpha^\star$ or "
           r"$\beta^\star$ by $0.9$ or $1.1$ makes the simulated rate worse ($\kappa = 100$).",
@@ -139,21 +139,21 @@ CLAIMS: list[Claim] = [
           reference_check=published_tuning_check(lambda: hb.optimal_tuning_derivation().results,
                                                          _polyak_reference, "Polyak's formulas"),
           evidence=Evidence.METAMORPHIC),
-    *[tuned_rate_claim(f"hb-rate-kappa-{k}", TOPIC, "heavy-ball", "optimal", k, heavy_ball_rate, heavy_ball_tuning,
+    *[tuned_rate_claim(f"heavy-ball.rate-kappa-{k}", TOPIC, "heavy-ball", "optimal", k, heavy_ball_rate, heavy_ball_tuning,
                        hb.optimal_tuning_derivation,
                        rf"At Polyak's tuning and $\kappa = {k}$ heavy ball converges at "
                        r"$\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ (double roots at $\mu$ and $L$: "
                        r"$\|e_t\| \sim t\,(\rho^\star)^t$; $d = 10^5$).")
       for k in KAPPAS],
-    Claim("hb-iterations-sqrt-kappa", TOPIC,
+    Claim("heavy-ball.iterations-sqrt-kappa", TOPIC,
           r"Heavy ball needs $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations for large $\kappa$ "
           r"(simulated iterations per e-folding at $\kappa = 10^4$ vs $\sqrt\kappa/2$; gradient descent: $\kappa/2$).",
           hb.iteration_count_derivation, _efolding_time),
-    Claim("hb-iterations-vs-gd", TOPIC,
+    Claim("heavy-ball.iterations-vs-gd", TOPIC,
           r"Gradient descent ($\eta = 2/(\mu+L)$) needs $\ln\rho^\star/\ln\rho_{\mathrm{GD}} \approx \sqrt\kappa$ times "
           r"more iterations than heavy ball (both simulated, $\kappa = 100$).",
           hb.iteration_count_derivation, _ratio_to_gd),
-    Claim("hb-not-exp-sqrt-kappa-t", TOPIC,
+    Claim("heavy-ball.not-exp-sqrt-kappa-t", TOPIC,
           r"Heavy ball's error decays like $e^{-2T/\sqrt\kappa}$, not like $e^{-\sqrt\kappa T}$: the simulated "
           r"$-\sqrt\kappa\ln\rho$ is $2$, not $\kappa$ ($\kappa = 100$).",
           hb.iteration_count_derivation, _refutation,

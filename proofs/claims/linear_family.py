@@ -74,7 +74,7 @@ def _tmm_claim() -> Claim:
         return Comparison(e["engine"], e["published"], 1e-14, Guarantee.TIGHT,
                           r"engine's $\max_\lambda \rho(M(\lambda))$ vs the published $1 - 1/\sqrt{\kappa}$", "")
 
-    return Claim("tmm-rate", TOPIC,
+    return Claim("linear-family.triple-momentum-rate", TOPIC,
                  r"At its published tuning, triple momentum's spectral radius on quadratics with "
                  r"$\mathrm{eig}(A) \subset [\mu, L]$, derived by the generic engine from the update rule, is "
                  r"exactly its published worst-case rate $1 - 1/\sqrt{\kappa}$ (attained at both ends; "
@@ -152,7 +152,7 @@ def _chebyshev_claim() -> Claim:
                           r"largest $|E_k^{\mathrm{run}}/E_k - 1|$ over $k$, with $E_k = 2r^k/(1+r^{2k})$",
                           f"{t['grid']} eigenvalues in [1, 100]; k = {', '.join(map(str, STEPS))}")
 
-    return Claim("chebyshev-k-step", TOPIC,
+    return Claim("linear-family.chebyshev-k-step", TOPIC,
                  r"After $k$ steps the Chebyshev semi-iterative method's worst-case error factor over "
                  r"$[\mu, L]$ is $1/T_k((L+\mu)/(L-\mu)) = 2r^k/(1+r^{2k})$, "
                  r"$r = (\sqrt{\kappa}-1)/(\sqrt{\kappa}+1)$: running it on a diagonal quadratic gives these "
@@ -176,7 +176,7 @@ def _yardstick_claim() -> Claim:
         return Comparison(worst, 0.0, 1e-9, Guarantee.TIGHT,
                           r"largest $|E_k^{\mathrm{run}}/E_k^{M} - 1|$ ($E_k^{M}$ from $M(\lambda)^k$ in 30 digits)", "")
 
-    return Claim("chebyshev-yardstick", TOPIC,
+    return Claim("linear-family.chebyshev-yardstick", TOPIC,
                  r"No method reaches below the Chebyshev limit after any number of steps: the $k$-step "
                  r"worst-case factors of gradient descent, heavy ball, Nesterov and triple momentum (simulated; "
                  r"they agree with the engine's $M(\lambda)^k$ to $10^{-9}$) are at least $1/T_k(\sigma)$ for "
@@ -203,7 +203,7 @@ def _transient_claim() -> Claim:
                           f"heavy ball's k-step factor above 1 at k = {e['above_one']}; above gradient descent's at "
                           f"k = {e['above_gd']}")
 
-    return Claim("hb-transient", TOPIC,
+    return Claim("linear-family.heavy-ball-transient", TOPIC,
                  r"Stationary heavy ball at Polyak's tuning first increases the worst-case error: its first step "
                  r"multiplies the error at $\lambda = L$ by $1 - \alpha^\star L = 1 - 4\kappa/(\sqrt{\kappa}+1)^2$, "
                  r"of modulus $2.31$ at $\kappa = 100$, and its $k$-step factor stays above gradient descent's for "
@@ -260,7 +260,7 @@ def _la_gd_claim() -> Claim:
                           r"largest relative difference: outer factor of a run vs $1 - \alpha + \alpha(1 - \eta\lambda)^k$",
                           f"k = {LA_K}, alpha = {LA_ALPHA}, eta = 1, {e['n']} modes with eta*lambda in (0, 1], 8 periods")
 
-    return Claim("lookahead-gd-outer", TOPIC,
+    return Claim("linear-family.lookahead-gd-outer", TOPIC,
                  r"Lookahead over gradient descent multiplies the error on an eigen-direction by "
                  r"$1 - \alpha + \alpha(1 - \eta\lambda)^k$ per period of $k$ inner steps (derived by the engine "
                  r"from the update rule for $k = 1, 2, 3, 5$; a run agrees to $10^{-12}$).",
@@ -293,7 +293,7 @@ def _la_never_faster_claim() -> Claim:
                           f"alpha in 0.1..1, k in 2, 5, 10, 80 modes with eta*lambda in (0, 0.8] (float64 rounding beyond); minimum at "
                           f"(alpha, k, eta*lambda) = {e['at']}")
 
-    return Claim("lookahead-gd-never-faster", TOPIC,
+    return Claim("linear-family.lookahead-gd-never-faster", TOPIC,
                  r"With a gradient-descent inner loop and $\alpha \in (0, 1]$, Lookahead is never faster per step than "
                  r"gradient descent on modes with $0 \le \eta\lambda \le 1$: its rate per inner step is at least "
                  r"$(1 - \eta\lambda)^{\alpha} \ge 1 - \eta\lambda$ (weighted AM--GM, proved symbolically).",
@@ -350,7 +350,7 @@ def _la_hb_claim() -> Claim:
                           r"engine's per-step rate of the period matrix vs the closed form $|c(L)|^{1/k}$",
                           f"engine maximum at lambda = {e['reset']['engine_at']:.6g} (L = {e['L']:.6g})")
 
-    return Claim("lookahead-hb-reset", TOPIC,
+    return Claim("linear-family.lookahead-hb-reset", TOPIC,
                  r"Lookahead ($k = 5$, $\alpha = 0.5$, momentum buffer reset at each sync) over heavy ball at "
                  r"Polyak's tuning diverges on a least-squares Hessian although heavy ball alone converges: the "
                  r"outer factor at $\lambda = L$ is $1 - \alpha + \alpha(-q)^k(1 + k(1+q))$, below $-1$ once "

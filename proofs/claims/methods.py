@@ -116,7 +116,7 @@ def _matrix_claim(method: str) -> Claim:
                           _ONE_STEP,
                           "10 random parameter sets x 200 random (lambda, state); tolerance: float64 rounding of one step")
 
-    return Claim(f"engine-matrix-{method}", TOPIC,
+    return Claim(f"methods.engine-matrix-{method}", TOPIC,
                  rf"The iteration matrix $M(\lambda)$ that the generic engine derives from the update rule of "
                  rf"{_NAME[method]} ({_code(numerics.form(method).key)}) equals the textbook derivation's matrix "
                  "(symbolically), and one step of the array code applies it.",
@@ -161,7 +161,7 @@ def _tuning_claim(method: str) -> Claim:
                           "max relative difference: engine's optimal parameters vs the derived tuning",
                           f"derived {e['params_derived']}")
 
-    return Claim(f"engine-tuning-{method}", TOPIC,
+    return Claim(f"methods.engine-tuning-{method}", TOPIC,
                  r"Minimising the derived worst-case rate numerically (Nelder--Mead \cite{nelder1965} in 40 digits, no "
                  rf"closed form used) finds the derived optimal tuning of {_NAME[method]} on $[1, 100]$: rate within "
                  r"$10^{-9}$, parameters within $10^{-6}$.",
@@ -203,7 +203,7 @@ def _forms_claim() -> Claim:
         return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, _ONE_STEP + ", all six equivalent forms",
                           "10 x 200 random cases per form")
 
-    return Claim("engine-forms", TOPIC,
+    return Claim("methods.engine-forms", TOPIC,
                  "The characteristic polynomial the engine derives from each way of writing heavy ball and Nesterov "
                  "equals its canonical form's under the derived parameter map (so they share every rate).",
                  forms_derivation, confirm, evidence=Evidence.SIMULATION)
@@ -252,7 +252,7 @@ def _qhm_equivalence_claim() -> Claim:
                           "or gradient descent",
                           "dense 30-dim quadratic, kappa 10, 60 steps, two (alpha, beta)")
 
-    return Claim("qhm-special-cases", TOPIC,
+    return Claim("methods.qhm-special-cases", TOPIC,
                  r"Quasi-hyperbolic momentum \cite{ma2019} with $\nu = 1$ is heavy ball in the EMA form and with "
                  r"$\nu = 0$ is gradient descent with step $\alpha$: found by the engine through parameter maps, "
                  "confirmed on iterates.",
@@ -267,7 +267,7 @@ def _qhm_tuning_claim() -> Claim:
                           f"params {({k: float(x) for k, x in found.params.items()})}; the engine refuses any rate below "
                           "the Chebyshev limit")
 
-    return Claim("qhm-optimal-tuning", TOPIC,
+    return Claim("methods.qhm-optimal-tuning", TOPIC,
                  r"Tuned numerically, quasi-hyperbolic momentum reaches the Chebyshev limit "
                  r"$(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ on $[1, 100]$ (at $\nu \to 1$, i.e.\ heavy ball) and never goes "
                  "below it.",
@@ -327,7 +327,7 @@ def _retyped_claim() -> Claim:
         return Comparison(worst, 0.0, 1e-13, Guarantee.TIGHT, _ONE_STEP,
                           "gd, heavy ball, Nesterov; 10 x 200 random cases each")
 
-    return Claim("engine-retyped-recurrences", TOPIC,
+    return Claim("methods.engine-retyped-recurrences", TOPIC,
                  "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
                  "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
                  "and the momentum forms typed in the conventions derivation are numerics' method values (any $f$).",

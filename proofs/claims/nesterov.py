@@ -46,27 +46,27 @@ def _region(side: float):
 
 
 CLAIMS: list[Claim] = [
-    one_step_claim("nag-iteration-matrix", TOPIC, "nesterov", "lessard", nag.matrix_derivation,
+    one_step_claim("nesterov.iteration-matrix", TOPIC, "nesterov", "lessard", nag.matrix_derivation,
                    r"One step of NAG in error coordinates is $(e_{t+1}, e_t) = M (e_t, e_{t-1})$ with "
                    r"$M_{11} = (1+\beta)(1-\alpha\lambda)$, $M_{12} = -\beta(1-\alpha\lambda)$, $M_{21} = 1$, $M_{22} = 0$ "
                    r"(SymPy matrix vs the array update rule on random inputs)."),
-    Claim("nag-complex-modulus", TOPIC,
+    Claim("nesterov.complex-modulus", TOPIC,
           r"For $0 < 1-\alpha\lambda < 4\beta/(1+\beta)^2$ the roots are complex with $|z| = \sqrt{\beta(1-\alpha\lambda)}$: "
           r"at $\beta = 0.5$, $\alpha = 1$, $\lambda = 0.5$ the simulated rate is $0.5$.",
           nag.regimes_derivation, _complex_modulus),
-    Claim("nag-region-inside", TOPIC,
+    Claim("nesterov.region-inside", TOPIC,
           r"NAG converges for $0 < \alpha\lambda < 2(1+\beta)/(1+2\beta)$: at $0.98$ times that step "
           r"($\beta = 0.5$, $[\mu, L] = [1, 100]$) the simulated rate matches $\rho(\alpha,\beta) < 1$.",
           nag.region_derivation, _region(0.98)),
-    Claim("nag-region-outside", TOPIC,
+    Claim("nesterov.region-outside", TOPIC,
           r"At $1.02$ times the largest step NAG diverges with growth factor $\rho(\alpha,\beta) > 1$.",
           nag.region_derivation, _region(1.02)),
-    *[tuned_rate_claim(f"nag-standard-rate-kappa-{k}", TOPIC, "nesterov", "standard", k, nesterov_rate,
+    *[tuned_rate_claim(f"nesterov.standard-rate-kappa-{k}", TOPIC, "nesterov", "standard", k, nesterov_rate,
                        nesterov_tuning, nag.standard_tuning_derivation,
                        rf"With $\alpha = 1/L$, $\beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)$ and $\kappa = {k}$, NAG converges "
                        r"at $1 - 1/\sqrt\kappa$ (double root at $\lambda = \mu$; $d = 10^5$).")
       for k in KAPPAS],
-    Claim("nag-optimal-tuning", TOPIC,
+    Claim("nesterov.optimal-tuning", TOPIC,
           r"The rate-minimising NAG tuning on quadratics (double root at $\mu$, equal modulus at $L$) is "
           r"$\alpha = 4/(3L+\mu)$, $\beta = (\sqrt{3\kappa+1}-2)/(\sqrt{3\kappa+1}+2)$, $\rho = 1-2/\sqrt{3\kappa+1}$; "
           r"scaling $\alpha$ or $\beta$ by $0.9$ or $1.1$ makes the simulated rate worse ($\kappa = 100$).",
@@ -77,7 +77,7 @@ CLAIMS: list[Claim] = [
           reference_check=published_tuning_check(lambda: nag.optimal_tuning_derivation().results,
                                                          _lessard_reference, "Lessard et al.'s formulas"),
           evidence=Evidence.METAMORPHIC),
-    *[tuned_rate_claim(f"nag-optimal-rate-kappa-{k}", TOPIC, "nesterov", "optimal", k, nesterov_rate,
+    *[tuned_rate_claim(f"nesterov.optimal-rate-kappa-{k}", TOPIC, "nesterov", "optimal", k, nesterov_rate,
                        nesterov_tuning, nag.optimal_tuning_derivation,
                        rf"At the rate-minimising tuning and $\kappa = {k}$, NAG converges at $1-2/\sqrt{{3\kappa+1}}$ "
                        r"($d = 10^5$).")

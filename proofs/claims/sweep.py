@@ -47,7 +47,7 @@ def _exponent_claim(method: str) -> Claim:
 
     p = "1" if expected == 1 else r"\tfrac12"
     return Claim(
-        id=f"sweep-exponent-{method}",
+        id=f"sweep.exponent-{method}",
         topic="sweep",
         statement=(f"The iterations {_NAMES[method]} (optimal tuning) needs to reduce $\\|e_t\\|$ by $10^{{-8}}$ "
                    f"grow like $\\kappa^{{{p}}}$: the log-log fit of simulated counts over "
@@ -114,7 +114,7 @@ def _confirm_mode_recurrence() -> Comparison:
 
 CLAIMS = [
     Claim(
-        id="sweep-mode-recurrence",
+        id="sweep.mode-recurrence",
         topic="sweep",
         statement=(r"On one eigenvalue $\lambda$ each method's error obeys $e_{t+1} = b\,e_t - c\,e_{t-1}$ with "
                    r"$e_1 = g\,e_0$ (coefficients read off the update rules by SymPy); one step of the independent "
@@ -124,7 +124,7 @@ CLAIMS = [
         result="b",
     ),
     Claim(
-        id="sweep-closed-form-counts",
+        id="sweep.closed-form-counts",
         topic="sweep",
         statement=(r"With $e_0$ on the eigenvectors of $\mu$ and $L$, the first $t$ with "
                    r"$\|e_t\| \le 10^{-8}\|e_0\|$ computed from the closed form of the two modes "
@@ -136,7 +136,7 @@ CLAIMS = [
     ),
     *[_exponent_claim(m) for m in iterations.MODE_METHODS],
     Claim(
-        id="sweep-random-init-within-worst-case",
+        id="sweep.random-init-within-worst-case",
         topic="sweep",
         statement=(r"From an isotropic random $e_0$ over the whole spectrum (the typical case) no method needs "
                    r"more iterations than the closed-form worst case of the extreme initial error."),

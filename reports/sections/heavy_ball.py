@@ -39,18 +39,18 @@ with rate $\rho^\star = (\sqrt\kappa-1)/(\sqrt\kappa+1)$.  At $\alpha^\star, \be
 roots, so the error behaves like $t(\rho^\star)^t$; the rate estimator fits that prefactor.  Heavy ball needs
 $(\sqrt\kappa/2)\ln(1/\varepsilon)$ iterations against gradient descent's $(\kappa/2)\ln(1/\varepsilon)$, i.e.\ the
 error decays like $e^{-2T/\sqrt\kappa}$ --- \emph{not} like $e^{-\sqrt\kappa T}$, a popular misstatement refuted below
-(claim \texttt{hb-not-exp-sqrt-kappa-t}).  Theoretical rates are evaluated from the closed forms in 50-digit
+(claim \texttt{heavy-ball.not-exp-sqrt-kappa-t}).  Theoretical rates are evaluated from the closed forms in 50-digit
 arithmetic; the table at the end shows why (\texttt{numpy.linalg.eigvals} is only good to about $10^{-8}$ at a double root).
 
 \emph{What the lecture notes claim, and whether it holds.}  Note 000 (Sec.~2, table): GD with momentum converges
 like $((\sqrt\kappa-1)/(\sqrt\kappa+1))^t$ against GD's $((\kappa-1)/(\kappa+1))^t$ --- holds for heavy ball at
-Polyak's tuning (claims \texttt{hb-rate-kappa-*}; with a $t$ prefactor from the double roots), not at other
+Polyak's tuning (claims \texttt{heavy-ball.rate-kappa-*}; with a $t$ prefactor from the double roots), not at other
 parameters.  Note 003 (Sec.~3.1, ``effects''): on convex quadratics momentum converges like
 $O(e^{-\sqrt\kappa T})$, faster than $O(e^{-\kappa T})$ --- \emph{false} as written: the rates are
 $e^{-2T/\sqrt\kappa}$ for heavy ball and $e^{-2T/\kappa}$ for GD (the exponents are divided by, not multiplied by,
 $\sqrt\kappa$ and $\kappa$); the simulation at $\kappa = 100$ gives $-\sqrt\kappa\ln\rho = 2.00$, not $100$
-(claim \texttt{hb-not-exp-sqrt-kappa-t}).  The comparison it intends --- momentum needs about $\sqrt\kappa$ times fewer
-iterations --- holds (claim \texttt{hb-iterations-vs-gd}).
+(claim \texttt{heavy-ball.not-exp-sqrt-kappa-t}).  The comparison it intends --- momentum needs about $\sqrt\kappa$ times fewer
+iterations --- holds (claim \texttt{heavy-ball.iterations-vs-gd}).
 """
 
 

@@ -44,7 +44,7 @@ above comes back once per period: at $\lambda = L$ the period factor is $1 - \al
 $e_k(L) = (-q)^k(1 + k(1+q))$, and Lookahead diverges when that leaves $[-1, 1]$.
 
 \emph{What the lecture notes claim.}  Note 000 (Sec.~5) says that Lookahead secures stability and speed at once.
-On quadratics neither holds in general: claims \texttt{lookahead-gd-never-faster} and \texttt{lookahead-hb-reset}.
+On quadratics neither holds in general: claims \texttt{linear-family.lookahead-gd-never-faster} and \texttt{linear-family.lookahead-hb-reset}.
 """
 
 
@@ -89,6 +89,6 @@ def extra(outcomes) -> str:
         lines.append(f"${k}$ & " + " & ".join(cells) + r"\\")
     lines += [r"\bottomrule", r"\end{tabular}}", "",
               r"\noindent Simulated $E_k$ (float64, the grid of the claims); the engine's $M(\lambda)^k$ in "
-              r"$30$ digits gives the same numbers to $10^{-9}$ (claim \texttt{chebyshev-yardstick}).  At $k = 1$ "
+              r"$30$ digits gives the same numbers to $10^{-9}$ (claim \texttt{linear-family.chebyshev-yardstick}).  At $k = 1$ "
               r"gradient descent with $\eta = 2/(\mu+L)$ is the Chebyshev method, so it meets the limit."]
     return "\n".join(lines)
