@@ -42,11 +42,20 @@ def _eigenvalue_bound(name: str, value) -> float:
     return x
 
 
-def default_steps(rho: float) -> int:
-    """Steps for a rate measurement: about 20 e-foldings of a converging run (100..20000);
-    for a divergent run, enough to pass the divergence threshold."""
+#: work budget of a default rate run: at most STEPS_BUDGET steps and DIM_STEPS_BUDGET element-steps
+#: (about 0.5 s of the numba kernel on one core), but always up to 20000 steps
+STEPS_BUDGET = 2_000_000
+DIM_STEPS_BUDGET = 50_000_000
+
+
+def default_steps(rho: float, dim: int | None = None) -> int:
+    """Steps for a rate measurement: about 20 e-foldings of a converging run (at least 100), within the
+    work budget (20000 steps, or up to :data:`STEPS_BUDGET` steps while dim * steps <=
+    :data:`DIM_STEPS_BUDGET`); a run the budget cuts short is judged "undetermined", never "no".
+    For a divergent run, enough to pass the divergence threshold."""
     if rho < 1:
-        return int(min(max(math.ceil(20.0 / max(1.0 - rho, 1e-12)), 100), 20_000))
+        cap = 20_000 if dim is None else max(20_000, min(STEPS_BUDGET, DIM_STEPS_BUDGET // max(int(dim), 1)))
+        return int(min(max(math.ceil(20.0 / max(1.0 - rho, 1e-12)), 100), cap))
     if rho > 1:
         return int(min(math.ceil(60 * math.log(10) / math.log(rho)) + 10, 20_000))
     return 400
@@ -163,7 +172,7 @@ ho` of theory and simulation
         name = next(iter(params), "params")
         raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
                                params.get(name))
-    steps = default_steps(rho) if steps is None else v.integer("steps", steps, 2)  # a rate needs two steps
+    steps = default_steps(rho, lam.size) if steps is None else v.integer("steps", steps, 2)  # a rate needs two steps
     seed = v.integer("seed", seed, 0)
     e0 = isotropic_initial_error(lam.size, seed)
     from ratecheck.numerics.backends import resolve_backend, simulate_diagonal
