@@ -48,5 +48,6 @@ def test_slow_converging_user_spectrum_gets_a_verdict(cli):
     r = cli(["rate", "gd", "--eigenvalues", ",".join(repr(float(x)) for x in lam), "--eta", "0.1434121364", "--json"])
     out = json.loads(r.stdout)
     assert out["verdict"] == "converges" and out["e_foldings"] >= 3
-    assert out["gap_relative_error"] < 1e-6  # theory: 1 - |1 - eta mu| (the worst eigenvalue is mu here)
+    # the next eigenvalue, 1.47 mu, still weighs about exp(-0.47 * 20) ~ 1e-4 at the end of a 20 e-folding run
+    assert out["gap_relative_error"] < 1e-3
     assert out["gap_theory"] == pytest.approx(0.1434121364 * 1.33045e-4, rel=1e-9)
