@@ -4,9 +4,10 @@ Measures wall-clock seconds (median of --repeat runs, each a fresh process) of
 
 * ``python -c pass`` (the interpreter alone, the floor),
 * ``ratecheck --help`` and ``ratecheck rate --help`` (targets <= 0.3 s),
-* a small ``ratecheck rate gd --eigenvalues 1,100`` (target <= 1 s),
-* the same 24 small rate cases as 24 CLI processes vs one Python process calling
-  ``ratecheck.measure_rate`` in a loop (the API route for batches),
+* a small ``ratecheck rate gd --eigenvalues 1,100`` (target <= 1 s) and the same for heavy ball and
+  Nesterov (``auto`` runs the NumPy reference path at this size: no numba kernels to load),
+* the same 24 small rate cases as 24 CLI processes, as one ``ratecheck rate --batch FILE.jsonl``
+  and as one Python process calling ``ratecheck.measure_rate`` in a loop (the API route for batches),
 
 and prints a Markdown table with the machine.  A benchmark, not a test: nothing here asserts a time.
 
@@ -18,8 +19,10 @@ import argparse
 import os
 import platform
 import statistics
+import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +60,15 @@ def api_loop() -> float:
     return time.perf_counter() - t
 
 
+def batch(cases) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cases.jsonl"
+        path.write_text("".join(json.dumps({"method": m, "eigenvalues": e}) + "\n" for m, e in cases))
+        t = time.perf_counter()
+        subprocess.run([CLI, "rate", "--batch", str(path)], stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -66,11 +78,18 @@ def main() -> None:
         ("ratecheck --help", wall([CLI, "--help"], n), "<= 0.3"),
         ("ratecheck rate --help", wall([CLI, "rate", "--help"], n), "<= 0.3"),
         ("ratecheck rate gd --eigenvalues 1,100", wall([CLI, "rate", "gd", "--eigenvalues", "1,100"], n), "<= 1"),
+        ("ratecheck rate heavy-ball --eigenvalues 1,100",
+         wall([CLI, "rate", "heavy-ball", "--eigenvalues", "1,100"], n), "<= 1"),
+        ("ratecheck rate nesterov --eigenvalues 1,100", wall([CLI, "rate", "nesterov", "--eigenvalues", "1,100"], n),
+         "<= 1"),
+        ("ratecheck rate gd --mu 1 --L 100 (dim 100000, numba)", wall([CLI, "rate", "gd", "--mu", "1", "--L", "100"], n),
+         ""),
     ]
     t = time.perf_counter()
     for m, e in CASES:
         subprocess.run([CLI, "rate", m, "--eigenvalues", e], stdout=subprocess.DEVNULL, check=True)
     rows.append((f"{len(CASES)} cases, one CLI process each", time.perf_counter() - t, ""))
+    rows.append((f"{len(CASES)} cases, one `rate --batch` process", batch(CASES), ""))
     rows.append((f"{len(CASES)} cases, measure_rate loop in one process", api_loop(), ""))
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     print(f"startup, {stamp} UTC, {_cpu()}, median of {n} runs\n")
