@@ -81,7 +81,8 @@ class Schedule:
 
     @property
     def spec(self) -> str:
-        return self.name + (":" + ",".join(f"{k}={_fmt(x)}" for k, x in self.params.items()) if self.params else "")
+        items = [f"{k}={_fmt(x)}" for k, x in self.params.items() if x is not None]
+        return self.name + (":" + ",".join(items) if items else "")
 
     def __str__(self) -> str:
         return self.spec
