@@ -95,7 +95,7 @@ def polyak_gd_derivation() -> Derivation:
 def ema_derivation() -> Derivation:
     r"""The EMA of gradient descent's iterates for three starts, its bias :math:`1-\alpha^t` and its lag on a ramp."""
     d = Derivation(TOPIC, r"The EMA of the iterates: three starts, the bias $1 - \alpha^t$, the lag $\alpha/(1-\alpha)$",
-                   source="Polyak & Juditsky (1992); Kingma & Ba (2015), Sec. 3 (bias correction)",
+                   source="Polyak & Juditsky (1992); Kingma & Ba, ICLR 2015",
                    symbols=dict(SYMBOLS))
     rec = lambda prev, x: a * prev + (1 - a) * x  # noqa: E731
     for start, first_t, first_value, words in (

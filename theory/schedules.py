@@ -45,7 +45,7 @@ def residual_polynomial_derivation(engine_matrix: sp.Matrix | None = None, engin
     r""":math:`P_T(\lambda) = \prod_t(1 - \eta_t\lambda)` for gradient descent; the matrix product for a momentum
     method whose engine matrix ``engine_matrix`` (symbols named as its parameters and ``lambda``) is handed in."""
     d = Derivation(TOPIC, r"A scheduled linear method: $P_T(\lambda) = \prod_{t}(1 - \eta_t\lambda)$ and matrix products",
-                   source="Young (1953); Nemirovski & Yudin (1983); Goh (2017)", symbols=dict(SYMBOLS))
+                   source="Young (1953); Nemirovski & Yudin (1983)", symbols=dict(SYMBOLS))
     etas = _etas(N_CHECK)
     e = sp.Integer(1)
     for k in etas:

@@ -158,7 +158,7 @@ def _ema_claim() -> Claim:
                  r"where it starts: from $x_0$ (note 000's class), from $x_1$ (torch's \texttt{AveragedModel}) or from "
                  r"$0$ (\texttt{optax.ema}, biased by $1 - \alpha^t$ unless debiased); each closed form matches a run.",
                  th.ema_derivation, confirm,
-                 reference=Reference("optax.ema (debias); torch.optim.swa_utils.AveragedModel"),
+                 reference=Reference("optax ema; torch AveragedModel"),
                  reference_check=reference)
 
 
