@@ -17,6 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ratecheck.numerics import validation as v
 from ratecheck.numerics.averaging import Average
 from ratecheck.numerics.protocol import Method
 from ratecheck.numerics.schedules import Schedule
@@ -42,6 +43,7 @@ def predicted_averaged_ratio(inner: Method, params: Mapping[str, float], lam: np
                              steps: int, avg: Average, schedule: Schedule | None = None) -> np.ndarray:
     r""":math:`\|\bar e_t\|/\|e_0\|` for t = 0..steps (row 0: the filter's start, 1 for x0-based starts)."""
     lam = np.asarray(lam, dtype=np.float64)
+    v.check_memory("dim", lam.size, 3 * len(inner.state) + 8)  # state, matrix entries, filter, weights
     w = np.asarray(e0, dtype=np.float64) ** 2
     norm0 = float(np.sqrt(w.sum()))
     out = np.empty(steps + 1)
