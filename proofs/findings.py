@@ -334,3 +334,31 @@ FINDINGS: tuple[Finding, ...] = (
             r"Momentum also updates where the gradient is $0$, so it escapes local minima more often than SGD.",
             N, (), r"Non-convex landscapes are not modelled."),
 )
+
+# ------------------------------------------------------------------ averaging and schedules (topics averaging, schedules)
+FINDINGS += (
+    Finding("000", "Sec. 4",
+            r"Polyak showed that taking the average of the iterates allows better convergence.",
+            C, ("averaging.polyak-sublinear", "averaging.polyak-gd-exact"),
+            r"With noisy gradients (the variance is averaged out). Without noise the mean of gradient descent's "
+            r"iterates decays like $r/((1-r)T)$, sublinearly, and is never closer than the last iterate on a mode "
+            r"with $0 < \eta\lambda < 1$."),
+    Finding("000", "Sec. 4",
+            r"The EMA variant $\bar\theta_{t+1} = \alpha\bar\theta_t + (1-\alpha)\theta_{t+1}$, $\alpha = 0.999$, is "
+            r"used more in practice.",
+            C, ("averaging.ema-lag", "averaging.ema-starts"),
+            r"Its start is a convention (the note's class starts at $\theta_0$, torch's AveragedModel at the first "
+            r"update, optax at $0$ with a debias option), and at $\alpha = 0.999$ it trails a steadily moving "
+            r"iterate by $999$ steps' worth of progress."),
+    Finding("003", "Sec. 5.2",
+            r"Warmup: start from a small learning rate and increase it, because early gradients are unstable.",
+            C, ("schedules.ex5-warmup",),
+            r"On a noise-free quadratic the final error of gradient descent depends only on the multiset of step "
+            r"sizes; warmup lowers only the transient (at a peak $3/L$ from $10^{41}$ to $10^{33}$)."),
+    Finding("003", "Sec. 5.1",
+            r"Cosine annealing decreases smoothly and fine-tunes at the end.",
+            C, ("schedules.ex5-cosine-vs-constant", "schedules.ex5-step-decay-vs-constant"),
+            r"Only with gradient noise, which the decay averages out. Without noise no decaying schedule below a peak $\eta \le 1/L$ beats the constant step on any mode; "
+            r"cosine's step sizes sum to $\eta(T+1)/2$, so its slowest mode ends at $0.778$ against $0.606$ "
+            r"($\kappa = 1000$, $T = 500$)."),
+)

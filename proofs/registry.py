@@ -27,6 +27,8 @@ TOPICS: dict[str, str] = {
     "beyond-quadratics": "beyond_quadratics",
     "linear-family": "linear_family",
     "adaptive": "adaptive",
+    "averaging": "averaging",
+    "schedules": "schedules",
 }
 
 

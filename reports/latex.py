@@ -162,6 +162,12 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Nemirovski & Yudin \(1983\)", "nemirovski1983"),
     (r"Saad \(2003\)", "saad2003"),
     (r"Zhang, Lucas, Hinton & Ba \(2019\)", "zhang2019"),
+    (r"Polyak & Juditsky \(1992\)", "polyak1992"),
+    (r"Ruppert \(1988\)", "ruppert1988"),
+    (r"Young \(1953\)", "young1953"),
+    (r"Loshchilov & Hutter \(2017\)", "loshchilov2017"),
+    (r"Smith & Topin \(2019\)", "smith2019"),
+    (r"H.gele et al\. \(2024\)", "hagele2024"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

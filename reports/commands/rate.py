@@ -12,6 +12,7 @@ Examples:
   ratecheck rate chebyshev --mu 1 --L 100 --steps 50 --json
   ratecheck rate lookahead --inner gd --params eta=1,k=5,alpha=0.5 --mu 0.01 --L 1 --json
   ratecheck rate --batch cases.jsonl        (one JSON object of these options per line)
+  ratecheck rate gd --eta 1 --schedule cosine --steps 100 --eigenvalues 0.01,0.1,1.5 --json
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
 explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
@@ -47,6 +48,9 @@ def add_arguments(p) -> None:
     p.add_argument("--inner-form", help="lookahead: the inner method's form")
     p.add_argument("--reset-inner-state", action="store_true", help="lookahead: re-initialise the inner state at each sync")
     rate_batch.add_arguments(p)  # --batch FILE.jsonl, --batch-output FILE
+    from . import rate_schedule
+
+    rate_schedule.add_arguments(p)  # --schedule SPEC (reports/commands/rate_schedule.py)
 
 
 def run(args) -> int:
@@ -70,6 +74,12 @@ def run(args) -> int:
             raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
                              f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if getattr(args, "schedule", None) is not None:
+        from . import rate_schedule
+
+        params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
+        params.update(args.params or {})
+        return rate_schedule.run(args, eigenvalues, spectrum_note, params)
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
         return _run_linear_family(args, eigenvalues)
     if eigenvalues is None and (args.mu is None or args.L is None):

@@ -10,6 +10,8 @@ Examples:
   ratecheck simulate heavy-ball --spectrum uniform:mu=1,L=100 --dim 10000000 --steps 200 --tuning optimal
   ratecheck simulate nesterov --spectrum geometric:mu=1,L=1e4 --dim 100000 --steps 500 --alpha 1e-4 --beta 0.98
   ratecheck simulate adam --params lr=0.01 --spectrum eigenvalues:0.5,1,2 --steps 100 --json -
+  ratecheck simulate gd --eta 1 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 100 --average polyak --json -
+  ratecheck simulate heavy-ball --params alpha=0.5,beta=0.8 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 200 --schedule cosine
 
 SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
       two-clusters:mu=1,L=100[,fraction=0.5,width=0.1] | power-law:[L=1,exponent=1] |
@@ -53,6 +55,9 @@ def add_arguments(p) -> None:
     p.add_argument("--record-every", dest="record_every", type=a.count, default=1, metavar="K",
                    help="record the error and loss every K steps (and the last one); default 1")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
+    from . import simulate_filters
+
+    simulate_filters.add_arguments(p)  # --schedule, --average (reports/commands/simulate_filters.py)
 
 
 def run(args) -> int:
@@ -91,6 +96,9 @@ def run(args) -> int:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
         params = fspec.tuned(args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
+    from . import simulate_filters
+
+    rule, schedule = simulate_filters.scheduled_rule(args, form, rule)
     e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
     t0 = time.perf_counter()
@@ -106,10 +114,12 @@ def run(args) -> int:
                                    "--radius or --precision)", args.radius) from None
         raise
     seconds = time.perf_counter() - t0
-    rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
+    rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None and schedule is None else None
     fit = traj.rate()
-    predicted = _prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
+    predicted = (_prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
+                 if schedule is None else None)
     times = traj.times
+    averaged = simulate_filters.averaged_columns(args, form, rule, schedule, lam, e0, times, backend)
     if predicted is not None:
         predicted = predicted[times]
     out = {
@@ -121,7 +131,11 @@ def run(args) -> int:
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
         "record_every": args.record_every, "linearity": numerics.methods.linearity(form),
     }
-    columns = (times, traj.error_ratio, traj.loss, predicted)
+    if schedule is not None:
+        out["schedule"] = schedule.spec
+    if averaged is not None:
+        out["average"] = args.average
+    columns = (times, traj.error_ratio, traj.loss, predicted) + ((averaged,) if averaged is not None else ())
     if json_t is not None:
         outputs.set(json_t, lambda: _json_chunks(out, columns))
         outputs.commit()
@@ -139,13 +153,18 @@ def _json_chunks(out: dict, columns):
     head = a.json_text(out).rstrip()
     assert head.endswith("}")
     yield head[:-1].rstrip() + ',\n  "trajectory": [\n'
-    times, ratio, loss, predicted = columns
+    times, ratio, loss, predicted = columns[:4]
+    averaged = columns[4] if len(columns) > 4 else None
     n = times.size
     for lo in range(0, n, _JSON_CHUNK):
         hi = min(n, lo + _JSON_CHUNK)
         pred = [None] * (hi - lo) if predicted is None else predicted[lo:hi].tolist()
         rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}}}'
                 for t, r, f, q in zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(), loss[lo:hi].tolist(), pred)]
+        if averaged is not None:
+            from .simulate_filters import averaged_fields
+
+            rows = [row[:-1] + averaged_fields(averaged, lo + k) + "}" for k, row in enumerate(rows)]
         yield ",\n".join(rows) + (",\n" if hi < n else "\n")
     yield "  ]\n}\n"
 
@@ -180,7 +199,8 @@ def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius:
 def _print_table(out: dict, columns) -> None:
     import numpy as np
 
-    times, ratio, loss, predicted = columns
+    times, ratio, loss, predicted = columns[:4]
+    averaged = columns[4] if len(columns) > 4 else None
     has_prediction = predicted is not None
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
     print(f"{out['method']} ({out['form']} form): {ps}")
@@ -191,6 +211,8 @@ def _print_table(out: dict, columns) -> None:
     head = f"{'t':>7}  {'|e_t|/|e_0|':>14}  {'f(x_t) - f*':>14}"
     if has_prediction:
         head += f"  {'predicted E[f]':>14}  {'sim/pred - 1':>12}"
+    if averaged is not None:
+        head += f"  {'averaged':>14}  {'avg predicted':>14}"
     print(head)
     for i in keep:
         line = f"{int(times[i]):>7}  {float(ratio[i]):>14.8g}  {float(loss[i]):>14.8g}"
@@ -198,8 +220,13 @@ def _print_table(out: dict, columns) -> None:
             q = float(predicted[i])
             dev = f"{float(loss[i]) / q - 1:>12.3e}" if q else f"{'n/a':>12}"
             line += f"  {q:>14.8g}  {dev}"
+        if averaged is not None:
+            from .simulate_filters import averaged_cells
+
+            line += averaged_cells(averaged, i)
         print(line)
-    rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else "n/a (no FormSpec registered)"
+    rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else
+          "n/a (scheduled: `ratecheck rate --schedule` derives P_T)" if "schedule" in out else "n/a (no FormSpec registered)"
           ) if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
     caveat = " (a geometric fit; this method need not converge geometrically)" if out["linearity"] == "not linear" else ""
