@@ -13,6 +13,7 @@ r"""The join for stochastic gradients: theory's exact moments of a method value 
 """
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any, Mapping
 
@@ -24,7 +25,8 @@ from ratecheck.numerics.noise import NoiseModel
 from ratecheck.numerics.noisy import group_labels, noisy_moments
 from ratecheck.numerics.problems import isotropic_initial_error
 
-__all__ = ["model", "exact_second_moment", "stationary_second_moment", "noisy_run", "Z_TOLERANCE"]
+__all__ = ["model", "exact_second_moment", "stationary_second_moment", "stationary_second_moments", "noisy_run",
+           "stationary_record", "Z_TOLERANCE"]
 
 #: the claims' and the CLI's agreement bound: |simulated - exact| <= Z_TOLERANCE standard errors at every step
 Z_TOLERANCE = 5.0
@@ -127,3 +129,73 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
             "loss_bias": bias, "z": z, "max_z": float(np.max(z[finite])) if finite.any() else float("inf"),
             "diverged": bool(not finite.all()), "moments": mom, "eigenvalues": distinct, "weights": weights,
             "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise)}
+
+
+def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, noise_var) -> np.ndarray | None:
+    r"""Stationary :math:`P_{xx}` for many eigenvalues at once, float64: the (period) Lyapunov equation
+    :math:`(I - \Phi\otimes\Phi)\,\mathrm{vec}\,P = \mathrm{vec}\,Q` solved per eigenvalue (``numpy.linalg.solve``
+    batched), :math:`\Phi, Q` from theory's traced model as in :func:`theory.noisy_quadratic.stationary_numeric`.
+    ``None`` when some eigenvalue has no stationary state (unstable, or a time-varying method without a period)."""
+    m = model(method)
+    k = int(getattr(method, "period", 1) or 1)
+    if m.scalars and k == 1:
+        return None
+    lam = np.atleast_1d(np.asarray(eigenvalues, dtype=np.float64))
+    var = np.broadcast_to(np.asarray(noise_var, dtype=np.float64), lam.shape)
+    n, d = m.size, lam.size
+    p = {key: float(x) for key, x in params.items()}
+    Phi = np.broadcast_to(np.eye(n), (d, n, n)).copy()
+    Q = np.zeros((d, n, n))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j in range(1, k + 1):
+            M, b = m.numeric(p, lam, j)
+            Mj = np.empty((d, n, n))
+            for i in range(n):
+                for c in range(n):
+                    Mj[:, i, c] = M[i][c]
+            bj = np.empty((d, n))
+            for i in range(n):
+                bj[:, i] = b[i]
+            Phi = Mj @ Phi
+            Q = Mj @ Q @ np.swapaxes(Mj, 1, 2) + var[:, None, None] * bj[:, :, None] * bj[:, None, :]
+        if not np.all(np.isfinite(Phi)) or np.max(np.abs(np.linalg.eigvals(Phi))) >= 1:
+            return None
+        K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", Phi, Phi).reshape(d, n * n, n * n)
+        P = np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0]
+    return P[:, 0]
+
+
+def stationary_record(method, params: Mapping[str, float], eigenvalue: float, noise: NoiseModel, *,
+                      replicas: int = 100_000, seed: int = 0, steps: int | None = None,
+                      rate: float | None = None) -> dict[str, Any]:
+    r"""Stationary variance and loss of one eigen-direction: derived (40-digit Lyapunov solution; at sync points for
+    a periodic method) and simulated (``replicas`` directions from :math:`x_0 = x^*`, mean of :math:`e_T^2` and its
+    standard error).  ``steps`` T defaults to the steps after which the per-step ``rate`` ρ has shrunk the start's
+    share below 1e-12 (:math:`\rho^{2T} \le 10^{-12}`), rounded up to whole periods, at most 100000."""
+    lam = v.positive("eigenvalues", eigenvalue)
+    replicas = v.integer("replicas", replicas, 2)
+    k = int(getattr(method, "period", 1) or 1)
+    var = float(noise.variance([lam])[0])
+    theory = stationary_second_moment(method, params, lam, var)
+    out = {"noise": str(noise), "noise_std": math.sqrt(var), "replicas": replicas, "stationary_at": (
+        f"sync points (every {k} steps)" if k > 1 else "every step"),
+        "stationary_variance_theory": theory,
+        "stationary_loss_theory": None if theory is None else lam * theory / 2}
+    if theory is None:
+        out.update({"stationary_variance_simulated": None, "stationary_variance_stderr": None,
+                    "stationary_loss_simulated": None, "stationary_steps": None, "stationary_gap_at_steps": None})
+        return out
+    if steps is None:
+        r = rate if rate is not None and 0 < rate < 1 else 0.5
+        steps = min(100_000, max(10, math.ceil(6 * math.log(10) / -math.log(r))))
+    steps = v.integer("steps", steps, 1)
+    steps = -(-steps // k) * k
+    run = noisy_run(method, params, [lam], noise, steps=steps, record_steps=[steps], replicas=replicas, seed=seed,
+                    e0=0.0)
+    mc, se = float(run["loss"][-1]) * 2 / lam, float(run["loss_stderr"][-1]) * 2 / lam
+    at_t = float(exact_second_moment(method, params, [lam], 0.0, var, [steps], high_precision=True)["total"][0, 0])
+    out.update({"stationary_variance_simulated": mc, "stationary_variance_stderr": se,
+                "stationary_loss_simulated": lam * mc / 2, "stationary_steps": steps,
+                "stationary_gap_at_steps": 1 - at_t / theory,
+                "stationary_z": abs(mc - theory) / se if se > 0 else None})
+    return out

@@ -19,7 +19,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 from __future__ import annotations
 
 from . import args as a
-from . import method_options, spectrum_input
+from . import method_options, noise_options, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -45,6 +45,7 @@ def add_arguments(p) -> None:
     p.add_argument("--inner", help="lookahead: the inner method (gd, heavy-ball, nesterov)")
     p.add_argument("--inner-form", help="lookahead: the inner method's form")
     p.add_argument("--reset-inner-state", action="store_true", help="lookahead: re-initialise the inner state at each sync")
+    noise_options.add_arguments(p, noise_options.RATE_REPLICAS)
 
 
 def run(args) -> int:
@@ -64,8 +65,9 @@ def run(args) -> int:
             raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
                              f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    noise = noise_options.for_rate(args, eigenvalues)
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
-        return _run_linear_family(args, eigenvalues)
+        return _run_linear_family(args, eigenvalues, noise)
     if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")
     if eigenvalues is not None and (args.mu is not None or args.L is not None):
@@ -92,6 +94,8 @@ def run(args) -> int:
     )
     if spectrum_note is not None:
         r["spectrum_input"] = spectrum_note
+    if noise is not None:
+        r.update(noise_options.rate_fields(noise, method, r["params"], eigenvalues, r, args))
     if args.json:
         a.write_json(r, "-")
         return 0
@@ -120,6 +124,8 @@ def run(args) -> int:
               f"(L may be underestimated by up to {100 * m['L_underestimate']:.3g} %)"
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     print(f"worst eigenvalue : {r['worst_lambda']:.10g} ({r['max_location']})")
+    if noise is not None:
+        noise_options.print_rate(r)
     return 0
 
 
@@ -140,7 +146,7 @@ def _verdict(r: dict) -> str:
     return "no"
 
 
-def _run_linear_family(args, eigenvalues) -> int:
+def _run_linear_family(args, eigenvalues, noise=None) -> int:
     """``rate chebyshev`` (--mu/--L or --eigenvalues, --steps K) and ``rate lookahead --inner METHOD``."""
     from ratecheck.proofs.linear_family_rate import chebyshev_rate, lookahead_rate
 
@@ -179,8 +185,19 @@ def _run_linear_family(args, eigenvalues) -> int:
                  f"rate per inner step (theory)    : {r['rate_theory']:.12g}",
                  f"outer rate per sync (theory)    : {r['outer_rate_theory']:.12g}",
                  f"rate per inner step (simulated) : {sim}"]
+        if noise is not None:
+            from ratecheck import numerics
+            from ratecheck.numerics.linear_family import lookahead
+            from ratecheck.proofs.linear_family_rate import lookahead_params
+
+            inner = numerics.form(args.inner, args.inner_form)
+            k, p = lookahead_params(inner, params)
+            r.update(noise_options.rate_fields(noise, lookahead(inner, k, reset_inner_state=args.reset_inner_state), p,
+                                               eigenvalues, r, args))
     if args.json:
         a.write_json(r, "-")
         return 0
     print("\n".join(lines))
+    if noise is not None:
+        noise_options.print_rate(r)
     return 0

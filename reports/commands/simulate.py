@@ -53,9 +53,16 @@ def add_arguments(p) -> None:
     p.add_argument("--record-every", dest="record_every", type=a.count, default=1, metavar="K",
                    help="record the error and loss every K steps (and the last one); default 1")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
+    from . import noise_options
+
+    noise_options.add_arguments(p, noise_options.SIMULATE_REPLICAS)
 
 
 def run(args) -> int:
+    if getattr(args, "noise", None) is not None or getattr(args, "replicas", None) is not None:
+        from . import simulate_noise  # stochastic gradients: loss_stderr, loss_predicted (the exact expectation)
+
+        return simulate_noise.run(args)
     import numpy as np
 
     from ratecheck import numerics
