@@ -162,6 +162,9 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Nemirovski & Yudin \(1983\)", "nemirovski1983"),
     (r"Saad \(2003\)", "saad2003"),
     (r"Zhang, Lucas, Hinton & Ba \(2019\)", "zhang2019"),
+    (r"Polyak & Juditsky \(1992\)", "polyak1992"),
+    (r"Box, Jenkins & Reinsel(, Time Series Analysis)?", "box2008"),
+    (r"Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue & Grosse \(2019\)", "zhang2019nqm"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

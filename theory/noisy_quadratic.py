@@ -48,7 +48,7 @@ import mpmath
 import sympy as sp
 
 from .derivation import Derivation, Step, is_zero
-from .linear_engine import LAMBDA, NotLinear, linear_model, matrix_latex
+from .linear_engine import LAMBDA, NotLinear, linear_model, matrix_latex, tidy
 from .printing import latex
 
 __all__ = ["NoisyModel", "noisy_model", "second_moment_curve", "stationary_covariance", "stationary_numeric",
@@ -178,8 +178,9 @@ def noisy_model(method) -> NoisyModel:
         latex_statement=r"s_{t+1} &= " + matrix_latex(M) + r"\,s_t + " + matrix_latex(b) + r"\,w_t"))
     if not scalars and int(getattr(method, "period", 1) or 1) == 1:
         engine = linear_model(method).matrix
-        d.add(Step.identity("the engine's iteration matrix", M, engine,
-                            r"Without noise ($w = 0$) this is the iteration matrix the generic engine derives."))
+        d.add(replace_latex(Step.identity("the engine's iteration matrix", M, engine,
+                                          r"Without noise ($w = 0$) this is the iteration matrix the generic engine "
+                                          r"derives."), r"M(\lambda) &= " + matrix_latex(engine)))
     return NoisyModel(method, params, scalars, state, M, b, tuple(start), d)
 
 
@@ -301,7 +302,7 @@ def sgd_stationary_derivation(model: NoisyModel) -> Derivation:
                       r"In the stationary state $P = M P M^\top + \sigma^2 b b^\top$ with $M = 1 - \eta\lambda$, "
                       r"$b = -\eta$; solved for $P$ and substituted back.", check, "solve",
                       "P substituted into the Lyapunov equation gives residual 0",
-                      latex_statement=r"P &= " + latex(P[0, 0])))
+                      latex_statement=r"P &= " + latex(tidy(P[0, 0]))))
     target = sgd_variance(eta, LAMBDA, SIGMA2)
     d.add(replace_latex(Step.identity("closed form", P[0, 0], target,
                                       r"Cancelling $\eta$: the stationary variance, finite for $0 < \eta\lambda < 2$."),
@@ -336,7 +337,7 @@ def momentum_stationary_derivation(model: NoisyModel, name: str, phi1, phi2, gai
     d.add(Step.custom("Lyapunov equation", sp.Eq(sp.Symbol("P"), sp.ImmutableMatrix(P)),
                       r"$P = M P M^\top + \sigma^2 b b^\top$ is linear in the three entries of the symmetric $P$; "
                       r"solved and substituted back.", check, "solve", "residual of the Lyapunov equation is 0",
-                      latex_statement=r"P_{xx} &= " + latex(sp.factor(P[0, 0]))))
+                      latex_statement=r"P_{xx} &= " + latex(tidy(P[0, 0]))))
     target = ar2_stationary_variance(phi1, phi2, gain ** 2 * SIGMA2)
     d.add(Step.custom("AR(2) form", sp.Eq(P[0, 0], target),
                       rf"The iterate is an AR(2) process $x_{{t+1}} = \phi_1 x_t + \phi_2 x_{{t-1}} + \varepsilon_t$ "
@@ -344,7 +345,7 @@ def momentum_stationary_derivation(model: NoisyModel, name: str, phi1, phi2, gai
                       rf"$\mathrm{{Var}}\,\varepsilon = {latex(gain ** 2 * SIGMA2)}$; its stationary variance "
                       r"$\frac{1-\phi_2}{(1+\phi_2)((1-\phi_2)^2-\phi_1^2)}\mathrm{Var}\,\varepsilon$ is $P_{xx}$.",
                       lambda: is_zero(sp.factor(P[0, 0] - target)), "identity", "difference simplifies to 0",
-                      latex_statement=r"P_{xx} &= " + latex(sp.factor(target))))
+                      latex_statement=r"P_{xx} &= " + latex(tidy(target))))
     d.results["variance"] = sp.factor(P[0, 0])
     return d
 
@@ -361,7 +362,7 @@ def polyak_ruppert_derivation() -> Derivation:
     :math:`T\,\mathrm{Var}\,\bar x_T \to \sigma^2/\lambda^2` for every :math:`0 < \eta\lambda < 1`."""
     q, lam, T, m, j = Q_, LAMBDA, STEPS_T, sp.Symbol("m", positive=True, integer=True), sp.Symbol("j", integer=True)
     d = Derivation(TOPIC, r"Variance of the Polyak--Ruppert average of SGD",
-                   source="Polyak & Juditsky (1992), SIAM J. Control Optim. 30(4)",
+                   source="Polyak & Juditsky (1992)",
                    symbols={"q": q, "lambda": lam, "T": T, "sigma^2": SIGMA2})
     d.add(Step.assumed("start at the minimiser", sp.Eq(sp.Symbol("x_0"), 0),
                        r"Start at $x_0 = x^*$, so only the noise acts; $x_t = q x_{t-1} - \eta w_t$ with $q = 1 - "
@@ -413,18 +414,30 @@ def ema_ratio_derivation() -> Derivation:
     d.add(Step.custom("Lyapunov equation", sp.Eq(sp.Symbol("P"), sp.ImmutableMatrix(P)),
                       r"The stationary second moment solves $P = M P M^\top + \sigma^2 b b^\top$ (three unknowns); "
                       r"solved and substituted back.", check, "solve", "residual of the Lyapunov equation is 0",
-                      latex_statement=r"P_{zz} &= " + latex(sp.factor(P[1, 1]))))
+                      latex_statement=r"P_{zz} &= " + latex(tidy(P[1, 1]))))
     ratio = ema_ratio(beta, q)
+    white = (1 - beta) / (1 + beta)
+    excess = 2 * beta * q * (1 - beta) / ((1 + beta) * (1 - beta * q))
+    d.add(replace_latex(Step.substitution("white noise", ratio, {q: 0}, white,
+                                          r"The fraction $R = \frac{(1-\beta)(1+\beta q)}{(1+\beta)(1-\beta q)}$ is the "
+                                          r"white-noise ratio only for uncorrelated iterates ($q = 0$, i.e. "
+                                          r"$\eta\lambda = 1$)."),
+                        r"R\big|_{q=0} &= \frac{1-\beta}{1+\beta}"))
+    r_, v_ = sp.Symbol("r", positive=True), sp.Symbol("v", positive=True)
+
+    def larger():
+        same = is_zero(ratio - white - excess)
+        positive = sp.factor(excess.subs({beta: 1 / (1 + r_), q: 1 / (1 + v_)})).is_positive
+        return same[0] and bool(positive), same[1]
+
+    d.add(Step.custom("larger than white noise", sp.Gt(ratio - white, 0),
+                      r"For $q > 0$ it is larger: the excess is positive for $0 < \beta, q < 1$ (checked with "
+                      r"$\beta = 1/(1+r)$, $q = 1/(1+v)$, $r, v > 0$); correlated iterates average out less.",
+                      larger, "sign", "identity of the excess, and its sign from the symbols' assumptions",
+                      latex_statement=r"R - \frac{1-\beta}{1+\beta} &= " + latex(excess) + r" > 0"))
     d.add(replace_latex(Step.identity("variance ratio", P[1, 1] / P[0, 0], ratio,
-                                      r"Divided by SGD's $P_{xx} = \eta^2\sigma^2/(1 - q^2)$."),
+                                      r"Dividing $P_{zz}$ by SGD's $P_{xx} = \eta^2\sigma^2/(1 - q^2)$ gives exactly $R$."),
                         r"\frac{\mathrm{Var}\,z}{\mathrm{Var}\,x} &= " + latex(ratio)))
-    d.add(replace_latex(Step.substitution("white noise", ratio, {q: 0}, (1 - beta) / (1 + beta),
-                                          r"Only uncorrelated iterates ($q = 0$, i.e. $\eta\lambda = 1$) give the "
-                                          r"white-noise ratio; for $q > 0$ the ratio is larger."),
-                        r"\left.\frac{\mathrm{Var}\,z}{\mathrm{Var}\,x}\right|_{q=0} &= \frac{1-\beta}{1+\beta}"))
-    d.add(Step.sign("larger than white noise", sp.factor(ratio - (1 - beta) / (1 + beta)).subs(beta, 1 / (1 + sp.Symbol("r", positive=True))).subs(q, 1 / (1 + sp.Symbol("v", positive=True))),
-                    ">", r"With $\beta = 1/(1+r)$, $q = 1/(1+v)$ ($r, v > 0$) the difference to the white-noise "
-                    r"ratio is positive: correlated iterates average out less."))
     d.results["ratio"] = ratio
     return d
 
@@ -460,18 +473,21 @@ def lookahead_derivation(models: Mapping[int, NoisyModel] | None = None) -> Deri
                                    r"\mathrm{Var}\,n$."),
                         r"V_{\mathrm{LA}} &= \frac{\alpha^2\eta^2\sigma^2(1 - q^{2k})}{(1 - q^2)(1 - (1 - \alpha + \alpha q^k)^2)}"))
     ratio = lookahead_ratio(alpha, q, k)
-    d.add(replace_latex(Step.identity("published ratio", sol / (eta ** 2 * SIGMA2 / (1 - q ** 2)), ratio,
-                                      r"Divided by SGD's $\eta^2\sigma^2/(1 - q^2)$: Zhang et al.'s Proposition 1."),
-                        r"\frac{V_{\mathrm{LA}}}{V_{\mathrm{SGD}}} &= \frac{\alpha^2(1-q^{2k})}{\alpha^2(1-q^{2k}) + "
-                        r"2\alpha(1-\alpha)(1-q^k)}"))
-    r_ = sp.Symbol("r", positive=True)
-    diff_ = sp.factor((1 - ratio).subs(alpha, 1 / (1 + r_)))
+    r_, v_ = sp.Symbol("r", positive=True), sp.Symbol("v", positive=True)
+    qk = sp.Symbol("Q", positive=True)  # q^k, in (0, 1) when 0 < q < 1
+    one_minus = 2 * alpha * (1 - alpha) * (1 - q ** k) / (alpha ** 2 * (1 - q ** (2 * k)) + 2 * alpha * (1 - alpha) * (1 - q ** k))
+
+    def below():
+        same = is_zero(1 - ratio - one_minus)
+        shown = sp.factor(one_minus.subs(q ** (2 * k), qk ** 2).subs(q ** k, qk).subs({alpha: 1 / (1 + r_), qk: 1 / (1 + v_)}))
+        return same[0] and shown.is_positive is True, shown
+
     d.add(Step.custom("below SGD", sp.Gt(1 - ratio, 0),
-                      r"For $0 < \alpha < 1$ and $0 < q < 1$: $1 - $ ratio $= \frac{2\alpha(1-\alpha)(1-q^k)}"
-                      r"{\alpha^2(1-q^{2k}) + 2\alpha(1-\alpha)(1-q^k)} > 0$ (numerator and denominator positive).",
-                      lambda: (sp.simplify(1 - ratio - 2 * alpha * (1 - alpha) * (1 - q ** k)
-                                           / (alpha ** 2 * (1 - q ** (2 * k)) + 2 * alpha * (1 - alpha) * (1 - q ** k))) == 0,
-                               diff_), "identity", "1 - ratio equals the stated fraction"))
+                      r"The fraction $R_k = \frac{\alpha^2(1-q^{2k})}{\alpha^2(1-q^{2k}) + 2\alpha(1-\alpha)(1-q^k)}$ is "
+                      r"below $1$ for $0 < \alpha < 1$, $0 < q < 1$: $1 - R_k$ is the fraction shown, positive (checked "
+                      r"with $\alpha = 1/(1+r)$, $q^k = 1/(1+v)$, $r, v > 0$).", below, "sign",
+                      "identity of 1 - R_k, and its sign from the symbols' assumptions",
+                      latex_statement=r"1 - R_k &= " + latex(one_minus) + r" > 0"))
     for kk, model in sorted((models or {}).items()):
         Phi = sp.eye(model.size)
         Q = sp.zeros(model.size)
@@ -500,7 +516,11 @@ def lookahead_derivation(models: Mapping[int, NoisyModel] | None = None) -> Deri
             f"engine, k = {kk}", sp.Eq(sp.Symbol(f"ratio_{kk}"), target),
             rf"The Lookahead method value over gradient descent with $k = {kk}$, traced with noise: over one period "
             r"$P = \Phi P \Phi^\top + Q$ solved symbolically at $\eta = (1 - q)/\lambda$; its $P_{xx}$ at the sync "
-            r"point over SGD's is the ratio above.", check_k, "solve", "Lyapunov residual 0 and ratio difference 0"),
+            r"point over SGD's is $R_k$.", check_k, "solve", "Lyapunov residual 0 and ratio difference 0"),
             rf"\left.\frac{{V_{{\mathrm{{LA}}}}}}{{V_{{\mathrm{{SGD}}}}}}\right|_{{k={kk}}} &= {latex(sp.factor(target))}"))
+    d.add(replace_latex(Step.identity("published ratio", sol / (eta ** 2 * SIGMA2 / (1 - q ** 2)), ratio,
+                                      r"Divided by SGD's $\eta^2\sigma^2/(1 - q^2)$: Zhang et al.'s Proposition 1."),
+                        r"\frac{V_{\mathrm{LA}}}{V_{\mathrm{SGD}}} &= \frac{\alpha^2(1-q^{2k})}{\alpha^2(1-q^{2k}) + "
+                        r"2\alpha(1-\alpha)(1-q^k)}"))
     d.results["ratio"] = ratio
     return d
