@@ -205,3 +205,26 @@ def test_lookahead_sync_points_variance_below_sgd():
     v = pnq.stationary_second_moment(la, {"eta": 0.2, "la_alpha": 0.3}, 1.0, 1.0)
     assert v == pytest.approx(nq.lookahead_ratio(0.3, 0.8, 4) * nq.sgd_variance(0.2, 1.0, 1.0), rel=1e-13)
     assert v < nq.sgd_variance(0.2, 1.0, 1.0)
+
+
+def test_batch_scaling_small_batch_limit_and_saturation():
+    from ratecheck.proofs.claims import noisy_quadratic as c
+
+    r = c.batch_scaling_run()
+    pts = r["points"]
+    etas = [p["best_eta"] for p in pts]
+    steps = [p["steps"] for p in pts]
+    assert all(a < b for a, b in zip(etas, etas[1:])) and all(a >= b for a, b in zip(steps, steps[1:]))
+    assert etas[-1] < r["fits"]["best_eta_noise_free"] * 1.0001  # saturates below the noise-free optimum
+    assert steps[0] / steps[1] == pytest.approx(4, rel=0.01)  # perfect scaling at the smallest batches
+    assert 1 <= r["fits"]["critical_batch"] / 1000 <= 10
+
+
+def test_batch_scaling_time_to_target_is_the_closed_form():
+    from ratecheck.proofs.batch_scaling import time_to_target
+
+    lam = np.array([0.5])
+    t = time_to_target(lam, 1.0, np.array([0.0]), 0.2, 0.25 * 0.25)  # loss (lam/2) q^{2t} = 1/16, q = 0.9
+    assert t == pytest.approx(math.log(0.25) / math.log(0.81), rel=1e-8)
+    assert time_to_target(lam, 1.0, np.array([1.0]), 0.2, 1e-9) == math.inf  # below the noise floor
+    assert time_to_target(lam, 1.0, np.array([0.0]), 4.5, 0.01) == math.inf  # unstable step

@@ -54,7 +54,8 @@ from .printing import latex
 __all__ = ["NoisyModel", "noisy_model", "second_moment_curve", "stationary_covariance", "stationary_numeric",
            "sgd_stationary_derivation", "ar2_stationary_variance", "momentum_stationary_derivation",
            "polyak_ruppert_derivation", "ema_ratio_derivation", "lookahead_derivation", "lookahead_ratio",
-           "sgd_variance", "polyak_ruppert_variance", "ema_ratio", "W", "NOISE_VAR", "TOPIC"]
+           "sgd_variance", "polyak_ruppert_variance", "ema_ratio", "sgd_curve", "sgd_curve_derivation", "small_batch_derivation", "W",
+           "NOISE_VAR", "TOPIC"]
 
 TOPIC = "noisy-quadratic"
 W = sp.Symbol("w", real=True)  # the gradient noise of one step
@@ -523,4 +524,66 @@ def lookahead_derivation(models: Mapping[int, NoisyModel] | None = None) -> Deri
                         r"\frac{V_{\mathrm{LA}}}{V_{\mathrm{SGD}}} &= \frac{\alpha^2(1-q^{2k})}{\alpha^2(1-q^{2k}) + "
                         r"2\alpha(1-\alpha)(1-q^k)}"))
     d.results["ratio"] = ratio
+    return d
+
+
+def sgd_curve(q2, e0_sq, floor, t):
+    r"""SGD's exact :math:`\mathbb E[e_t^2] = F + (q^2)^t (\mathbb E[e_0^2] - F)`, :math:`F = \eta^2 s^2/(1 - q^2)` the
+    stationary variance, :math:`q = 1 - \eta\lambda` (arithmetic only; :func:`sgd_curve_derivation` proves it)."""
+    return floor + q2 ** t * (e0_sq - floor)
+
+
+def sgd_curve_derivation(model: NoisyModel) -> Derivation:
+    r"""SGD's exact second moment under noise, solved from the Lyapunov recursion :math:`S_{t+1} = q^2 S_t + \eta^2 s^2`:
+    :math:`S_t = F + q^{2t}(S_0 - F)`; so under minibatch noise (:math:`s^2 = c\lambda/B`) the loss depends on
+    :math:`\eta` and :math:`B` through :math:`\eta/B` in the floor and through :math:`q` in the decay."""
+    q, eta, S0 = Q_, ETA, sp.Symbol("S_0", nonnegative=True)
+    t = sp.Symbol("t", integer=True, nonnegative=True)
+    F = eta ** 2 * NOISE_VAR / (1 - q ** 2)
+    S = sgd_curve(q ** 2, S0, F, t)
+    d = Derivation(TOPIC, r"Exact expected loss curve of SGD under noise",
+                   symbols={"q": q, "eta": eta, "S_0": S0, "s^2": NOISE_VAR, "t": t})
+    St = sp.Symbol("S_t")
+    e, M, b = model.params["eta"], model.matrix[0, 0], model.input[0, 0]
+    d.add(replace_latex(Step.identity(
+        "Lyapunov recursion", (M ** 2 * St + NOISE_VAR * b ** 2).subs(e, eta),
+        (q ** 2 * St + eta ** 2 * NOISE_VAR).subs(q, 1 - eta * LAMBDA),
+        r"The Lyapunov recursion $S_{t+1} = M S_t M^\top + s^2 b b^\top$ of the gradient-descent method value "
+        r"($M = 1 - \eta\lambda = q$, $b = -\eta$, traced)."), r"S_{t+1} &= q^2 S_t + \eta^2 s^2"))
+    d.add(Step.substitution("initial value", S, {t: 0}, S0, r"At $t = 0$ the formula gives $S_0$.", lhs=sp.Symbol("S_0")))
+    d.add(replace_latex(Step.identity("one step", q ** 2 * S + eta ** 2 * NOISE_VAR, S.subs(t, t + 1),
+                                      r"One step of the recursion maps the formula at $t$ to the formula at $t + 1$, so "
+                                      r"by induction it holds for every $t$.", simplifier=lambda e: sp.simplify(sp.expand(e))),
+                        r"S_t &= \frac{\eta^2 s^2}{1 - q^2} + q^{2t}\Bigl(S_0 - \frac{\eta^2 s^2}{1 - q^2}\Bigr)"))
+    d.results["curve"] = S
+    return d
+
+
+def small_batch_derivation(model: NoisyModel) -> Derivation:
+    r"""SGD under minibatch noise :math:`s^2 = c\lambda/B`: with :math:`\eta = rB` and :math:`t = \tau/\eta`, as
+    :math:`B \to 0` the floor tends to :math:`rc/2` and the decay :math:`q^{2t}` to :math:`e^{-2\lambda\tau}`, so the
+    expected loss depends on :math:`(\eta/B, \eta t)` only: the fastest learning rate for a target is proportional to
+    :math:`B` and the steps to :math:`1/B` (exponent 1 at small batch sizes)."""
+    base = sgd_curve_derivation(model)
+    d = Derivation(TOPIC, r"Linear learning-rate scaling of SGD at small batch sizes",
+                   source="Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue & Grosse (2019)",
+                   symbols=dict(base.symbols))
+    for s in base.steps:
+        d.add(s)
+    r, B, c, tau = (sp.Symbol(n, positive=True) for n in ("r", "B", "c", "tau"))
+    eta = r * B
+    floor = eta ** 2 * (c * LAMBDA / B) / (1 - (1 - eta * LAMBDA) ** 2)
+    d.add(replace_latex(Step.limit("floor at small batches", floor, B, 0, r * c / 2,
+                                   r"Minibatch noise $s^2 = c\lambda/B$ and $\eta = rB$: the floor "
+                                   r"$F = \eta^2 s^2/(1 - q^2) = \eta c/(B(2 - \eta\lambda))$ tends to $rc/2$.",
+                                   direction="+"),
+                        r"\lim_{B\to 0} F\big|_{\eta = rB} &= \frac{rc}{2}"))
+    decay = (1 - r * B * LAMBDA) ** (2 * tau / (r * B))
+    d.add(replace_latex(Step.limit("decay at small batches", decay, B, 0, sp.exp(-2 * LAMBDA * tau),
+                                   r"With $t = \tau/\eta$ steps, $q^{2t} = (1 - \eta\lambda)^{2\tau/\eta} \to "
+                                   r"e^{-2\lambda\tau}$: the loss $\sum_i\frac{\lambda_i}{2}\bigl(F_i + q_i^{2t}(S_0 - "
+                                   r"F_i)\bigr)$ becomes a function of $r = \eta/B$ and $\tau = \eta t$ alone, so its "
+                                   r"fastest way to a target has $\eta^* = r^*B$ and $t^* = \tau^*/(r^*B)$.",
+                                   direction="+"),
+                        r"\lim_{B\to 0} q^{2\tau/\eta}\big|_{\eta = rB} &= e^{-2\lambda\tau}"))
     return d

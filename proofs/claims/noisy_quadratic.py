@@ -302,7 +302,58 @@ def _lookahead_claim() -> Claim:
         reference_check=reference_check, name="Lookahead's slow weights")
 
 
+#: the batch-scaling claim: SGD on a power-law spectrum, Cov = H/B, target a quarter of the initial loss
+BATCH = {"spectrum": "power-law:L=1,exponent=1", "dim": 200, "scale": 1.0, "batches": tuple(4 ** j for j in range(8)),
+         "target_fraction": 0.25}
+
+
+@cache
+def small_batch_derivation():
+    return nq.small_batch_derivation(model(_gd()))
+
+
+@cache
+def batch_scaling_run():
+    from ratecheck.numerics import spectra
+
+    from ..batch_scaling import batch_scaling
+
+    c = BATCH
+    lam = spectra.parse(c["spectrum"]).eigenvalues(c["dim"], seed=1)
+    e0_sq = 1.0 / lam.size
+    target = c["target_fraction"] * float((lam / 2 * e0_sq).sum())
+    return batch_scaling(lam, noise_models.minibatch(None, c["scale"]), target, c["batches"], e0_sq=e0_sq)
+
+
+def _batch_claim() -> Claim:
+    def confirm():
+        r = batch_scaling_run()
+        f = r["fits"]
+        pts = {p["batch"]: p for p in r["points"]}
+        lo, hi = f["small_batch_range"]
+        return Comparison(f["eta_exponent_small_batch"], 1.0, 0.02, Guarantee.TIGHT,
+                          r"exponent of the fastest learning rate against $B$ for $B \le B_{\mathrm{crit}}/16$ (exact "
+                          r"curves) vs $1$",
+                          f"fit over B in [{lo}, {hi}]; critical batch {f['critical_batch']:.4g}; best eta "
+                          f"{pts[lo]['best_eta']:.4g} -> {pts[hi]['best_eta']:.4g} (a square-root rule would give a factor "
+                          f"{math.sqrt(hi / lo):.3g}, not {pts[hi]['best_eta'] / pts[lo]['best_eta']:.3g}); noise-free "
+                          f"best eta {f['best_eta_noise_free']:.4g}, which the largest batch approaches "
+                          f"({pts[max(pts)]['best_eta']:.4g}); tolerance 0.02 for the discrete-time correction")
+
+    return Claim(
+        f"{TOPIC}.sgd-batch-scaling",
+        TOPIC,
+        r"Under minibatch noise $\mathrm{Cov}\,\xi = H/B$, the learning rate with which SGD reaches a target expected "
+        r"loss soonest grows linearly with the batch size below the critical batch size ($\eta^* \propto B$, steps "
+        r"$\propto 1/B$) and saturates at the noise-free optimum above it; it does not follow "
+        r"$\eta \propto \sqrt{B}$ in either regime (power-law spectrum, $d = 200$, target a quarter of the initial "
+        r"loss, $B = 1, 4, \dots, 4^7$).",
+        small_batch_derivation, confirm, refutes=r"note 003, Sec. 7.2: scale the learning rate as $\mathrm{lr} \propto \sqrt{\text{batch size}}$",
+        reference=Reference("Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue & Grosse (2019)", None,
+                            "linear scaling up to a critical batch size in the noisy quadratic model"))
+
+
 CLAIMS: tuple[Claim, ...] = (
     _sgd_claim(), _momentum_claim("heavy-ball"), _momentum_claim("nesterov"), _curve_claim(), _minibatch_claim(),
-    _pr_claim(), _ema_claim(), _lookahead_claim(),
+    _pr_claim(), _ema_claim(), _lookahead_claim(), _batch_claim(),
 )
