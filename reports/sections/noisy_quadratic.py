@@ -42,6 +42,13 @@ The theorems: SGD's stationary variance; heavy ball's and Nesterov's, which are 
 the step size \citep{polyak1992}; the exponential moving average of correlated iterates; and Lookahead's slow weights
 at synchronisation points, whose variance is the fraction of SGD's given by \citet{zhang2019}, Proposition~1.
 
+Batch size enters through the minibatch noise $\mathrm{Cov}\,\xi = cH/B$.  For each $B$ the exact curves give the
+learning rate that reaches a target expected loss in the fewest steps; the last theorem shows that at small batch
+sizes SGD's loss depends on $\eta$ and $B$ only through $\eta/B$ and $\eta t$, so that learning rate grows like
+$B$ and the steps shrink like $1/B$, until the critical batch size, beyond which the noise-free optimum is reached and
+larger batches no longer help (Figure~2).  That is the behaviour \citet{zhang2019nqm} found on the same model, and
+it is not the square-root rule of note 003 (Sec.~7.2).
+
 \emph{What the lecture notes claim.}  Note 000 (Sec.~5) calls Lookahead a stabiliser: under noise its slow weights
 do have a smaller stationary variance than SGD's at the same inner step (claim
 \texttt{noisy-quadratic.lookahead-slow-variance}), which is the sense in which the statement holds --- not for the
@@ -51,7 +58,8 @@ deterministic rate of the section on Lookahead.
 
 def derivations() -> list:
     return [claims.sgd_derivation(), claims.heavy_ball_derivation(), claims.nesterov_derivation(),
-            claims.polyak_ruppert_derivation(), claims.ema_derivation(), claims.lookahead_derivation()]
+            claims.polyak_ruppert_derivation(), claims.ema_derivation(), claims.lookahead_derivation(),
+            claims.small_batch_derivation()]
 
 
 def figures(outdir, outcomes) -> list[Figure]:
@@ -83,7 +91,38 @@ def figures(outdir, outcomes) -> list[Figure]:
                          r"the Monte Carlo mean over $" + f"{dense['replicas']:,}".replace(",", "{,}")
                          + r"$ replicas per eigenvalue with $5$ standard errors as bars (log scale). Right: the "
                          r"deviation in standard errors at each recorded step, and the tolerance $\pm 5$.",
-                   "markers: simulated (NumPy, float64); lines: exact recursion (30 digits).")]
+                   "markers: simulated (NumPy, float64); lines: exact recursion (30 digits)."),
+            _batch_figure(outdir)]
+
+
+def _batch_figure(outdir) -> Figure:
+    r = claims.batch_scaling_run()
+    pts = [p for p in r["points"] if p["steps"] is not None]
+    B = np.array([p["batch"] for p in pts], dtype=float)
+    eta = np.array([p["best_eta"] for p in pts])
+    steps = np.array([p["steps"] for p in pts], dtype=float)
+    f = r["fits"]
+    fig, (ax, az) = new_figure(ncols=2, height=2.4)
+    ax.loglog(B, eta, "o-", ms=3, color="C0", label=r"fastest $\eta$ (exact curves)")
+    ax.loglog(B, eta[0] * B / B[0], "k--", lw=0.8, label=r"$\propto B$")
+    ax.loglog(B, eta[0] * np.sqrt(B / B[0]), "k:", lw=0.8, label=r"$\propto \sqrt{B}$")
+    ax.axhline(f["best_eta_noise_free"], color="C3", lw=0.8, label="noise-free optimum")
+    ax.set_xlabel(r"batch size $B$")
+    ax.set_ylabel(r"$\eta^*$")
+    ax.legend(fontsize=6.5, loc="lower right")
+    az.loglog(B, steps, "o-", ms=3, color="C0")
+    az.loglog(B, steps[0] * B[0] / B, "k--", lw=0.8)
+    az.axhline(f["steps_noise_free"], color="C3", lw=0.8)
+    az.axvline(f["critical_batch"], color="0.5", lw=0.8)
+    az.set_xlabel(r"batch size $B$")
+    az.set_ylabel("steps to the target")
+    path = save(fig, Path(outdir) / "noisy-quadratic-batch.pdf")
+    return Figure(path, r"SGD under minibatch noise $\mathrm{Cov}\,\xi = H/B$ on a power-law spectrum "
+                        r"($d = " + str(claims.BATCH["dim"]) + r"$), target a quarter of the initial expected loss. Left: "
+                        r"the learning rate that reaches it soonest, against $B$ (dashed: linear scaling, dotted: "
+                        r"square-root scaling, red: the noise-free optimum). Right: the steps it takes (dashed: "
+                        r"$1/B$; red: noise-free; grey: the critical batch size $" + num(f["critical_batch"], 4) + r"$).",
+                  "exact expected-loss curves (closed form), no simulation.")
 
 
 def extra(outcomes) -> str:
