@@ -45,3 +45,14 @@ def test_batch_scaling_errors(argv, needle, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1
+
+
+def test_batch_scaling_plot(tmp_path, capsys):
+    out = tmp_path / "b.svg"
+    assert main(["batch-scaling", "--spectrum", "eigenvalues:0.1,1", "--noise", "minibatch:scale=0.1",
+                 "--target-loss", "0.05", "--batches", "1,8,64", "--plot", str(out)]) == 0
+    assert out.read_bytes().lstrip().startswith(b"<?xml")
+    bad = tmp_path / "b.txt"
+    assert main(["batch-scaling", "--spectrum", "eigenvalues:0.1,1", "--noise", "minibatch:scale=0.1",
+                 "--target-loss", "0.05", "--plot", str(bad)]) == 2
+    assert not bad.exists()

@@ -53,6 +53,7 @@ def add_arguments(p) -> None:
     p.add_argument("--radius", type=a.positive, default=1.0, help="R with E||x0 - x*||^2 = R^2 (default 1)")
     p.add_argument("--seed", type=a.seed, default=0, help="seed of a random spectrum (uses SEED + 1), >= 0")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plot", metavar="FILE.pdf|.png|.svg", help="write the figure (best eta and steps against B)")
 
 
 def run(args) -> int:
@@ -68,12 +69,26 @@ def run(args) -> int:
         raise UsageError("batch-scaling needs --noise minibatch:scale=c (the batch size is what it varies)")
     if model.batch is not None:
         raise UsageError("--noise: leave out batch= (batch-scaling varies the batch size over --batches)")
+    from ..figure_formats import FORMATS, format_of
+    from ..outputs import Outputs
+
+    outputs = Outputs()
+    plot_t = outputs.add("plot", args.plot)  # checked before any work
+    fmt = "pdf"
+    if plot_t is not None and plot_t.kind != "stdout":
+        fmt = format_of(str(args.plot))
+        if fmt is None:
+            raise UsageError(f"--plot must be a file name ending in {', '.join('.' + f for f in FORMATS)} "
+                             f"(got {str(args.plot)!r})")
     spec_ = spectra.parse(args.spectrum)
     if spec_.kind != "eigenvalues" and args.dim is None:
         raise UsageError("give --dim for this spectrum")
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     r = batch_scaling(lam, model, args.target_loss, args.batches, e0_sq=args.radius ** 2 / lam.size)
     r = {"method": "gd", "spectrum": str(spec_), "dim": int(lam.size), "radius": args.radius, **r}
+    if plot_t is not None:
+        outputs.set(plot_t, _figure_bytes(r, fmt))
+        outputs.commit()
     if args.json:
         a.write_json(r, "-")
         return 0
@@ -95,3 +110,17 @@ def run(args) -> int:
         print(f"critical batch size: {f['critical_batch']:.4g} (perfect scaling from the smallest batch meets the "
               f"noise-free step count)")
     return 0
+
+
+def _figure_bytes(r: dict, fmt: str) -> bytes:
+    """The batch-scaling figure as ``fmt`` bytes (drawn in a private temporary directory, then read back)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..figures import export_format
+    from ..sections.noisy_quadratic import batch_figure
+
+    with tempfile.TemporaryDirectory(prefix="ratecheck-plot-") as tmp:
+        with export_format(fmt):
+            written = batch_figure(r, Path(tmp) / "batch-scaling.pdf")
+        return Path(written).read_bytes()

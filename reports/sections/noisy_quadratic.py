@@ -97,6 +97,18 @@ def figures(outdir, outcomes) -> list[Figure]:
 
 def _batch_figure(outdir) -> Figure:
     r = claims.batch_scaling_run()
+    path = batch_figure(r, Path(outdir) / "noisy-quadratic-batch.pdf")
+    f = r["fits"]
+    return Figure(path, r"SGD under minibatch noise $\mathrm{Cov}\,\xi = H/B$ on a power-law spectrum "
+                        r"($d = " + str(claims.BATCH["dim"]) + r"$), target a quarter of the initial expected loss. Left: "
+                        r"the learning rate that reaches it soonest, against $B$ (dashed: linear scaling, dotted: "
+                        r"square-root scaling, red: the noise-free optimum). Right: the steps it takes (dashed: "
+                        r"$1/B$; red: noise-free; grey: the critical batch size $" + num(f["critical_batch"], 4) + r"$).",
+                  "exact expected-loss curves (closed form), no simulation.")
+
+
+def batch_figure(r: dict, path: Path) -> Path:
+    """The two panels of a :func:`proofs.batch_scaling.batch_scaling` result (best eta and steps against B), saved."""
     pts = [p for p in r["points"] if p["steps"] is not None]
     B = np.array([p["batch"] for p in pts], dtype=float)
     eta = np.array([p["best_eta"] for p in pts])
@@ -113,29 +125,8 @@ def _batch_figure(outdir) -> Figure:
     az.loglog(B, steps, "o-", ms=3, color="C0")
     az.loglog(B, steps[0] * B[0] / B, "k--", lw=0.8)
     az.axhline(f["steps_noise_free"], color="C3", lw=0.8)
-    az.axvline(f["critical_batch"], color="0.5", lw=0.8)
+    if f["critical_batch"] is not None:
+        az.axvline(f["critical_batch"], color="0.5", lw=0.8)
     az.set_xlabel(r"batch size $B$")
     az.set_ylabel("steps to the target")
-    path = save(fig, Path(outdir) / "noisy-quadratic-batch.pdf")
-    return Figure(path, r"SGD under minibatch noise $\mathrm{Cov}\,\xi = H/B$ on a power-law spectrum "
-                        r"($d = " + str(claims.BATCH["dim"]) + r"$), target a quarter of the initial expected loss. Left: "
-                        r"the learning rate that reaches it soonest, against $B$ (dashed: linear scaling, dotted: "
-                        r"square-root scaling, red: the noise-free optimum). Right: the steps it takes (dashed: "
-                        r"$1/B$; red: noise-free; grey: the critical batch size $" + num(f["critical_batch"], 4) + r"$).",
-                  "exact expected-loss curves (closed form), no simulation.")
-
-
-def extra(outcomes) -> str:
-    rows = [(o.claim.id.split(".", 1)[1], o) for o in outcomes if "stationary" in o.claim.id or "ratio" in o.claim.id
-            or "slow" in o.claim.id]
-    lines = [r"\subsection*{Stationary variances, derived and simulated}", r"{\small", r"\begin{tabular}{lrrr}",
-             r"\toprule", r"claim & derived & simulated & tolerance (relative)\\", r"\midrule"]
-    for name, o in rows:
-        n = o.numeric
-        lines.append(r"\texttt{%s} & $%s$ & $%s$ & $%s$\\" % (name, num(n.expected, 5), num(n.computed, 5),
-                                                                 num(n.tolerance, 2)))
-    lines += [r"\bottomrule", r"\end{tabular}}", "",
-              r"\noindent Simulated: the mean of $e_T^2$ over $10^5$ replicas from $x_0 = x^\star$ after enough steps "
-              r"that the start has decayed below $10^{-8}$ of the variance; the tolerance is $5$ standard errors of "
-              r"that mean, divided by the derived value."]
-    return "\n".join(lines)
+    return save(fig, path)
