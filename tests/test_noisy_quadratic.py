@@ -228,3 +228,13 @@ def test_batch_scaling_time_to_target_is_the_closed_form():
     assert t == pytest.approx(math.log(0.25) / math.log(0.81), rel=1e-8)
     assert time_to_target(lam, 1.0, np.array([1.0]), 0.2, 1e-9) == math.inf  # below the noise floor
     assert time_to_target(lam, 1.0, np.array([0.0]), 4.5, 0.01) == math.inf  # unstable step
+
+
+def test_time_varying_method_exact_curve_matches_monte_carlo():
+    # Chebyshev's time-varying parameters (per-step scalars): the recursion with M_t, b_t against a Monte Carlo run
+    from ratecheck.numerics.linear_family import CHEBYSHEV
+
+    r = pnq.noisy_run(CHEBYSHEV, {"mu": 1.0, "L": 10.0}, [1.0, 3.0, 7.0, 10.0], noise.additive(0.05), steps=30,
+                      record_steps=range(0, 31, 3), replicas=20_000, e0=1.0, seed=9, high_precision=True)
+    assert r["max_z"] < pnq.Z_TOLERANCE
+    assert r["loss_predicted"][-1] > 3 * r["loss_bias"][-1]  # the noise floor dominates by the end
