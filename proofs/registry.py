@@ -29,6 +29,7 @@ TOPICS: dict[str, str] = {
     "adaptive": "adaptive",
     "averaging": "averaging",
     "schedules": "schedules",
+    "noisy-quadratic": "noisy_quadratic",
 }
 
 

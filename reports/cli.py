@@ -21,7 +21,7 @@ __all__ = ["main", "UsageError", "COMMANDS"]
 _POSITIONAL = {"method", "topic", "x0"}  # parameter names that are not --flags on the command line
 
 COMMANDS = ("report", "derive", "verify", "rate", "simulate", "bench", "sweep", "audit", "figures", "methods",
-            "worst-case", "certify-rate", "schedule")
+            "worst-case", "certify-rate", "schedule", "batch-scaling")
 
 
 class _Parser(argparse.ArgumentParser):

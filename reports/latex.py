@@ -168,6 +168,8 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Loshchilov & Hutter \(2017\)", "loshchilov2017"),
     (r"Smith & Topin \(2019\)", "smith2019"),
     (r"H.gele et al\. \(2024\)", "hagele2024"),
+    (r"Box, Jenkins & Reinsel(, Time Series Analysis)?", "box2008"),
+    (r"Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue & Grosse \(2019\)", "zhang2019nqm"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

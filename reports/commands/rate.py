@@ -21,7 +21,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 from __future__ import annotations
 
 from . import args as a
-from . import method_options, rate_batch, spectrum_input
+from . import method_options, noise_options, rate_batch, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -51,6 +51,7 @@ def add_arguments(p) -> None:
     from . import rate_schedule
 
     rate_schedule.add_arguments(p)  # --schedule SPEC (reports/commands/rate_schedule.py)
+    noise_options.add_arguments(p, noise_options.RATE_REPLICAS)
 
 
 def run(args) -> int:
@@ -74,14 +75,19 @@ def run(args) -> int:
             raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
                              f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    noise = noise_options.for_rate(args, eigenvalues)
     if getattr(args, "schedule", None) is not None:
         from . import rate_schedule
+        from .args import UsageError
+
+        if noise is not None:
+            raise UsageError("--noise with --schedule: not supported yet (give one of them)")
 
         params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
         params.update(args.params or {})
         return rate_schedule.run(args, eigenvalues, spectrum_note, params)
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
-        return _run_linear_family(args, eigenvalues)
+        return _run_linear_family(args, eigenvalues, noise)
     if eigenvalues is None and (args.mu is None or args.L is None):
         raise UsageError("give --mu and --L, or --eigenvalues")
     if eigenvalues is not None and (args.mu is not None or args.L is not None):
@@ -108,6 +114,8 @@ def run(args) -> int:
     )
     if spectrum_note is not None:
         r["spectrum_input"] = spectrum_note
+    if noise is not None:
+        r.update(noise_options.rate_fields(noise, method, r["params"], eigenvalues, r, args))
     if args.json:
         a.write_json(r, "-")
         return 0
@@ -136,6 +144,8 @@ def run(args) -> int:
               f"(L may be underestimated by up to {100 * m['L_underestimate']:.3g} %)"
               + ("; no mu > 0 makes it diverge" if m["mu_factor"] == 0 else f"; or falls below {m['mu_factor']:.6g} mu"))
     print(f"worst eigenvalue : {r['worst_lambda']:.10g} ({r['max_location']})")
+    if noise is not None:
+        noise_options.print_rate(r)
     return 0
 
 
@@ -156,7 +166,7 @@ def _verdict(r: dict) -> str:
     return "no"
 
 
-def _run_linear_family(args, eigenvalues) -> int:
+def _run_linear_family(args, eigenvalues, noise=None) -> int:
     """``rate chebyshev`` (--mu/--L or --eigenvalues, --steps K) and ``rate lookahead --inner METHOD``."""
     from ratecheck.proofs.linear_family_rate import chebyshev_rate, lookahead_rate
 
@@ -195,8 +205,19 @@ def _run_linear_family(args, eigenvalues) -> int:
                  f"rate per inner step (theory)    : {r['rate_theory']:.12g}",
                  f"outer rate per sync (theory)    : {r['outer_rate_theory']:.12g}",
                  f"rate per inner step (simulated) : {sim}"]
+        if noise is not None:
+            from ratecheck import numerics
+            from ratecheck.numerics.linear_family import lookahead
+            from ratecheck.proofs.linear_family_rate import lookahead_params
+
+            inner = numerics.form(args.inner, args.inner_form)
+            k, p = lookahead_params(inner, params)
+            r.update(noise_options.rate_fields(noise, lookahead(inner, k, reset_inner_state=args.reset_inner_state), p,
+                                               eigenvalues, r, args))
     if args.json:
         a.write_json(r, "-")
         return 0
     print("\n".join(lines))
+    if noise is not None:
+        noise_options.print_rate(r)
     return 0

@@ -58,9 +58,16 @@ def add_arguments(p) -> None:
     from . import simulate_filters
 
     simulate_filters.add_arguments(p)  # --schedule, --average (reports/commands/simulate_filters.py)
+    from . import noise_options
+
+    noise_options.add_arguments(p, noise_options.SIMULATE_REPLICAS)
 
 
 def run(args) -> int:
+    if getattr(args, "noise", None) is not None or getattr(args, "replicas", None) is not None:
+        from . import simulate_noise  # stochastic gradients: loss_stderr, loss_predicted (the exact expectation)
+
+        return simulate_noise.run(args)
     import numpy as np
 
     from ratecheck import numerics
