@@ -11,6 +11,8 @@ Examples:
   ratecheck rate heavy-ball --form ?
   ratecheck rate chebyshev --mu 1 --L 100 --steps 50 --json
   ratecheck rate lookahead --inner gd --params eta=1,k=5,alpha=0.5 --mu 0.01 --L 1 --json
+  ratecheck rate gd --line-search exact --mu 1 --L 100 --json
+  ratecheck rate gd --line-search armijo:eta0=1,shrink=0.5,c=1e-4 --eigenvalues 1,10,100 --json
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
 explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
@@ -19,7 +21,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 from __future__ import annotations
 
 from . import args as a
-from . import method_options, spectrum_input
+from . import method_options, rate_line_search, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -45,6 +47,7 @@ def add_arguments(p) -> None:
     p.add_argument("--inner", help="lookahead: the inner method (gd, heavy-ball, nesterov)")
     p.add_argument("--inner-form", help="lookahead: the inner method's form")
     p.add_argument("--reset-inner-state", action="store_true", help="lookahead: re-initialise the inner state at each sync")
+    rate_line_search.add_arguments(p)  # --line-search exact|armijo[:...]
 
 
 def run(args) -> int:
@@ -64,6 +67,8 @@ def run(args) -> int:
             raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
                              f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if rate_line_search.wants(args):
+        return rate_line_search.run(args, eigenvalues)
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
         return _run_linear_family(args, eigenvalues)
     if eigenvalues is None and (args.mu is None or args.L is None):
