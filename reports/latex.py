@@ -162,6 +162,10 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Nemirovski & Yudin \(1983\)", "nemirovski1983"),
     (r"Saad \(2003\)", "saad2003"),
     (r"Zhang, Lucas, Hinton & Ba \(2019\)", "zhang2019"),
+    (r"Kantorovich \(1948\)", "kantorovich1948"),
+    (r"Luenberger & Ye \(2008\)", "luenberger2008"),
+    (r"Armijo \(1966\)", "armijo1966"),
+    (r"Nocedal & Wright \(2006\)", "nocedal2006"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

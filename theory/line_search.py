@@ -20,6 +20,7 @@ On :math:`f(x) = \tfrac12 x^\top A x` (eigenbasis, x* = 0, f* = 0) with :math:`g
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import mpmath
@@ -56,6 +57,11 @@ def _sums():
     return g, f, sum(gi**2 for gi in g), sum(l_ * gi**2 for l_, gi in zip(_lam, g)), sum(gi**2 / l_ for l_, gi in zip(_lam, g))
 
 
+def _shown(step: Step, latex_statement: str) -> Step:
+    """The same step (same check) displayed as ``latex_statement``."""
+    return replace(step, latex_statement=latex_statement)
+
+
 def _check3(expr) -> tuple[bool, object]:
     return is_zero(sp.expand(expr))
 
@@ -86,8 +92,9 @@ def exact_line_search_derivation() -> Derivation:
                       lambda: _check3(f - C3 / 2), "identity", "residual of the written-out n = 3 sums expands to 0",
                       latex_statement=r"f(x) - f_\star &= \frac{c}{2}"))
     ratio = (c_inv / 2 - a**2 / (2 * b)) / (c_inv / 2)
-    d.add(Step.identity("loss ratio", ratio, 1 - a**2 / (b * c_inv),
-                        r"so one exact step multiplies $f - f_\star$ by $1 - a^2/(bc)$"))
+    d.add(_shown(Step.identity("loss ratio", ratio, 1 - a**2 / (b * c_inv),
+                               r"so one exact step multiplies $f - f_\star$ by $1 - a^2/(bc)$"),
+                 r"\frac{f(x^+) - f_\star}{f(x) - f_\star} &= \frac{c/2 - a^2/(2b)}{c/2} = 1 - \frac{a^2}{bc}"))
     d.results.update({"step": a / b, "ratio": 1 - a**2 / (b * c_inv)})
     return d
 
@@ -191,21 +198,25 @@ def armijo_quadratic_derivation() -> Derivation:
     d = Derivation(TOPIC, r"Armijo backtracking on a quadratic: the accepted step",
                    source="Armijo (1966); Nocedal & Wright (2006), Alg. 3.1", symbols=dict(SYMBOLS))
     cond = (-eta * a + eta**2 * b / 2) + c_arm * eta * a
-    d.add(Step.identity("the condition", cond, eta * (eta * b / 2 - (1 - c_arm) * a),
-                        r"with the exact parabola $f(x - \eta g) = f(x) - \eta a + \tfrac12\eta^2 b$, Armijo's test "
-                        r"$f(x - \eta g) - f(x) + c\eta a \le 0$ is a product"))
-    d.add(Step.solve("the threshold", eta * b / 2 - (1 - c_arm) * a, eta, [2 * (1 - c_arm) * a / b],
-                     r"for $\eta > 0$ the product is $\le 0$ exactly up to the root of the increasing factor: "
-                     r"$\eta \le 2(1 - c)\,a/b = 2(1 - c)\eta^\star$"))
+    d.add(_shown(Step.identity("the condition", cond, eta * (eta * b / 2 - (1 - c_arm) * a),
+                               r"with the exact parabola $f(x - \eta g) = f(x) - \eta a + \tfrac12\eta^2 b$, Armijo's "
+                               r"test $f(x - \eta g) - f(x) + c\eta a \le 0$ is a product"),
+                 r"f(x - \eta g) - f(x) + c\eta a &= \eta\Bigl(\frac{\eta b}{2} - (1 - c)a\Bigr)"))
+    d.add(_shown(Step.solve("the threshold", eta * b / 2 - (1 - c_arm) * a, eta, [2 * (1 - c_arm) * a / b],
+                            r"for $\eta > 0$ the product is $\le 0$ exactly up to the root of the increasing factor: "
+                            r"$\eta \le 2(1 - c)\,a/b = 2(1 - c)\eta^\star$"),
+                 r"\eta &= \frac{2(1 - c)a}{b} = 2(1 - c)\eta^\star"))
     d.add(Step.assumed("the accepted step", sp.Symbol("A"),
                        r"backtracking tries $\eta_0, \eta_0 s, \eta_0 s^2, \dots$ and stops at the first that passes",
                        latex_statement=r"\eta &= \eta_0 s^{j},\quad j = \max\Bigl(0, \Bigl\lceil "
                                        r"\frac{\ln(\eta_0/(2(1-c)\eta^\star))}{\ln(1/s)}\Bigr\rceil\Bigr)"))
     ratio = 1 - (2 * theta * a**2 / b - theta**2 * a**2 / b) / c_inv
     step_ratio = (c_inv / 2 - theta * (a / b) * a + (theta * a / b)**2 * b / 2) / (c_inv / 2)
-    d.add(Step.identity("its loss ratio", step_ratio, ratio,
-                        r"a step $\eta = \theta\eta^\star$ multiplies $f - f_\star$ by $1 - \theta(2 - \theta)a^2/(bc)$: "
-                        r"a decrease for every accepted $\theta \in (0, 2(1-c)]$, the exact search's at $\theta = 1$"))
+    d.add(_shown(Step.identity("its loss ratio", step_ratio, ratio,
+                               r"a step $\eta = \theta\eta^\star$ multiplies $f - f_\star$ by "
+                               r"$1 - \theta(2 - \theta)a^2/(bc)$: a decrease for every accepted $\theta \in (0, 2(1-c)]$, "
+                               r"the exact search's at $\theta = 1$"),
+                 r"\frac{f(x - \theta\eta^\star g) - f_\star}{f(x) - f_\star} &= 1 - \theta(2 - \theta)\frac{a^2}{bc}"))
     d.results.update({"threshold": 2 * (1 - c_arm) * a / b, "ratio": ratio})
     return d
 
@@ -220,9 +231,10 @@ def armijo_guarantee_derivation() -> Derivation:
                        r"$f$ is $L$-smooth: $f(x - \eta g) \le f(x) - \eta(1 - L\eta/2)\|g\|^2$ "
                        r"(the descent lemma, topic descent-lemma)",
                        latex_statement=r"f(x - \eta g) &\le f(x) - \eta\Bigl(1 - \frac{L\eta}{2}\Bigr)\|g\|^2"))
-    d.add(Step.solve("enough for Armijo", 1 - L * eta / 2 - c_arm, eta, [2 * (1 - c_arm) / L],
-                     r"the bound implies Armijo's test once $1 - L\eta/2 \ge c$, i.e.\ for every "
-                     r"$\eta \le 2(1 - c)/L$ (the left side decreases in $\eta$)"))
+    d.add(_shown(Step.solve("enough for Armijo", 1 - L * eta / 2 - c_arm, eta, [2 * (1 - c_arm) / L],
+                            r"the bound implies Armijo's test once $1 - L\eta/2 \ge c$, i.e.\ for every "
+                            r"$\eta \le 2(1 - c)/L$ (the left side decreases in $\eta$)"),
+                 r"1 - \frac{L\eta}{2} = c &\iff \eta = \frac{2(1 - c)}{L}"))
     d.add(Step.assumed("the last rejection", sp.Symbol("R"),
                        r"so a rejected trial step exceeds $2(1-c)/L$; the accepted one is either $\eta_0$ or $s$ times a "
                        r"rejected one",
@@ -230,10 +242,12 @@ def armijo_guarantee_derivation() -> Derivation:
     d.add(Step.assumed("strong convexity", sp.Symbol("PL"),
                        r"if $f$ is also $\mu$-strongly convex, $\|g\|^2 \ge 2\mu(f(x) - f_\star)$",
                        latex_statement=r"\|g\|^2 &\ge 2\mu\bigl(f(x) - f_\star\bigr)"))
-    d.add(Step.identity("per-step factor", F - c_arm * eta * 2 * mu * F, (1 - 2 * c_arm * mu * eta) * F,
+    d.add(_shown(Step.identity("per-step factor", F - c_arm * eta * 2 * mu * F, (1 - 2 * c_arm * mu * eta) * F,
                         r"Armijo's decrease $c\eta\|g\|^2 \ge 2c\mu\eta(f - f_\star)$ leaves at most "
                         r"$(1 - 2c\mu\eta)(f - f_\star)$, and $\eta \ge \min(\eta_0, 2(1-c)s/L)$: the per-step "
-                        r"loss ratio is at most $1 - 2c\mu\min(\eta_0, 2(1-c)s/L)$"))
+                        r"loss ratio is at most $1 - 2c\mu\min(\eta_0, 2(1-c)s/L)$ (the residual of "
+                        r"$\Delta - 2c\mu\eta\Delta = (1 - 2c\mu\eta)\Delta$, $\Delta = f - f_\star$, is checked)"),
+                 r"\frac{f(x^+) - f_\star}{f(x) - f_\star} &\le 1 - 2c\mu\min\Bigl(\eta_0, \frac{2(1 - c)s}{L}\Bigr)"))
     floor = sp.Min(eta0, 2 * (1 - c_arm) * s / L)
     d.results.update({"floor": floor, "bound": 1 - 2 * c_arm * mu * floor})
     return d
