@@ -28,6 +28,7 @@ TOPICS: dict[str, str] = {
     "linear-family": "linear_family",
     "adaptive": "adaptive",
     "line-search": "line_search",
+    "momentum-exercise": "momentum_exercise",
 }
 
 
