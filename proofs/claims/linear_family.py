@@ -360,3 +360,8 @@ def _la_hb_claim() -> Claim:
 
 
 CLAIMS += [_la_gd_claim(), _la_never_faster_claim(), _la_hb_claim()]
+
+# ----------------------------------------------------------------------------- Lookahead: best alpha (extrapolation)
+from .lookahead_alpha import CLAIMS as _LOOKAHEAD_ALPHA  # noqa: E402
+
+CLAIMS += _LOOKAHEAD_ALPHA
