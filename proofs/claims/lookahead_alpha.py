@@ -72,8 +72,8 @@ def best_alpha_numbers() -> dict:
 def _confirm() -> Comparison:
     e = best_alpha_numbers()
     return Comparison(1 - e["simulated"], 1 - e["rate"], 1e-9, Guarantee.TIGHT,
-                      r"gap $1 - \rho$ per inner step at $\alpha^\star$: a run ($\max_\lambda |x_{nk}|^{1/(nk)}$, "
-                      r"$n = 40$ periods, $991$ modes) vs $\rho_{\mathrm{out}}^{1/k}$",
+                      r"gap $1 - \rho$ per inner step at $\alpha^\star$: a run read at the syncs ($40$ periods, $991$ "
+                      r"modes) vs $\rho_{\mathrm{out}}^{1/k}$",
                       f"alpha* = {e['alpha']:.10g}, rate per step {e['rate']:.8f} (run {e['simulated']:.8f}); best in "
                       f"(0, 1] is alpha = 1 with {e['alpha_1']:.6f} = gd at the same eta; gd at 2/(mu + L): "
                       f"{e['gd_optimal']:.6f}")
