@@ -17,14 +17,14 @@ def test_best_alpha_derivation_checks():
 
 def test_best_alpha_by_brute_force():
     # independent of the derivation: scan alpha, evaluate max over a grid of |1 - a + a (1 - eta lam)^k|
-    lam = np.linspace(1.0, 100.0, 2001)
-    alphas = np.linspace(0.5, 1.999, 30001)
+    lam = np.linspace(1.0, 100.0, 401)
+    alphas = np.linspace(0.5, 1.999, 5997)  # spacing 2.5e-4
     u = (1 - 0.01 * lam) ** 5
     worst = np.max(np.abs(1 - alphas[:, None] + alphas[:, None] * u[None, :]), axis=1)
     got = tla.best_alpha(0.01, 5, 1.0, 100.0)
-    assert abs(alphas[np.argmin(worst)] - float(got["alpha"])) < 1e-4
-    # the V-shaped maximum has slopes w_- and w_+ <= 1: a grid of spacing 5e-5 in alpha is within 2.5e-5 of the minimum
-    assert float(got["outer_rate"]) <= float(np.min(worst)) <= float(got["outer_rate"]) + 2.5e-5
+    assert abs(alphas[np.argmin(worst)] - float(got["alpha"])) < 2.5e-4
+    # the V-shaped maximum has slopes w_- and w_+ <= 1: a grid of spacing 2.5e-4 in alpha is within 1.25e-4 of the minimum
+    assert float(got["outer_rate"]) <= float(np.min(worst)) <= float(got["outer_rate"]) + 1.25e-4
 
 
 def test_best_alpha_is_one_when_gd_is_already_optimal():

@@ -95,5 +95,5 @@ CLAIMS = [
           r"gradient descent at the same step ($0.99$, also the best for $\alpha \in (0, 1]$, at $\alpha = 1$) and "
           r"about as fast as gradient descent at its best step $2/(\mu+L)$ ($0.98020$).",
           tla.best_alpha_derivation, _confirm,
-          reference=Reference("the generic engine's worst case, minimised over alpha"), reference_check=_reference),
+          reference=Reference(r"the generic engine's worst case, minimised over $\alpha$"), reference_check=_reference),
 ]
