@@ -26,8 +26,8 @@ from . import validation as v
 
 __all__ = ["LineSearchRun", "exact_line_search", "armijo", "armijo_quadratic", "check_armijo", "MAX_BACKTRACKS"]
 
-#: trial steps per iteration before the search gives up (shrink**200 is below 1e-60 for shrink <= 0.5)
-MAX_BACKTRACKS = 200
+#: rejected trial steps per iteration before the search gives up (ParameterError naming eta0)
+MAX_BACKTRACKS = 10_000
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,9 @@ def armijo(value: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np
 
     Every iteration tries :math:`\eta = \eta_0, \eta_0 s, \eta_0 s^2, \dots` (``s`` = ``shrink``) and accepts the
     first with :math:`f(x - \eta g) \le f(x) - c\eta\|g\|^2`; a zero gradient ends the run (the rest of the steps
-    are 0).  More than :data:`MAX_BACKTRACKS` rejections raise ParameterError (``eta0`` far too large for the
-    float64 range, or a function that is not smooth).
+    are 0).  More than :data:`MAX_BACKTRACKS` rejections, or a trial step that underflows to 0, raise
+    ParameterError naming ``eta0`` (``eta0`` far too large, ``shrink`` too close to 1, or a function that is not
+    smooth).
     """
     eta0, shrink, c = check_armijo(eta0, shrink, c)
     x = v.real_array("x0", x0).astype(float).copy()
@@ -105,10 +106,10 @@ def armijo(value: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np
             if math.isfinite(trial) and trial <= fx - c * eta * gg:
                 break
             j += 1
-            if j > MAX_BACKTRACKS:
-                raise v.ParameterError("eta0", f"a first trial step that {MAX_BACKTRACKS} halvings by shrink bring to an "
-                                       "accepted step", eta0)
             eta *= shrink
+            if j > MAX_BACKTRACKS or eta == 0.0:
+                raise v.ParameterError("eta0", f"a first trial step that at most {MAX_BACKTRACKS:,} multiplications by "
+                                       "shrink bring to an accepted step (above 0 in float64)", eta0)
         x = x - eta * g
         fx = trial
         vals.append(fx)

@@ -78,8 +78,12 @@ def armijo_trace(lam: np.ndarray, x0: np.ndarray, steps: int, eta0: float, shrin
         gg = float(g @ g)
         if gg == 0.0 or vals[-1] <= SMALLEST_GAP * vals[0]:
             break
-        derived.append(tls.armijo_accepted_step(eta0, shrink, c, gg / float(g @ (lam * g)))[0])
-        run = nls.armijo_quadratic(lam, x, 1, eta0=eta0, shrink=shrink, c=c)
+        try:
+            derived.append(tls.armijo_accepted_step(eta0, shrink, c, gg / float(g @ (lam * g)))[0])
+            run = nls.armijo_quadratic(lam, x, 1, eta0=eta0, shrink=shrink, c=c)
+        except (ValueError, v.ParameterError):  # too many rejections: named under the flag
+            raise v.ParameterError("line-search", f"armijo with eta0 and shrink that reach an accepted step within "
+                                   f"{nls.MAX_BACKTRACKS:,} rejections", f"eta0={eta0!r}, shrink={shrink!r}") from None
         got.append(float(run.steps[0]))
         backtracks.append(int(run.backtracks[0]))
         x = run.x

@@ -107,3 +107,16 @@ def test_cli_exact_and_armijo(capsys):
 def test_cli_usage_errors_are_one_line(capsys, argv):
     code, out, err = _cli(capsys, argv)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_too_many_rejections_is_a_usage_error(capsys):
+    code, out, err = _cli(capsys, ["rate", "gd", "--line-search", "armijo:shrink=0.9999999,eta0=100", "--mu", "1",
+                                   "--L", "100", "--dim", "10", "--steps", "3"])
+    assert code == 2 and out == "" and "--line-search" in err and len(err.strip().splitlines()) == 1
+
+
+def test_armijo_never_accepts_a_zero_step():
+    with pytest.raises(ParameterError, match="eta0"):
+        # a wrong gradient (an ascent direction): no trial step is ever accepted; the step underflows to 0, which
+        # would "pass" the test f(x) <= f(x) - 0, and is refused instead
+        nls.armijo(lambda x: float(x @ x), lambda x: -2 * x, np.array([0.5]), 1, eta0=1.0, shrink=0.5, c=1e-4)

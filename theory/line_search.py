@@ -34,6 +34,8 @@ __all__ = ["exact_line_search_derivation", "kantorovich_derivation", "tight_star
            "armijo_accepted_step", "armijo_step_floor", "armijo_loss_ratio_bound", "SYMBOLS"]
 
 TOPIC = "line-search"
+#: the same cap as numerics.line_search.MAX_BACKTRACKS (the layers do not import each other)
+MAX_REJECTIONS = 10_000
 
 mu = sp.Symbol("mu", positive=True)
 L = sp.Symbol("L", positive=True)
@@ -279,8 +281,8 @@ def armijo_accepted_step(eta0_value, shrink, c_value, exact_step) -> tuple[float
         while mpmath.mpf(step) > thr:
             step *= float(shrink)
             j += 1
-            if j > 10_000:
-                raise ValueError("shrink too close to 1 for this many rejections")
+            if j > MAX_REJECTIONS or step == 0.0:
+                raise ValueError(f"more than {MAX_REJECTIONS} rejections (or a trial step of 0)")
         return step, j
 
 
