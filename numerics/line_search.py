@@ -84,7 +84,7 @@ def armijo(value: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np
     first with :math:`f(x - \eta g) \le f(x) - c\eta\|g\|^2`; a zero gradient ends the run (the rest of the steps
     are 0).  More than :data:`MAX_BACKTRACKS` rejections, or a trial step that underflows to 0, raise
     ParameterError naming ``eta0`` (``eta0`` far too large, ``shrink`` too close to 1, or a function that is not
-    smooth).
+    smooth); so does a trial step too small to move x (there the test would compare f(x) with itself).
     """
     eta0, shrink, c = check_armijo(eta0, shrink, c)
     x = v.real_array("x0", x0).astype(float).copy()
@@ -101,8 +101,12 @@ def armijo(value: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np
             continue
         eta, j = eta0, 0
         while True:
+            xt = x - eta * g
+            if np.array_equal(xt, x):  # the step no longer moves x: f(x) <= f(x) - (rounded 0) would "pass"
+                raise v.ParameterError("eta0", "large enough that a trial step accepted by the test still moves x "
+                                       "(or grad is not the gradient of value)", eta0)
             with np.errstate(over="ignore", invalid="ignore"):
-                trial = float(value(x - eta * g))
+                trial = float(value(xt))
             if math.isfinite(trial) and trial <= fx - c * eta * gg:
                 break
             j += 1
@@ -110,7 +114,7 @@ def armijo(value: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np
             if j > MAX_BACKTRACKS or eta == 0.0:
                 raise v.ParameterError("eta0", f"a first trial step that at most {MAX_BACKTRACKS:,} multiplications by "
                                        "shrink bring to an accepted step (above 0 in float64)", eta0)
-        x = x - eta * g
+        x = xt
         fx = trial
         vals.append(fx)
         etas.append(eta)

@@ -81,7 +81,10 @@ def armijo_trace(lam: np.ndarray, x0: np.ndarray, steps: int, eta0: float, shrin
         try:
             derived.append(tls.armijo_accepted_step(eta0, shrink, c, gg / float(g @ (lam * g)))[0])
             run = nls.armijo_quadratic(lam, x, 1, eta0=eta0, shrink=shrink, c=c)
-        except (ValueError, v.ParameterError):  # too many rejections: named under the flag
+        except v.ParameterError as exc:  # the search failed: named under the flag
+            raise v.ParameterError("line-search", f"armijo with eta0 {exc.valid}",
+                                   f"eta0={eta0!r}, shrink={shrink!r}") from None
+        except ValueError:  # more rejections than the cap (theory's count)
             raise v.ParameterError("line-search", f"armijo with eta0 and shrink that reach an accepted step within "
                                    f"{nls.MAX_BACKTRACKS:,} rejections", f"eta0={eta0!r}, shrink={shrink!r}") from None
         got.append(float(run.steps[0]))
