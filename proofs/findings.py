@@ -328,6 +328,30 @@ FINDINGS: tuple[Finding, ...] = (
             r"The factors are $1 - 2\eta$ and $1 - 20\eta$: $\eta = 0.01$ converges slowly ($\rho = 0.98$); "
             r"$\eta = 0.1$ sits on the stability boundary ($1 - 20\eta = -1$, no convergence); $\eta = 0.3$ and "
             r"$0.5$ diverge with growth factors $5$ and $9$ per step."),
+    Finding("003", "Sec. 8, exercise 3",
+            r"Show the effect of momentum on a canyon (a quadratic with a large condition number) with "
+            r"$\beta = 0, 0.5, 0.9, 0.99$.",
+            T, ("momentum-exercise.rates", "momentum-exercise.iterations", "momentum-exercise.best-beta",
+                "momentum-exercise.out-of-region"),
+            r"At $\eta = 1/L$ on $\tfrac12(x^2 + 100y^2)$ the rates are $0.99$, $0.980$, $0.949$, $0.995$ and the "
+            r"iterations to $10^{-6}$ are $1341$, $654$, $258$, $2179$: $\beta = 0.9$ is the best of the four, the "
+            r"best of all is $\beta = (1 - \sqrt{\eta\mu})^2 = 0.81$ ($155$ iterations), and $\beta = 0.99$ is "
+            r"slower than no momentum (beyond $(1 - \eta\mu)^2 = 0.9801$).  Nothing diverges at this $\eta$."),
+    Finding("003", "Sec. 2.2",
+            r"Exact line search picks the best step at every iteration, "
+            r"$\eta_t = \arg\min_{\eta > 0} f(x_t - \eta\nabla f(x_t))$.",
+            C, ("line-search.exact-tight-start", "line-search.exact-random-starts"),
+            r"Best for the one step, yes ($\eta_t = g^\top g/(g^\top A g)$ on a quadratic); not better in the worst "
+            r"case than the best constant step: each step multiplies $f - f_\star$ by up to "
+            r"$((\kappa-1)/(\kappa+1))^2$, and from $x_0 = e_1/\mu + e_n/L$ every step does, with "
+            r"$\eta_t = 2/(\mu + L)$ throughout ($0.9608$ per step at $\kappa = 100$)."),
+    Finding("003", "Sec. 2.2",
+            r"Backtracking (Armijo): from an initial $\eta$, set $\eta \leftarrow \beta\eta$ ($\beta < 1$) until "
+            r"$f(x_t - \eta\nabla f) \le f(x_t) - c\eta\|\nabla f\|^2$, $c \in (0, 1)$.",
+            T, ("line-search.armijo-accepted-step", "line-search.armijo-step-floor", "line-search.armijo-loss-bound"),
+            r"A correct description (its $\beta$ is not the momentum coefficient of Sec.~3; the toolkit calls it the "
+            r"shrink factor $s$).  On a quadratic it accepts the first $\eta_0 s^j \le 2(1 - c)\eta^\star$; for every "
+            r"$L$-smooth $f$ the accepted step is at least $\min(\eta_0, 2(1-c)s/L)$."),
     # ------------------------------------------------------------------ note 004
     Finding("004", "Update rule",
             r"$\theta_{t+1} = \theta_t + m_{t+1}$, $m_{t+1} = \gamma m_t - \eta\nabla_\theta J(\theta_t)$, "

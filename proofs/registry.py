@@ -30,6 +30,8 @@ TOPICS: dict[str, str] = {
     "averaging": "averaging",
     "schedules": "schedules",
     "noisy-quadratic": "noisy_quadratic",
+    "line-search": "line_search",
+    "momentum-exercise": "momentum_exercise",
 }
 
 

@@ -170,6 +170,10 @@ _SOURCES: list[tuple[str, str]] = [
     (r"H.gele et al\. \(2024\)", "hagele2024"),
     (r"Box, Jenkins & Reinsel(, Time Series Analysis)?", "box2008"),
     (r"Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue & Grosse \(2019\)", "zhang2019nqm"),
+    (r"Kantorovich \(1948\)", "kantorovich1948"),
+    (r"Luenberger & Ye \(2008\)", "luenberger2008"),
+    (r"Armijo \(1966\)", "armijo1966"),
+    (r"Nocedal & Wright \(2006\)", "nocedal2006"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

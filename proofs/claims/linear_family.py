@@ -5,8 +5,9 @@ r"""Claims of topic 'linear-family': triple momentum and the Chebyshev limit aft
   :math:`1 - 1/\sqrt\kappa` and against a simulation.
 * The Chebyshev semi-iterative method's k-step worst-case factor :math:`1/T_k(\sigma)` (theory/linear_family.py)
   against running the method; then the yardstick: the k-step worst-case factors of gradient descent,
-  heavy ball, Nesterov and triple momentum at their tunings (matrix powers of the engine's M(lambda) in
-  50 digits) against simulation, all above the Chebyshev limit, and heavy ball's transient at small k.
+  heavy ball, Nesterov, triple momentum, QHM and Lookahead (over gd and over heavy ball) at their tunings
+  (matrix powers of the engine's M(lambda) in 30 digits) against simulation, all above the Chebyshev limit, and
+  heavy ball's transient at small k.
 
 The k-step factor of a method is :math:`\max_\lambda |e_k(\lambda)/e_0(\lambda)|` started at rest
 (:math:`x_{-1} = x_0`), over a grid of :math:`[\mu, L]` that contains the :math:`k+1` extremal points of
@@ -47,9 +48,17 @@ def tmm_derivation():
 
 
 def tuned(method: str, mu: float = MU, L_: float = L) -> tuple:
-    """(method value, float parameters) of ``method`` at its tuning: gd, heavy ball and Nesterov optimal, TMM published."""
+    """(method value, float parameters) of ``method`` at its tuning: gd, heavy ball and Nesterov optimal, TMM published,
+    QHM the engine's numerical optimum, Lookahead as in :data:`YARDSTICK_LOOKAHEAD`."""
     if method == "triple-momentum":
         return TRIPLE_MOMENTUM, {k: float(v) for k, v in lf.tmm_params(mu, L_).items()}
+    if method == "qhm":
+        from ratecheck.examples.qhm import QHM
+
+        from ..methods import engine_tuning
+        return QHM, {k: float(v) for k, v in engine_tuning(QHM, mu, L_).params.items()}
+    if method in YARDSTICK_LOOKAHEAD:
+        return yardstick_lookahead(method, mu, L_)[:2]
     m = numerics.form(method)
     return m, spec(m.method, m.name).tuned("optimal", mu, L_)
 
@@ -108,25 +117,65 @@ def simulated_factors(m, params: dict, lam: np.ndarray, steps=STEPS) -> dict[int
     return out
 
 
-def theory_factors(m, params: dict, lam: np.ndarray, steps=STEPS) -> dict[int, float]:
-    r""":math:`\max_\lambda |[M(\lambda)^k s_0]_x|` from the engine's iteration matrix in 30-digit mpmath, s_0 at rest."""
+def theory_factors(m, params: dict, lam: np.ndarray, steps=STEPS, inner=None) -> dict[int, float]:
+    r""":math:`\max_\lambda |[M(\lambda)^k s_0]_x|` from the engine's iteration matrix in 30-digit mpmath, s_0 at rest.
+
+    For a method of period p (Lookahead) the engine's matrix is the product over a period; give the ``inner`` method
+    value: after n periods the next j < p steps are the inner method's on the leading (inner) state entries, so
+    :math:`e_{np+j} = [M_{\mathrm{in}}^j (P^n s_0)_{\mathrm{in}}]_x`."""
     model = engine_model(m)
     f = sp.lambdify([*model.params.values(), linear_engine.LAMBDA], model.matrix, "mpmath")
     init = [1 if s.init in ("x",) else (0 if s.init == "zeros" else float(s.init)) for s in m.state]
+    period = model.period
+    if period > 1:
+        if inner is None:
+            raise ValueError(f"{m.key} has period {period}: give its inner method value")
+        im = engine_model(inner)
+        fi = sp.lambdify([*im.params.values(), linear_engine.LAMBDA], im.matrix, "mpmath")
+        ni = len(inner.state)
     best = {kk: mpmath.mpf(0) for kk in steps}
     with mpmath.workdps(30):
         vals = [mpmath.mpf(params[n]) for n in model.params]
         for x in lam:
             M = mpmath.matrix(f(*vals, mpmath.mpf(float(x))))
             s = mpmath.matrix(init)
-            for t in range(1, max(steps) + 1):
+            if period == 1:
+                for t in range(1, max(steps) + 1):
+                    s = M * s
+                    if t in best:
+                        best[t] = max(best[t], abs(s[0]))
+                continue
+            Mi = mpmath.matrix(fi(*[mpmath.mpf(params[n]) for n in im.params], mpmath.mpf(float(x))))
+            for n_ in range(0, max(steps) // period + 1):
+                si = mpmath.matrix([s[i] for i in range(ni)])
+                for j in range(period):
+                    t = n_ * period + j
+                    if j:
+                        si = Mi * si
+                    if t in best:
+                        best[t] = max(best[t], abs(si[0]))
                 s = M * s
-                if t in best:
-                    best[t] = max(best[t], abs(s[0]))
     return {kk: float(v) for kk, v in best.items()}
 
 
-YARDSTICK_METHODS = ("gd", "heavy-ball", "nesterov", "triple-momentum")
+YARDSTICK_METHODS = ("gd", "heavy-ball", "nesterov", "triple-momentum", "qhm", "lookahead-gd", "lookahead-heavy-ball")
+#: Lookahead in the yardstick: k = 5 over gradient descent at eta = 1/L with the best alpha (lookahead-best-alpha),
+#: and over heavy ball (velocity form, buffer kept: the paper's Alg. 1) at Polyak's tuning with the paper's alpha = 0.5
+YARDSTICK_LOOKAHEAD = ("lookahead-gd", "lookahead-heavy-ball")
+
+
+def yardstick_lookahead(name: str, mu: float = MU, L_: float = L) -> tuple:
+    """(Lookahead method value, its parameters, the inner method value) of a yardstick Lookahead entry."""
+    from ratecheck.numerics.linear_family import lookahead as _lookahead
+    from ratecheck.theory.lookahead_alpha import best_alpha
+
+    if name == "lookahead-gd":
+        inner = numerics.form("gd")
+        eta = 1.0 / L_
+        return _lookahead(inner, 5), {"eta": eta, "la_alpha": float(best_alpha(eta, 5, mu, L_)["alpha"])}, inner
+    inner = numerics.form("heavy-ball", "velocity")
+    p = spec("heavy-ball", "polyak").tuned("optimal", mu, L_)
+    return _lookahead(inner, 5), {"eta": p["alpha"], "beta": p["beta"], "la_alpha": 0.5}, inner
 
 
 @cache
@@ -139,7 +188,8 @@ def k_step_table() -> dict:
     coarse = np.unique(np.concatenate([np.linspace(MU, L, 201), yardstick_grid(n=2)]))
     for name in YARDSTICK_METHODS:
         m, p = tuned(name)
-        out["methods"][name] = {"theory": theory_factors(m, p, coarse), "simulated": simulated_factors(m, p, lam),
+        inner = yardstick_lookahead(name)[2] if name in YARDSTICK_LOOKAHEAD else None
+        out["methods"][name] = {"theory": theory_factors(m, p, coarse, inner=inner), "simulated": simulated_factors(m, p, lam),
                                 "simulated_coarse": simulated_factors(m, p, coarse), "params": p}
     return out
 
@@ -166,8 +216,9 @@ def _yardstick_claim() -> Claim:
         ratio = min(t["methods"][n]["simulated"][kk] / t["chebyshev"][kk] for n in YARDSTICK_METHODS for kk in STEPS)
         return Comparison(ratio, 1.0, 1e-12, Guarantee.LOWER,
                           r"smallest $E_k/E_k^{\star}$ over methods and $k$ ($E_k^{\star}$: the Chebyshev limit)",
-                          "gradient descent, heavy ball, Nesterov (optimal tunings), triple momentum (published), "
-                          f"k = {', '.join(map(str, STEPS))}")
+                          "gradient descent, heavy ball, Nesterov (optimal tunings), triple momentum (published), QHM "
+                          "(the engine's optimum), Lookahead k = 5 over gd (eta = 1/L, best alpha) and over heavy ball "
+                          f"(Polyak's tuning, alpha = 0.5, buffer kept), k = {', '.join(map(str, STEPS))}")
 
     def theory_vs_sim() -> Comparison:
         t = k_step_table()
@@ -178,9 +229,9 @@ def _yardstick_claim() -> Claim:
 
     return Claim("linear-family.chebyshev-yardstick", TOPIC,
                  r"No method reaches below the Chebyshev limit after any number of steps: the $k$-step "
-                 r"worst-case factors of gradient descent, heavy ball, Nesterov and triple momentum (simulated; "
-                 r"they agree with the engine's $M(\lambda)^k$ to $10^{-9}$) are at least $1/T_k(\sigma)$ for "
-                 r"$k = 1, \dots, 80$, $\kappa = 100$.",
+                 r"worst-case factors of gradient descent, heavy ball, Nesterov, triple momentum, QHM and Lookahead "
+                 r"over gradient descent and over heavy ball (simulated; they agree with the engine's $M(\lambda)^k$ "
+                 r"to $10^{-9}$) are at least $1/T_k(\sigma)$ for $k = 1, \dots, 80$, $\kappa = 100$.",
                  lf.chebyshev_derivation, confirm,
                  reference=Reference("Nemirovski & Yudin (1983); Nesterov (2018), Thm 2.1.13"),
                  reference_check=theory_vs_sim)
@@ -360,3 +411,8 @@ def _la_hb_claim() -> Claim:
 
 
 CLAIMS += [_la_gd_claim(), _la_never_faster_claim(), _la_hb_claim()]
+
+# ----------------------------------------------------------------------------- Lookahead: best alpha (extrapolation)
+from .lookahead_alpha import CLAIMS as _LOOKAHEAD_ALPHA  # noqa: E402
+
+CLAIMS += _LOOKAHEAD_ALPHA

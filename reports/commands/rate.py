@@ -13,6 +13,8 @@ Examples:
   ratecheck rate lookahead --inner gd --params eta=1,k=5,alpha=0.5 --mu 0.01 --L 1 --json
   ratecheck rate --batch cases.jsonl        (one JSON object of these options per line)
   ratecheck rate gd --eta 1 --schedule cosine --steps 100 --eigenvalues 0.01,0.1,1.5 --json
+  ratecheck rate gd --line-search exact --mu 1 --L 100 --json
+  ratecheck rate gd --line-search armijo:eta0=1,shrink=0.5,c=1e-4 --eigenvalues 1,10,100 --json
 
 The spectrum is DIM equally spaced eigenvalues on [MU, L] (both ends included) or the
 explicit --eigenvalues.  Without method parameters the tuning (default: optimal) sets them; for a
@@ -21,7 +23,7 @@ method from --method-file the optimal tuning is found numerically by the generic
 from __future__ import annotations
 
 from . import args as a
-from . import method_options, noise_options, rate_batch, spectrum_input
+from . import method_options, noise_options, rate_batch, rate_line_search, spectrum_input
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -52,6 +54,7 @@ def add_arguments(p) -> None:
 
     rate_schedule.add_arguments(p)  # --schedule SPEC (reports/commands/rate_schedule.py)
     noise_options.add_arguments(p, noise_options.RATE_REPLICAS)
+    rate_line_search.add_arguments(p)  # --line-search exact|armijo[:...]
 
 
 def run(args) -> int:
@@ -75,6 +78,16 @@ def run(args) -> int:
             raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
                              f"(run it with `ratecheck simulate {name}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if rate_line_search.wants(args):
+        if noise_options.model(args) is not None:
+            from .args import UsageError
+
+            raise UsageError("--noise with --line-search: not supported (a line search needs the exact gradient)")
+        if getattr(args, "schedule", None) is not None:
+            from .args import UsageError
+
+            raise UsageError("--schedule with --line-search: give one of them (the line search chooses each step)")
+        return rate_line_search.run(args, eigenvalues)
     noise = noise_options.for_rate(args, eigenvalues)
     if getattr(args, "schedule", None) is not None:
         from . import rate_schedule
