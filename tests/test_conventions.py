@@ -12,7 +12,7 @@ from ratecheck import numerics
 from ratecheck.numerics.validation import ParameterError
 from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, max_relative_difference,
                                        pytorch_vs_lessard, random_quadratic)
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.methods import theory_rate, tuned
 from ratecheck.proofs.registry import claims_for
 from ratecheck.proofs.testing import assert_claim
 from ratecheck.numerics.conventions import iterate_path
@@ -128,7 +128,11 @@ def test_seed003_kappa100_closed_form_against_numpy_roots():
     rho = float(conv.seed003_rate_derivation().results["rate_kappa100"].evalf(30))
     assert rho == pytest.approx(rho_np, rel=1e-12)
     assert rho == pytest.approx(81.98795005785, rel=1e-11)
-    assert spec("nesterov", "seed-003").rate({"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)
+    from ratecheck.proofs.claims.conventions import seed003_rate
+
+    seed = numerics.form("nesterov", "seed-003")
+    assert theory_rate(seed, {"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)  # the engine's
+    assert seed003_rate({"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)  # theory/conventions' b, c
 
 
 def test_seed003_rate_is_max_over_spectrum():
@@ -136,7 +140,7 @@ def test_seed003_rate_is_max_over_spectrum():
     p = {"eta": 0.3, "beta": 0.6}
     lam = np.linspace(0.05, 1.5, 3001)
     scan = max(max(abs(np.roots([1.0, -(1 + 0.6 - 0.3 * l - 0.6 * l), 0.6 * (1 - l)]))) for l in lam)
-    assert spec("nesterov", "seed-003").rate(p, 0.05, 1.5) == pytest.approx(scan, rel=1e-9)
+    assert theory_rate(numerics.form("nesterov", "seed-003"), p, 0.05, 1.5) == pytest.approx(scan, rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -191,7 +195,7 @@ def test_forms_use_the_issue_parameter_names():
         assert set(f.param_names) <= {"alpha", "beta", "eta", "gamma"}
     for (method, name), sf in conv.FORMS.items():
         assert numerics.form(method, name).param_names == sf.params
-        assert spec(method, name).params == sf.params
+        assert tuple(tuned(numerics.form(method, name), "optimal", 1.0, 10.0)) == sf.params
 
 
 def test_bad_params_raise_parameter_error():

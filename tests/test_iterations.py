@@ -78,7 +78,7 @@ def test_closed_form_matches_exact_iteration(case):
 
 
 def test_tuned_heavy_ball_uses_the_double_root_form():
-    from ratecheck.proofs.specs.momentum import heavy_ball_tuning
+    from ratecheck.proofs.textbook import heavy_ball_tuning
 
     params = heavy_ball_tuning("optimal", 0.01, 1.0)
     for lam in (0.01, 1.0):
@@ -89,11 +89,10 @@ def test_tuned_heavy_ball_uses_the_double_root_form():
 @pytest.mark.parametrize("method,kappa", [("gd", 50.0), ("heavy-ball", 200.0), ("nesterov", 200.0), ("nesterov", 7.0)])
 def test_predicted_count_equals_exact_scan(method, kappa):
     """The closed-form count equals the first t found by iterating both extreme modes in 60 digits."""
-    from ratecheck.proofs.methods import spec
+    from ratecheck.proofs.methods import tuned
     from ratecheck import numerics
 
-    fs = spec(method, numerics.form(method).name)
-    params = fs.tuned("optimal", 1 / kappa, 1.0)
+    params = tuned(numerics.form(method), "optimal", 1 / kappa, 1.0)
     tol = 1e-8
     modes = []
     seqs = []
@@ -127,11 +126,11 @@ def test_fit_exponent_against_scipy_linregress():
 @pytest.mark.parametrize("method", it.MODE_METHODS)
 @pytest.mark.parametrize("kappa", [10.0, 1e3, 1e6])
 def test_exponent_derivation_tuning_is_the_projects_optimal_tuning(method, kappa):
-    """The (assumed) tuning in the exponent derivation is the one proofs.specs gives as 'optimal'."""
-    from ratecheck.proofs.methods import spec
+    """The (assumed) tuning in the exponent derivation is the one proofs.methods gives as 'optimal'."""
+    from ratecheck.proofs.methods import tuned
     from ratecheck import numerics
 
     tuning, _ = it._optimal_tuning(method)
-    got = spec(method, numerics.form(method).name).tuned("optimal", 1.0, kappa)
+    got = tuned(numerics.form(method), "optimal", 1.0, kappa)
     for sym, expr in tuning.items():
         assert got[sym.name] == pytest.approx(float(expr.subs(it.kappa, kappa)), rel=1e-14)

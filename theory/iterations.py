@@ -216,7 +216,7 @@ EXPECTED_EXPONENT = {"gd": sp.Integer(1), "heavy-ball": sp.Rational(1, 2), "nest
 
 
 def _optimal_tuning(method: str) -> tuple[dict, str]:
-    """Optimal tuned parameters (as in proofs.specs) in terms of mu = 1, L = kappa (scale-free), and the source."""
+    """Optimal tuned parameters (as published: proofs.textbook) in terms of mu = 1, L = kappa (scale-free), and the source."""
     q = sp.sqrt(kappa)
     if method == "gd":
         return {eta: 2 / (1 + kappa)}, "Nesterov (2018), Thm 2.1.15"

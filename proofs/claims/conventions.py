@@ -6,16 +6,17 @@ dense quadratic (random rotation, random linear term, so x* != 0) and compare ev
 """
 from __future__ import annotations
 
+from functools import cache
 
 import numpy as np
 import sympy as sp
 
 from ratecheck import numerics
+from ratecheck.numerics import validation as v
 from ratecheck.numerics.conventions import iterate_path
 from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, random_orthogonal
 from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee
 from ratecheck.proofs.claims.common import gap_comparison
-from ratecheck.proofs.specs.conventions import canonical_params, seed003_rate
 from ratecheck.theory import conventions as conv
 from ratecheck.theory.evaluate import to_float
 
@@ -28,6 +29,41 @@ EQUIVALENT_FORMS = [("heavy-ball", "velocity"), ("heavy-ball", "ema"), ("heavy-b
 CANONICAL = numerics.methods.canonical_forms(family="classic")
 SEED003_KAPPA100 = {"eta": 0.01, "beta": 9 / 11}
 ITERATE_TOLERANCE = 1e-12
+
+
+def canonical_params(method: str, form: str, params) -> dict[str, float]:
+    r"""The canonical ``{"alpha", "beta"}`` of ``form``'s parameters, from the map derived in
+    :func:`theory.conventions.form_derivation` (50 digits)."""
+    m = numerics.form(method, form)
+    values = {n: v.finite(n, params[n]) if n in params else _missing(n, m.param_names) for n in m.param_names}
+    pm = conv.parameter_map(method, form)
+    return {"alpha": to_float(pm["alpha"], values), "beta": to_float(pm["beta"], values)}
+
+
+def _missing(name: str, names) -> float:
+    raise v.ParameterError(name, f"given (params need {', '.join(names)})", None)
+
+
+@cache
+def _seed003_coefficients():
+    d = conv.seed003_rate_derivation()
+    return sp.lambdify((conv.eta, conv.beta, conv.lam), (d.results["seed-003.b"], d.results["seed-003.c"]),
+                       modules="mpmath")
+
+
+def seed003_rate(params, mu: float, L: float) -> float:
+    r"""Spectral radius of note 003's form over eig(A) ⊂ [mu, L] from :func:`theory.conventions.seed003_rate_derivation`:
+    :math:`\max(\rho(\mu), \rho(L))` with :math:`b = 1 + \beta - \eta\lambda - \beta\lambda`,
+    :math:`c = \beta(1-\lambda)`, in 50 digits (independent of the engine, which derives it from the method value)."""
+    import mpmath
+
+    from ratecheck.theory.evaluate import PRECISION_DIGITS
+    from ratecheck.theory.two_step import radius
+
+    coeff = _seed003_coefficients()
+    with mpmath.workdps(PRECISION_DIGITS):
+        e, b = mpmath.mpf(params["eta"]), mpmath.mpf(params["beta"])
+        return float(max(radius(*coeff(e, b, mpmath.mpf(lam))) for lam in (mu, L)))
 
 
 def yes_no(flags) -> str:
@@ -207,14 +243,13 @@ def _one_step_confirm() -> Comparison:
 
 # ----------------------------------------------------------------------------- tuned forms reach the canonical rate
 def _tuned_rates_confirm() -> Comparison:
-    from ratecheck.proofs.methods import spec
+    from ratecheck.proofs.methods import theory_rate, tuned
 
     worst = 0.0
     for method, name in EQUIVALENT_FORMS + [("nesterov", "pytorch")]:
-        fs = spec(method, name)
-        tuning = "optimal"
-        params = fs.tuned(tuning, 1.0, 100.0)
-        rho = fs.rate(params, 1.0, 100.0)
+        m = numerics.form(method, name)
+        params = tuned(m, "optimal", 1.0, 100.0)
+        rho = theory_rate(m, params, 1.0, 100.0)
         simulated = _growth(numerics.rule(method, params, name), [1.0, 100.0], 1000)
         worst = max(worst, abs(simulated - rho) / rho)
     return Comparison(worst, 0.0, 1e-4, Guarantee.TIGHT,

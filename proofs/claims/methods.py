@@ -29,7 +29,8 @@ from ratecheck.theory.linear_engine import LAMBDA, Z, matrix_latex, polynomial_l
 from ratecheck.theory.printing import latex
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
-from ..methods import engine_model, engine_tuning, spec
+from ..methods import engine_model, engine_tuning, parameter_map
+from ..textbook import textbook_rate, textbook_tuning, tuned_rate
 from .conventions import random_quadratic
 
 __all__ = ["CLAIMS", "TUNING_MU", "TUNING_L", "engine_vs_textbook", "engine_one_step"]
@@ -135,9 +136,9 @@ def tuning_errors(method: str, mu: float = TUNING_MU, L: float = TUNING_L) -> di
     """The engine's optimal tuning of ``method``'s default form against the derived one (rate and parameters)."""
     m = numerics.form(method)
     found = engine_tuning(m, mu, L)
-    fs = spec(m.method, m.name)
-    derived = fs.tuned("optimal", mu, L)
-    rate = fs.rate(derived, mu, L)
+    derived = textbook_tuning(method, "optimal", mu, L)  # the published tuning, from the textbook derivation
+    rate = tuned_rate(method, "optimal", mu, L)  # its exact derived rate (None for gd: its closed form at eta*)
+    rate = textbook_rate(method, derived, mu, L) if rate is None else rate
     return {
         "rate_engine": float(found.rate), "rate_derived": rate,
         "rate_error": abs(float(found.rate) - rate),
@@ -189,6 +190,17 @@ def forms_derivation() -> Derivation:
         form_poly = model.char_poly.xreplace({model.params[p]: _by_name(e, {}) for p, e in inverse.items()})
         canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
         params = r",\ ".join(f"{latex(sp.Symbol(p))} = {latex(_by_name(e, {}))}" for p, e in inverse.items())
+        found = parameter_map(numerics.form(method, name))  # solved by SymPy from the two polynomials
+        found = {p: e.xreplace({x: {"alpha_c": ac, "beta_c": bc}[x.name] for x in e.free_symbols})
+                 for p, e in found.items()}
+        names = list(inverse)
+        d.add(replace(Step.identity(f"{name}: the map found is the derived one",
+                                    sp.Matrix([found[p] for p in names]), sp.Matrix([inverse[p] for p in names]),
+                                    rf"Solving $p_{{\text{{{name}}}}} = p_{{\text{{{_CANONICAL[method]}}}}}$ coefficient by "
+                                    r"coefficient (in $z$ and $\lambda$) for the form's parameters gives the map that the "
+                                    r"conventions section derives from the two-step recurrence: the tunings of every form "
+                                    r"(\texttt{proofs.methods.tuned}) are sent through this found map."),
+                      latex_statement="& " + r",\quad ".join(f"{latex(sp.Symbol(p))} = {latex(found[p])}" for p in names)))
         d.add(replace(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
                                     rf"The form {_code(name)} of {_NAME[method]} at its parameters for the canonical "
                                     rf"$(\alpha_c, \beta_c)$ (derived inverse map ${params}$) has the characteristic "

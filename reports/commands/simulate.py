@@ -89,7 +89,9 @@ def run(args) -> int:
     if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
         if fspec is None:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
-        params = fspec.tuned(args.tuning or "optimal", mu, L)
+        from ratecheck.proofs.methods import tuned
+
+        params = tuned(fspec, args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
     e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
@@ -106,7 +108,9 @@ def run(args) -> int:
                                    "--radius or --precision)", args.radius) from None
         raise
     seconds = time.perf_counter() - t0
-    rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
+    from ratecheck.proofs.methods import theory_rate
+
+    rate_theory = float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None else None
     fit = traj.rate()
     predicted = _prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
     times = traj.times
@@ -157,14 +161,12 @@ def _num(x) -> str:
 
 
 def _form_spec(method: str, form: str):
-    """The proofs/ FormSpec when one is registered (None while a form has no derived rate yet)."""
-    from ratecheck.numerics.validation import ParameterError
-    from ratecheck.proofs.methods import spec
+    """The classic built-in form (published tunings, derived rate: proofs.methods), else None."""
+    from ratecheck import numerics
+    from ratecheck.proofs.methods import canonical_form
 
-    try:
-        return spec(method, form)
-    except ParameterError:
-        return None
+    m = numerics.form(method, form)
+    return m if canonical_form(m) is not None else None
 
 
 def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius: float):
@@ -199,7 +201,7 @@ def _print_table(out: dict, columns) -> None:
             dev = f"{float(loss[i]) / q - 1:>12.3e}" if q else f"{'n/a':>12}"
             line += f"  {q:>14.8g}  {dev}"
         print(line)
-    rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else "n/a (no FormSpec registered)"
+    rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else "n/a (no derived rate on file)"
           ) if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
     caveat = " (a geometric fit; this method need not converge geometrically)" if out["linearity"] == "not linear" else ""

@@ -8,7 +8,7 @@ import numpy as np
 from ratecheck import numerics
 from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
                                        random_quadratic)
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.methods import theory_rate
 from ratecheck.proofs.report_runs import diagonal_run
 from ratecheck.theory import conventions as conv
 from ratecheck.theory.printing import latex
@@ -85,8 +85,8 @@ def figures(outdir: Path, outcomes) -> list:
         seed, nag = seed003_vs_nag_errors(mu, L, eta, beta, steps)
         ax.semilogy(nag.error_ratio, label="NAG (lessard, $\\alpha=\\eta$)", color="C0")
         ax.semilogy(seed.error_ratio, "--", label="note 003's form", color="C3")
-        rho_seed = spec("nesterov", "seed-003").rate({"eta": eta, "beta": beta}, mu, L)
-        rho_nag = spec("nesterov", "lessard").rate({"alpha": eta, "beta": beta}, mu, L)
+        rho_seed = theory_rate(numerics.form("nesterov", "seed-003"), {"eta": eta, "beta": beta}, mu, L)
+        rho_nag = theory_rate(numerics.form("nesterov", "lessard"), {"alpha": eta, "beta": beta}, mu, L)
         t = np.arange(steps + 1)
         ax.semilogy(t[: seed.error_ratio.size], rho_seed ** t[: seed.error_ratio.size], ":", color="C3", lw=0.9,
                     label=f"$\\rho^t$, $\\rho = {rho_seed:.4g}$")
@@ -147,10 +147,10 @@ def seed003_rate_table() -> list[dict]:
         lam = [mu, L]
         out = {"mu": mu, "L": L, "eta": eta, "beta": beta}
         for key, form, fs, p in (
-            ("seed", "seed-003", spec("nesterov", "seed-003"), {"eta": eta, "beta": beta}),
-            ("nag", "lessard", spec("nesterov", "lessard"), {"alpha": eta, "beta": beta}),
+            ("seed", "seed-003", numerics.form("nesterov", "seed-003"), {"eta": eta, "beta": beta}),
+            ("nag", "lessard", numerics.form("nesterov", "lessard"), {"alpha": eta, "beta": beta}),
         ):
-            rho = fs.rate(p, mu, L)
+            rho = theory_rate(fs, p, mu, L)
             steps = 60 if rho > 1.5 else 3000
             traj = diagonal_run("nesterov", p, lam, numerics.isotropic_initial_error(2, 0), steps, form)
             out[key] = rho
