@@ -225,7 +225,7 @@ def _largest_valid_kappa(method: str, tuning: str, kmin: float) -> float | None:
 @cache
 def _coefficient_functions(method: str) -> tuple[tuple[str, ...], Callable]:
     """``(params, f(lambda, *params) -> (b, c, g))`` in mpmath, from the derived mode recurrence."""
-    m = iterations.mode_recurrence(method)
+    m = iterations.mode_recurrence(numerics.form(method))  # derived from the method value
     symbols = [iterations.SYMBOLS["lambda"], *(iterations.SYMBOLS[p] for p in m.params)]
     return m.params, sp.lambdify(symbols, (m.b, m.c, m.first), modules="mpmath")
 

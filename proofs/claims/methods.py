@@ -5,7 +5,8 @@ nesterov.py, written by hand) ⇄ the derivation from the update rule (the engin
 method value with SymPy symbols) ⇄ the array code itself (one step of ``Rule.step`` against the
 derived matrix).  Then the engine's numerically optimal tunings against the derived ones, every
 momentum form's characteristic polynomial against its canonical form's under the derived parameter
-map (theory.conventions), and QHM's two special cases, found through parameter maps.
+map (theory.conventions) — and the map :func:`proofs.methods.parameter_map` finds from the polynomials is
+that derived map — and QHM's two special cases, found through parameter maps.
 """
 from __future__ import annotations
 
@@ -217,7 +218,9 @@ def _forms_claim() -> Claim:
 
     return Claim("engine-forms", TOPIC,
                  "The characteristic polynomial the engine derives from each way of writing heavy ball and Nesterov "
-                 "equals its canonical form's under the derived parameter map (so they share every rate).",
+                 "equals its canonical form's under the derived parameter map (so they share every rate), and the map "
+                 "SymPy finds by matching the two polynomials is that derived map (the one the published tunings "
+                 "are sent through).",
                  forms_derivation, confirm, evidence=Evidence.SIMULATION)
 
 
@@ -289,31 +292,36 @@ def _qhm_tuning_claim() -> Claim:
 
 @cache
 def retyped_derivation() -> Derivation:
-    r"""The mode recurrences typed in theory/iterations.py and theory/average_case.py have the engine's polynomial."""
+    r"""The mode and residual recurrences that theory/iterations.py and theory/average_case.py derive from the method
+    values have the textbook matrices' characteristic polynomials; the conventions' forms are the method values."""
+    from ratecheck.proofs.average_case import FORMS
     from ratecheck.theory import average_case, iterations
 
-    d = Derivation(TOPIC, "The recurrences and forms typed in other sections are the method values' own",
+    d = Derivation(TOPIC, "The recurrences of other sections, derived from the method values, are the textbook ones",
                    source="the mode recurrences of the sweep section, the residual recurrences of the average-case "
-                          "section, the forms of the conventions section")
-    residual = average_case.residual_recurrences().results
+                          "section, the forms of the conventions section; the textbook derivations")
+    residual = average_case.residual_recurrences(FORMS).results
     for method in ("gd", "heavy-ball", "nesterov"):
         model = engine_model(numerics.form(method))
         sym = _engine_symbols(model)
-        engine_poly = sp.expand(model.char_poly * Z ** (2 - model.matrix.shape[0]))
-        mr = iterations.mode_recurrence(method)
+        textbook = _by_name(_textbook_matrix(method), sym)
+        textbook_poly = sp.expand(textbook.charpoly(Z).as_expr() * Z ** (2 - textbook.shape[0]))
+        mr = iterations.mode_recurrence(numerics.form(method))
         gd_note = r" (times $z$ for the one-state gradient descent)" if method == "gd" else ""
-        d.add(replace(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
+        d.add(replace(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), textbook_poly,
                                     rf"{_NAME[method].capitalize()}: $z^2 - bz + c$ of the mode recurrence "
-                                    r"$e_{t+1} = b e_t - c e_{t-1}$ of the sweep section (\texttt{theory/iterations.py}) "
-                                    rf"is the engine's characteristic polynomial{gd_note}."),
-                      latex_statement=r"z^2 - b z + c &= " + polynomial_latex(engine_poly)))
+                                    r"$e_{t+1} = b e_t - c e_{t-1}$ that the sweep section (\texttt{theory/iterations.py}) "
+                                    r"derives from the method value is the characteristic polynomial of the textbook "
+                                    rf"matrix, {_TEXTBOOK[method]}{gd_note}."),
+                      latex_statement=r"z^2 - b z + c &= " + polynomial_latex(textbook_poly)))
         a, b = residual[f"{method}_a"], residual[f"{method}_b"]
         d.add(replace(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym),
-                                    engine_poly,
+                                    textbook_poly,
                                     rf"{_NAME[method].capitalize()}: $z^2 - az - b$ of the residual recurrence "
-                                    r"$P_{t+1} = a P_t + b P_{t-1}$ of the average-case section "
-                                    rf"(\texttt{{theory/average\_case.py}}) is the same polynomial{gd_note}."),
-                      latex_statement=r"z^2 - a z - b &= " + polynomial_latex(engine_poly)))
+                                    r"$P_{t+1} = a P_t + b P_{t-1}$ that the average-case section "
+                                    r"(\texttt{theory/average\_case.py}) derives from the method value is the same "
+                                    rf"polynomial{gd_note}."),
+                      latex_statement=r"z^2 - a z - b &= " + polynomial_latex(textbook_poly)))
     for (method, name), sf in conv.FORMS.items():
         m = numerics.form(method, name)
         buffer = m.state_names[1]
@@ -340,9 +348,10 @@ def _retyped_claim() -> Claim:
                           "gd, heavy ball, Nesterov; 10 x 200 random cases each")
 
     return Claim("engine-retyped-recurrences", TOPIC,
-                 "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
-                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
-                 "and the momentum forms typed in the conventions derivation are numerics' method values (any $f$).",
+                 "The per-eigenvalue recurrences that the sweep and average-case derivations derive from numerics' "
+                 "method values (through the engine's iteration matrix) have exactly the characteristic polynomials "
+                 "of the textbook matrices, and the momentum forms typed in the conventions derivation are numerics' "
+                 "method values (any $f$).",
                  retyped_derivation, confirm, evidence=Evidence.SIMULATION)
 
 
