@@ -16,6 +16,7 @@ from ratecheck.numerics import ParameterError
 from ratecheck.numerics.conventions import iterate_path
 from ratecheck.proofs import methods as pm
 from ratecheck.proofs import textbook
+from ratecheck.proofs.claims import conventions as cc
 from ratecheck.theory import conventions as conv
 
 CLASSIC = numerics.forms(family="classic")
@@ -26,7 +27,7 @@ EQUIVALENT = [m for m in CLASSIC if m.name != "seed-003"]
                          ids=lambda m: m.key)
 def test_found_map_is_the_conventions_derivation(m):
     found = pm.parameter_map(m)
-    derived = conv.inverse_map(m.method, m.name)
+    derived = cc.inverse_map(m.method, m.name)  # theory/conventions.py's two-step reduction
     assert set(found) == set(derived)
     for p, e in found.items():
         e = e.xreplace({s: {"alpha_c": conv.alpha_c, "beta_c": conv.beta_c}[s.name] for s in e.free_symbols})

@@ -20,7 +20,6 @@ import sympy as sp
 from ratecheck import numerics
 from ratecheck.examples.qhm import QHM
 from ratecheck.numerics.conventions import iterate_path
-from ratecheck.numerics.protocol import Values
 from ratecheck.theory import conventions as conv
 from ratecheck.theory import gd as theory_gd
 from ratecheck.theory import heavy_ball as hb
@@ -28,10 +27,12 @@ from ratecheck.theory import nesterov as nag
 from ratecheck.theory.derivation import Derivation, Step
 from ratecheck.theory.linear_engine import LAMBDA, Z, matrix_latex, polynomial_latex
 from ratecheck.theory.printing import latex
+from ratecheck.theory.two_step import one_step_matrix
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ..methods import engine_model, engine_tuning, parameter_map
 from ..textbook import textbook_rate, textbook_tuning, tuned_rate
+from .conventions import inverse_map as conventions_inverse_map
 from .conventions import random_quadratic
 
 __all__ = ["CLAIMS", "TUNING_MU", "TUNING_L", "engine_vs_textbook", "engine_one_step"]
@@ -187,7 +188,7 @@ def forms_derivation() -> Derivation:
     for method, name in EQUIVALENT:
         model = engine_model(numerics.form(method, name))
         canon = engine_model(numerics.form(method, _CANONICAL[method]))
-        inverse = conv.inverse_map(method, name)
+        inverse = conventions_inverse_map(method, name)
         form_poly = model.char_poly.xreplace({model.params[p]: _by_name(e, {}) for p, e in inverse.items()})
         canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
         params = r",\ ".join(f"{latex(sp.Symbol(p))} = {latex(_by_name(e, {}))}" for p, e in inverse.items())
@@ -293,7 +294,8 @@ def _qhm_tuning_claim() -> Claim:
 @cache
 def retyped_derivation() -> Derivation:
     r"""The mode and residual recurrences that theory/iterations.py and theory/average_case.py derive from the method
-    values have the textbook matrices' characteristic polynomials; the conventions' forms are the method values."""
+    values have the textbook matrices' characteristic polynomials; the conventions' two-step reductions have the
+    engine's."""
     from ratecheck.proofs.average_case import FORMS
     from ratecheck.theory import average_case, iterations
 
@@ -322,22 +324,23 @@ def retyped_derivation() -> Derivation:
                                     r"(\texttt{theory/average\_case.py}) derives from the method value is the same "
                                     rf"polynomial{gd_note}."),
                       latex_statement=r"z^2 - a z - b &= " + polynomial_latex(textbook_poly)))
-    for (method, name), sf in conv.FORMS.items():
+    from .conventions import parameter_map as family_map
+
+    for method, name in [(m.method, m.name) for m in numerics.forms(family="classic")
+                         if m.method != "gd" and m.name not in (_CANONICAL[m.method], "pytorch")]:
         m = numerics.form(method, name)
-        buffer = m.state_names[1]
-        state = {"x": conv.x, buffer: conv.s}
-        params = {p: conv.SYMBOLS[p] for p in m.param_names}
-        g = conv.grad(m.gradient_point(Values(state), Values(params), 1))
-        new = m.update(Values(state), g, Values(params), 1)
-        ours = sp.Matrix([new["x"], new[buffer]])
-        ours = ours.xreplace({f: sp.Rational(repr(float(f))) for f in ours.atoms(sp.Float)})
-        typed = sp.Matrix(sf.update(conv.x, conv.s, conv.grad(sf.lookahead(conv.x, conv.s))))
-        d.add(replace(Step.identity(f"conventions table: {name}", ours, typed,
-                                    rf"The method value {_code(m.key)} traced with symbols and an arbitrary gradient "
-                                    r"$g$ equals the form typed in the conventions section "
-                                    r"(\texttt{theory/conventions.py}), for any $f$, not only quadratics; "
-                                    rf"$s$ is its buffer ${buffer}$."),
-                      latex_statement=r"\begin{pmatrix} x_{t+1} \\ s_{t+1} \end{pmatrix} &= " + latex(typed)))
+        model = engine_model(m)
+        sym = _engine_symbols(model)
+        fam = family_map(method, name)  # theory/conventions: the form reduced to the two-step family, any f
+        upd = conv.family_update(conv.x, conv.x_prev, fam["alpha"], fam["beta"], fam["gamma"])
+        family_matrix = one_step_matrix(upd.replace(conv.grad, lambda u: conv.lam * u), conv.x, conv.x_prev)
+        family_poly = _by_name(sp.expand(family_matrix.charpoly(Z).as_expr()), sym)
+        d.add(replace(Step.identity(f"conventions: {name}", family_poly, model.char_poly,
+                                    rf"The two-step recurrence that the conventions section (\texttt{{theory/conventions.py}}) "
+                                    rf"reduces {_code(m.key)} to (traced with an arbitrary gradient $g$, any $f$), on "
+                                    r"$g = \lambda y$, has the characteristic polynomial the engine derives from the method "
+                                    r"value on one eigen-direction."),
+                      latex_statement=rf"p_{{\text{{{name}}}}}(z) &= {polynomial_latex(model.char_poly)}"))
     return d
 
 
@@ -350,8 +353,8 @@ def _retyped_claim() -> Claim:
     return Claim("engine-retyped-recurrences", TOPIC,
                  "The per-eigenvalue recurrences that the sweep and average-case derivations derive from numerics' "
                  "method values (through the engine's iteration matrix) have exactly the characteristic polynomials "
-                 "of the textbook matrices, and the momentum forms typed in the conventions derivation are numerics' "
-                 "method values (any $f$).",
+                 "of the textbook matrices, and the two-step recurrence the conventions derivation reduces each "
+                 "momentum form to (any $f$) has the characteristic polynomial the engine derives from that form.",
                  retyped_derivation, confirm, evidence=Evidence.SIMULATION)
 
 

@@ -10,7 +10,7 @@ from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canon
                                        random_quadratic)
 from ratecheck.proofs.methods import theory_rate
 from ratecheck.proofs.report_runs import diagonal_run
-from ratecheck.theory import conventions as conv
+from ratecheck.proofs.claims import conventions as claims_conventions
 from ratecheck.theory.printing import latex
 
 from ..build import Figure
@@ -48,21 +48,21 @@ $\phi_t - \alpha\beta m_t$.
 
 
 def derivations() -> list:
-    return conv.conventions_derivations()
+    return claims_conventions.conventions_derivations()
 
 
 def report_derivations() -> list:
     r"""The report shows one form's reduction as the proof (the others repeat its five steps with other
     parameters; their results and check counts are the table after the claims), then PyTorch's and note 003's."""
-    first = conv.form_derivation("heavy-ball", "velocity")
+    first = claims_conventions.form_derivation("heavy-ball", "velocity")
     return [first] + [d for d in derivations() if d.title.startswith(("PyTorch", "Note 003"))]
 
 
 def _steps_checked(method: str, form: str) -> str:
     if form == "pytorch":
-        outcomes = conv.pytorch_derivation().outcomes()
+        outcomes = claims_conventions.form_derivation("nesterov", "pytorch").outcomes()
     else:
-        outcomes = conv.form_derivation(method, form).outcomes()
+        outcomes = claims_conventions.form_derivation(method, form).outcomes()
     ok = sum(o.status.value == "passed" for o in outcomes)
     return f"{ok}/{len(outcomes)}"
 
@@ -105,7 +105,7 @@ def figures(outdir: Path, outcomes) -> list:
 
 # ----------------------------------------------------------------------------- extra tables
 def _map_text(method: str, form: str) -> str:
-    pm = conv.parameter_map(method, form)
+    pm = claims_conventions.parameter_map(method, form)
     parts = [rf"\alpha' = {latex(pm['alpha'])}", rf"\beta' = {latex(pm['beta'])}",
              rf"\gamma' = {latex(pm['gamma'])}"]
     return "$" + r",\ ".join(parts) + "$"
@@ -117,9 +117,9 @@ def conventions_table() -> list[dict]:
     prob = random_quadratic(40, 31)
     x0 = rng.standard_normal(40)
     rows = []
-    for (method, form) in conv.FORMS:
+    for (method, form) in claims_conventions.FORMS:
         params = {"eta": 0.006, "beta": 0.8, "alpha": 0.03, "gamma": 0.8}
-        params = {p: params[p] for p in conv.symbolic_form(method, form).params}
+        params = {p: params[p] for p in claims_conventions.FORMS[(method, form)].params}
         if form == "pytorch":
             diff = max(pytorch_vs_lessard(params, prob, x0, 300))
             eq = "yes ($p_t = y_t$)"
