@@ -19,7 +19,7 @@ from ratecheck.numerics import interpolation as ip
 from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate as _certify
-from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.methods import canonical_forms, form, rule
 from ratecheck.numerics.protocol import pair_view
 from ratecheck.numerics.validation import ParameterError, in_range, integer, positive
 from ratecheck.theory import iqc as tiqc
@@ -33,7 +33,7 @@ __all__ = ["worst_case", "certify_rate", "gd_convex_certificate", "gd_contractio
 METHODS = ("gd", "heavy-ball", "nesterov", "fista", "line-search")
 INITIAL = ("distance", "f-gap", "f-gap+distance")
 IQC_METHOD = "IQC/LMI (Lessard, Recht & Packard 2016)"
-_FORM = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}
+_FORM = canonical_forms(family="classic")  # gd, polyak, lessard
 CLASS_MU_REQUIRED = {"smooth-convex": False, "smooth-strongly-convex": True}
 NUMERIC_TOL = 1e-6  # residual threshold for a "numeric" certificate (solver dual re-checked in floats)
 

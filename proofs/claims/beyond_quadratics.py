@@ -18,7 +18,7 @@ import sympy as sp
 from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate
-from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.methods import canonical_forms, form, rule
 from ratecheck.numerics.protocol import pair_view
 from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee, Reference
 from ratecheck.proofs.methods import theory_rate, tuned
@@ -179,7 +179,7 @@ def _cycle() -> Comparison:
 @cache
 def iqc_certificate(method: str, mu: float, L: float, tuning: str, iqc: str = "sector+off-by-one"):
     """(certified rho or None, quadratic rate, exact re-check passed) for a tuned method."""
-    fm = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}[method]
+    fm = canonical_forms(family="classic")[method]
     s = form(method, fm)
     p = tuned(s, tuning, mu, L)
     r = rule(method, p, fm)
