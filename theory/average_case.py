@@ -22,6 +22,7 @@ residual polynomial against the spectral density); Paquette, Paquette, Pedregosa
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import sympy as sp
@@ -153,7 +154,8 @@ def residual_recurrences(methods: tuple) -> Derivation:
     :math:`b = -\det M` (one state: :math:`a = M`, :math:`b = 0`); :math:`P_1` is the first row of :math:`M`
     applied to the initial state (:math:`x_{-1} = x_0`, or a zero buffer).
     """
-    from .linear_engine import LAMBDA, linear_model
+    from .linear_engine import LAMBDA, linear_model, tidy
+    from .printing import latex
 
     names = ", ".join(m.method for m in methods)
     D = Derivation("average-case", f"Residual polynomials of {names}, from the update rules",
@@ -171,11 +173,14 @@ def residual_recurrences(methods: tuple) -> Derivation:
         a = sp.factor(M.trace())
         b = sp.factor(-M.det()) if n == 2 else sp.S.Zero
         if n == 2:
-            D.add(Step.identity(
+            D.add(replace(Step.identity(
                 f"{method} recurrence", M**2 - a * M - b * sp.eye(2), sp.zeros(2),
                 rf"{method}: the iteration matrix $M(\lambda)$ traced from the update rule on one eigen-component "
                 r"($x^\star = 0$, gradient $\lambda y$) satisfies $M^2 = aM + bI$ (Cayley--Hamilton, "
-                r"$a = \operatorname{tr} M$, $b = -\det M$), so $x_t = P_t(\lambda) e_0$ has $P_{t+1} = a P_t + b P_{t-1}$"))
+                r"$a = \operatorname{tr} M$, $b = -\det M$; residual expanded to $0$ entrywise), so "
+                r"$x_t = P_t(\lambda) e_0$ has $P_{t+1} = a P_t + b P_{t-1}$"),
+                latex_statement=(rf"a = \operatorname{{tr}} M(\lambda) &= {latex(tidy(a))},\quad "
+                                 rf"b = -\det M(\lambda) = {latex(tidy(b))}")))
         else:
             D.add(Step.identity(
                 f"{method} recurrence", M[0, 0], a,

@@ -40,6 +40,7 @@ Packard, SIAM J. Optim. 26(1), 2016; the lecture notes 000-004.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Callable
@@ -142,7 +143,14 @@ def symbolic_form(method, canonical: str) -> SymbolicForm:
         return _exact(new["x"]), _exact(new[buffer])
 
     return SymbolicForm(method.method, method.name, tuple(method.param_names), lookahead, update, canonical,
-                        buffer, method.formula, method.source.replace("&", r"\&"))
+                        buffer, method.formula, method.source)
+
+
+def _citation(source: str) -> str:
+    r"""A method value's source as a citation: framework argument lists and remarks dropped
+    (``PyTorch torch.optim.SGD(momentum=beta, dampening=0)`` -> ``PyTorch torch.optim.SGD``; a parenthesis with
+    ``=`` or ``:``), locations and years kept."""
+    return re.sub(r"\s*\([^()]*[=:][^()]*\)", "", source)
 
 
 def _one_step(f: SymbolicForm, xt, st):
@@ -186,7 +194,7 @@ def form_derivation(f: SymbolicForm) -> Derivation:
         topic="conventions",
         title=rf"{method} form \texttt{{{name}}} as a two-step recurrence",
         symbols={p: SYMBOLS[p] for p in f.params},
-        source=f.source,
+        source=_citation(f.source),
     )
     # 1. the buffer is a difference of iterates
     buffer_expr = (x - x_prev) / k

@@ -191,7 +191,8 @@ def mode_recurrence(method) -> ModeRecurrence:
     :math:`x_{t+1} = b x_t - c x_{t-1}` with :math:`b = \operatorname{tr} M`, :math:`c = \det M`; the first step
     :math:`x_1 = g x_0` is the first row of :math:`M` applied to the initial state.
     """
-    from .linear_engine import LAMBDA, linear_model
+    from .linear_engine import LAMBDA, linear_model, tidy
+    from .printing import latex
 
     model = linear_model(method)
     rename = {sym: SYMBOLS.get(name, sp.Symbol(name, positive=True)) for name, sym in model.params.items()}
@@ -208,10 +209,14 @@ def mode_recurrence(method) -> ModeRecurrence:
     d = Derivation(TOPIC, f"Mode recurrence of {method.method} ({method.name} form)", source=SOURCE,
                    symbols={"lambda": lam, **{p: rename[model.params[p]] for p in model.params}})
     if n == 2:
-        d.add(Step.identity("Cayley-Hamilton", M**2 - bb * M + cc * sp.eye(2), sp.zeros(2),
-                            r"The iteration matrix $M(\lambda)$ derived from the update rule (one eigen-direction, "
-                            r"$x^\star = 0$, error = iterate) satisfies $M^2 - bM + cI = 0$ with $b = \operatorname{tr} M$, "
-                            r"$c = \det M$, so $e_{t+1} = b e_t - c e_{t-1}$ for the iterate."))
+        d.add(replace(Step.identity(
+            "Cayley-Hamilton", M**2 - bb * M + cc * sp.eye(2), sp.zeros(2),
+            r"The iteration matrix $M(\lambda)$ derived from the update rule (one eigen-direction, "
+            r"$x^\star = 0$, error = iterate) satisfies $M^2 - bM + cI = 0$ with $b = \operatorname{tr} M$, "
+            r"$c = \det M$ (Cayley--Hamilton, residual expanded to $0$ entrywise), so $e_{t+1} = b e_t - c e_{t-1}$ "
+            r"for the iterate."),
+            latex_statement=(rf"b = \operatorname{{tr}} M(\lambda) &= {latex(tidy(bb))},\quad "
+                             rf"c = \det M(\lambda) = {latex(tidy(cc))}")))
     else:
         d.add(Step.identity("one state", M[0, 0], bb,
                             r"The update has one state: $e_{t+1} = b e_t$ with $b = M(\lambda)$ derived from the rule, $c = 0$."))

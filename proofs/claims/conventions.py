@@ -6,6 +6,7 @@ dense quadratic (random rotation, random linear term, so x* != 0) and compare ev
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -96,6 +97,18 @@ def seed003_rate(params, mu: float, L: float) -> float:
     with mpmath.workdps(PRECISION_DIGITS):
         e, b = mpmath.mpf(params["eta"]), mpmath.mpf(params["beta"])
         return float(max(radius(*coeff(e, b, mpmath.mpf(lam))) for lam in (mu, L)))
+
+
+def _source_latex(source: str) -> str:
+    r"""A method value's source for a claim statement: code-like words (``torch.optim.SGD(momentum=beta,``) in
+    ``\texttt``, breakable after dots and parentheses; ``&`` escaped."""
+    words = []
+    for w in source.replace("&", r"\&").split(" "):
+        if "=" in w or re.search(r"\.[A-Za-z]", w):
+            w = r"\texttt{%s}" % (w.replace("_", r"\_").replace(".", r".\allowbreak{}")
+                                   .replace("(", r"(\allowbreak{}"))
+        words.append(w)
+    return " ".join(words)
 
 
 def yes_no(flags) -> str:
@@ -319,7 +332,7 @@ def _equivalent_claim(method: str, form: str) -> Claim:
     return Claim(
         id=f"conventions.{form}",
         topic="conventions",
-        statement=(f"The \\texttt{{{form}}} form (${f.formula}$, {f.source.replace('_', ' ')}) gives exactly the iterates "
+        statement=(f"The \\texttt{{{form}}} form (${f.formula}$, {_source_latex(f.source)}) gives exactly the iterates "
                    f"$x_t$ of \\texttt{{{canon}}} with $\\alpha = {sp.latex(pm['alpha'])}$, $\\beta = {sp.latex(pm['beta'])}$ "
                    f"for every $t$ (buffer started at 0, $x_{{-1}} = x_0$)."),
         derivation=lambda m=method, n=form: form_derivation(m, n),
