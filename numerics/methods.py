@@ -8,8 +8,9 @@ and no module imports this one back.  A method's first form listed is its defaul
 
 Each module belongs to one *family*, and a caller asks for the family it means:
 
-* ``"classic"`` — gd, heavy-ball, nesterov: linear, time-invariant, with the closed forms of
-  ``proofs/specs`` (FormSpec, average-case recurrences, tunings).  What the per-method topics,
+* ``"classic"`` — gd, heavy-ball, nesterov: linear, time-invariant, with textbook derivations and
+  published tunings for their canonical forms (proofs/textbook.py; every other form reaches them through
+  the parameter map the engine finds) and average-case recurrences.  What the per-method topics,
   ``ratecheck rate`` tunings and the linear-engine tests iterate over: ``forms(family="classic")``.
 * ``"linear"`` — triple-momentum (linear, time-invariant) and chebyshev (linear, time-varying:
   its coefficients depend on t): an iteration matrix per step, no closed forms on file.

@@ -30,18 +30,21 @@ from ratecheck.numerics.backends import simulate_diagonal
 from ratecheck.numerics.problems import isotropic_initial_error
 from ratecheck.theory.average_case import SYMBOLS, mp_density_derivation, residual_recurrences
 
-__all__ = ["METHODS", "predicted_loss", "predicted_loss_quad", "AverageCaseRun", "average_case_run",
+__all__ = ["METHODS", "FORMS", "predicted_loss", "predicted_loss_quad", "AverageCaseRun", "average_case_run",
            "canonical_params", "recurrence_for"]
 
 #: methods with a derived residual-polynomial recurrence, and the numerics form that runs them
 METHODS = canonical_forms(family="classic")
+
+#: their method values, handed to theory.average_case (which derives the recurrences from them)
+FORMS = tuple(numerics.form(m, f) for m, f in METHODS.items())
 
 
 @cache
 def _recurrence_functions(method: str):
     if method not in METHODS:
         raise v.ParameterError("method", f"one of {', '.join(METHODS)} for the average-case prediction", method)
-    res = residual_recurrences().results
+    res = residual_recurrences(FORMS).results
     args = (SYMBOLS["lambda"], SYMBOLS["eta"], SYMBOLS["alpha"], SYMBOLS["beta"])
     return tuple(sp.lambdify(args, res[f"{method}_{k}"], "numpy") for k in ("a", "b", "P1"))
 

@@ -1,90 +1,181 @@
-r"""The join between theory/ and numerics/ for each (method, form).
+r"""The join between theory/ and numerics/ for a method value: its derived rate, its tunings, the engine.
 
-A :class:`FormSpec` says, for one way of writing one method, how to get
+Every method value — a built-in form or a user's — gets its theory from the generic engine: proofs/
+hands numerics' method value to :mod:`theory.linear_engine` (:func:`engine_model`,
+:func:`engine_worst_case`, :func:`engine_tuning`), so neither layer imports the other.  On top of it:
 
-* ``rate(params, mu, L)`` — the theoretical spectral radius over eig(A) ⊂ [mu, L], from the
-  closed forms derived in theory/ and evaluated in 50-digit arithmetic;
-* ``tuned(tuning, mu, L)`` — that form's parameters under a named tuning
-  (``"optimal"``, ``"standard"``), from the derived formulas.
+* :func:`theory_rate` ``(m, params, mu, L)`` — the derived spectral radius over eig(A) ⊂ [mu, L]: the
+  engine's worst case, evaluated in 50 digits from the characteristic polynomial of ``m``'s own traced
+  update.  At a published tuning's parameters (to float rounding) of a form equivalent to its canonical
+  form it is that tuning's exact derived rate (a double root moves like the square root of the float
+  rounding of the parameters, ~1e-8; the textbook derivation has the exact value).
+* :func:`tuned` ``(m, tuning, mu, L)`` — a classic method's published tuning (:data:`proofs.textbook.PUBLISHED`,
+  derived in theory/gd.py, heavy_ball.py, nesterov.py for the canonical form) in the parameters of the
+  form ``m``, sent through the parameter map that :func:`parameter_map` *finds*: the form's parameters for
+  which the engine's reduced characteristic polynomial of ``m`` equals the canonical form's, solved by SymPy
+  coefficient by coefficient (in z and λ).  No form's map is typed.  A form without such a map is not the
+  same method (note 003's Nesterov, ``seed-003``: the engine finds no solution); its tunings are the
+  canonical ones plugged in as written (:data:`AS_WRITTEN`), which is what a reader of note 003 would do.
 
-The numeric side is :func:`numerics.rule` with the same ``(method, form, params)``.
-Specs register themselves in the modules under :mod:`proofs.specs` (loaded on first use).
-
-A FormSpec is optional: it holds the *textbook* closed forms (theory/gd.py, heavy_ball.py,
-nesterov.py, conventions.py) for the built-in forms.  Every method value — built-in or a user's —
-also gets its theory from the generic engine through :func:`engine_model`, :func:`engine_worst_case`
-and :func:`engine_tuning`: proofs/ hands numerics' method value to
-:mod:`theory.linear_engine`, so neither layer imports the other.
+The published tunings are cross-checked by the engine's numerically optimal tuning (claims
+``engine-tuning-*`` of topic ``methods``), and the textbook rates against the engine's (``engine-matrix-*``).
 """
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Mapping
 
-from ratecheck.numerics.validation import ParameterError
+from ratecheck.numerics.validation import ParameterError, finite, positive
 
-__all__ = ["FormSpec", "register", "spec", "specs", "SPEC_MODULES"]
+__all__ = ["theory_rate", "tuned", "tuning_names", "parameter_map", "canonical_params", "canonical_form",
+           "equivalent_to", "AS_WRITTEN", "engine_model", "engine_worst_case", "engine_tuning", "ranges_of"]
 
-SPEC_MODULES = ("gd", "momentum", "conventions")
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    method: str
-    form: str
-    params: tuple[str, ...]
-    rate: Callable[[Mapping[str, float], float, float], float]
-    tunings: Mapping[str, Callable[[float, float], dict[str, float]]] = field(default_factory=dict)
-    equivalent_to: str | None = None  # canonical form name when the form is the same method
-    note: str = ""
-
-    def tuned(self, tuning: str, mu: float, L: float) -> dict[str, float]:
-        if tuning not in self.tunings:
-            valid = ", ".join(self.tunings) or "none"
-            raise ParameterError("tuning", f"one of {valid} for {self.method} form {self.form!r}", tuning)
-        return self.tunings[tuning](mu, L)
+#: (method, form) -> {form parameter: canonical parameter}: the forms whose tunings are the canonical ones
+#: plugged in by name and position, because they have no parameter map (they are not the canonical method)
+AS_WRITTEN = {("nesterov", "seed-003"): {"eta": "alpha", "beta": "beta"}}
 
 
-_SPECS: dict[tuple[str, str], FormSpec] = {}
-_loaded = False
+def canonical_form(m):
+    """The canonical (default) form of a classic built-in method value ``m`` (gd, polyak, lessard), or None
+    when ``m`` is not the registry's own classic value (a user's method, a linear-family or adaptive one)."""
+    from ratecheck import numerics
+
+    if numerics.methods.family(m) != "classic":
+        return None
+    return numerics.form(m.method)
 
 
-def register(s: FormSpec) -> FormSpec:
-    key = (s.method, s.form)
-    if key in _SPECS:
-        raise ValueError(f"form spec {key} registered twice")
-    _SPECS[key] = s
-    return s
+def _canonical_symbol(name: str):
+    import sympy as sp
+
+    return sp.Symbol(f"{name}_c", real=True)
 
 
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for m in SPEC_MODULES:
-            importlib.import_module(f"ratecheck.proofs.specs.{m}")
+def _positive(e):
+    r"""``e`` factored with a positive-looking numerator and denominator: :math:`\alpha_c/(1-\beta_c)`, not
+    :math:`-\alpha_c/(\beta_c-1)` (the same expression)."""
+    import sympy as sp
+
+    n, d = sp.fraction(sp.factor(e))
+    if n.could_extract_minus_sign() and d != 1:
+        n, d = -n, -d
+    return sp.factor_terms(sp.expand(n)) / sp.expand(d)
 
 
-def specs(method: str | None = None) -> list[FormSpec]:
-    _load()
-    return [s for (m, _), s in _SPECS.items() if method is None or m == method]
+@cache
+def _maps(m):
+    r"""``(inverse, forward)``: the form's parameters in terms of the canonical ones (symbols ``alpha_c``, ...) and
+    the canonical parameters in terms of the form's engine symbols; ``(None, None)`` when the engine's reduced
+    characteristic polynomials cannot be made equal for all z and λ."""
+    import sympy as sp
+
+    from ratecheck.theory.linear_engine import LAMBDA, Z
+
+    canon = canonical_form(m)
+    if canon is None:
+        return None, None
+    fm, cm = engine_model(m), engine_model(canon)
+    csyms = {n: _canonical_symbol(n) for n in canon.param_names}
+    cq = cm.reduced.xreplace({cm.params[n]: csyms[n] for n in canon.param_names})
+    eqs = [e for e in sp.Poly(sp.expand(fm.reduced - cq), Z, LAMBDA).coeffs() if e != 0]
+    if not eqs:
+        return ({n: csyms[n] for n in m.param_names}, {n: fm.params[n] for n in canon.param_names})
+    fsyms = list(fm.params.values())
+    inverse = sp.solve(eqs, fsyms, dict=True)
+    forward = sp.solve(eqs, list(csyms.values()), dict=True)
+    if len(inverse) != 1 or len(forward) != 1 or set(inverse[0]) != set(fsyms) \
+            or set(forward[0]) != set(csyms.values()):
+        return None, None
+    inv = {n: _positive(inverse[0][fm.params[n]]) for n in m.param_names}
+    fwd = {n: _positive(forward[0][csyms[n]]) for n in canon.param_names}
+    return inv, fwd
 
 
-def spec(method: str, form: str) -> FormSpec:
-    for m in SPEC_MODULES:  # load only as far as needed: the convention forms derive their maps on import
-        if (method, form) in _SPECS:
-            break
-        importlib.import_module(f"ratecheck.proofs.specs.{m}")
-    try:
-        return _SPECS[(method, form)]
-    except KeyError:
-        known = sorted({m for m, _ in _SPECS})
-        if method not in known:
-            raise ParameterError("method", f"one of {', '.join(known)}", method) from None
-        valid = ", ".join(f for m, f in _SPECS if m == method)
-        raise ParameterError("form", f"one of {valid} for {method}", form) from None
+def parameter_map(m):
+    r"""``{form parameter: expression in the canonical parameters alpha_c, beta_c (eta_c)}`` found by the engine
+    (see the module docstring), or None when ``m`` is not equivalent to its canonical form."""
+    return _maps(m)[0]
+
+
+def equivalent_to(m) -> str | None:
+    """The canonical form's name when the engine finds a parameter map to it, else None."""
+    canon = canonical_form(m)
+    return canon.name if canon is not None and parameter_map(m) is not None else None
+
+
+def canonical_params(m, params: Mapping[str, float]) -> dict[str, float]:
+    r"""The canonical parameters equivalent to ``params`` of the form ``m``, through the found map (50 digits)."""
+    from ratecheck.theory.evaluate import to_float
+
+    fwd = _maps(m)[1]
+    if fwd is None:
+        raise ParameterError("form", f"a form equivalent to its canonical form ({m.key} is not)", m.name)
+    values = _given(params, m.param_names)
+    return {n: to_float(e, values) for n, e in fwd.items()}
+
+
+def _given(params: Mapping[str, float], names: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for n in names:
+        if n not in params:
+            raise ParameterError(n, f"given (params need {', '.join(names)})", None)
+        out[n] = finite(n, params[n])
+    return out
+
+
+def _mu_L(mu: float, L: float) -> tuple[float, float]:
+    mu, L = positive("mu", mu), positive("L", L)
+    if L < mu:
+        raise ParameterError("L", f"a number >= mu = {mu:g}", L)
+    return mu, L
+
+
+def tuning_names(m) -> tuple[str, ...]:
+    """The published tunings of ``m`` (its canonical method's; ``()`` for a method without any)."""
+    from .textbook import tuning_names as names
+
+    canon = canonical_form(m)
+    return names(m.method) if canon is not None else ()
+
+
+def tuned(m, tuning: str, mu: float, L: float) -> dict[str, float]:
+    r"""The parameters of ``m`` under the published tuning ``tuning`` on [mu, L] (see the module docstring)."""
+    from ratecheck.theory.evaluate import to_float
+
+    from .textbook import textbook_tuning
+
+    names = tuning_names(m)
+    if tuning not in names:
+        raise ParameterError("tuning", f"one of {', '.join(names) or 'none'} for {m.method} form {m.name!r}", tuning)
+    canonical = textbook_tuning(m.method, tuning, mu, L)
+    if (m.method, m.name) in AS_WRITTEN:
+        return {n: canonical[c] for n, c in AS_WRITTEN[(m.method, m.name)].items()}
+    inverse = parameter_map(m)
+    if inverse is None:  # pragma: no cover - every classic form has a map or is listed in AS_WRITTEN
+        raise ParameterError("form", f"a form with a parameter map to {canonical_form(m).name}", m.name)
+    values = {f"{n}_c": x for n, x in canonical.items()}
+    return {n: to_float(e, values) for n, e in inverse.items()}
+
+
+def theory_rate(m, params: Mapping[str, float], mu: float, L: float) -> float:
+    r"""The derived worst-case rate of the method value ``m`` over eig(A) ⊂ [mu, L] (see the module docstring).
+
+    A value > 1 is the growth factor of the divergent iteration; ParameterError for a missing parameter,
+    a non-positive mu or L, or L < mu; :class:`~theory.linear_engine.NotLinear` for a method without an
+    iteration matrix.
+    """
+    from .textbook import tuned_rate
+
+    p = _given(params, m.param_names)
+    mu, L = _mu_L(mu, L)
+    if canonical_form(m) is not None and parameter_map(m) is not None:
+        for name in tuning_names(m):
+            exact = tuned(m, name, mu, L)
+            if all(abs(p[k] - x) <= 4e-16 * abs(x) for k, x in exact.items()):
+                rate = tuned_rate(m.method, name, mu, L)
+                if rate is not None:
+                    return rate
+    return float(engine_worst_case(m, p, mu, L).rate)
 
 
 # ----------------------------------------------------------------------------- the generic engine, per method value

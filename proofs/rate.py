@@ -12,7 +12,7 @@ from ratecheck.numerics import spectra, validation as v
 from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.problems import isotropic_initial_error
 
-from .methods import engine_model, engine_tuning, engine_worst_case, spec
+from .methods import engine_model, engine_tuning, engine_worst_case, theory_rate
 from .stability import stability_margin, tuned_params
 
 __all__ = ["measure_rate", "default_steps"]
@@ -80,9 +80,10 @@ def measure_rate(
     r"""Derived and simulated rate of ``method`` (in ``form``) on a quadratic.
 
     ``method`` is a built-in method's name or a method value (:class:`numerics.Method`, e.g. one a
-    user wrote).  For a form without a closed-form spec (a user's method) the theoretical rate and the
-    ``"optimal"`` tuning come from the generic engine (:func:`theory.linear_engine.worst_case`,
-    :func:`~theory.linear_engine.optimal_tuning`).  ``worst_lambda`` is the eigenvalue where the
+    user wrote).  The theoretical rate comes from the generic engine (:func:`proofs.methods.theory_rate`,
+    :func:`theory.linear_engine.worst_case`); a classic built-in's named tunings are the published ones
+    (:func:`proofs.methods.tuned`), any other method's ``"optimal"`` tuning is the engine's numerical one
+    (:func:`~theory.linear_engine.optimal_tuning`).  ``worst_lambda`` is the eigenvalue where the
     derived spectral radius is largest and ``max_location`` says how that was found (``endpoint``:
     proved; ``interior`` / ``numeric``: found by search).
 
@@ -92,7 +93,7 @@ def measure_rate(
     (``lr``, ``momentum``: :func:`numerics.framework_names.canonical_params`).  With
     ``keep_trajectory`` the record also holds the simulated :class:`~numerics.simulate.Trajectory`
     under ``"trajectory"`` (not JSON).  ``stability`` adds the stability margin
-    (:func:`proofs.stability.stability_margin`: 5-15 closed-form evaluations, 0.05-0.4 s; ``ratecheck rate``
+    (:func:`proofs.stability.stability_margin`: 5-15 rate evaluations, 0.05-0.4 s; ``ratecheck rate``
     asks for it).
 
     Judged on the gap.  Near ρ = 1 the relative error of ρ says nothing (1 − 1e-10 and 1 − 2e-6
@@ -135,7 +136,7 @@ ho` of theory and simulation
         raise v.ParameterError("method", f"a linear method for a derived rate; {m.method} is not linear: no iteration "
                                f"matrix (run it with `ratecheck simulate {m.method}`)", m.key)
     method, form = m.method, m.name
-    fs = spec(method, form) if _builtin(m) else None
+    builtin = _builtin(m)
     engine_rho = engine_status = None
     from ratecheck.theory.linear_engine import NotLinear
 
@@ -151,7 +152,7 @@ ho` of theory and simulation
         rule = numerics.rule_of(m, params)
     else:
         tuning_used = tuning or "optimal"
-        if fs is not None:
+        if builtin:
             params = tuned_params(method, form, tuning_used, mu, L)  # also robust:margin=M
         elif tuning_used != "optimal":
             raise v.ParameterError("tuning", f"optimal for {m.key} (a method without derived tunings)", tuning_used)
@@ -167,7 +168,7 @@ ho` of theory and simulation
                                    f"(at mu = {mu:g}, L = {L:g} it gives {exc.name} = {exc.got!r}, which must be "
                                    f"{exc.valid})", L if eigenvalues is None else f"[{mu:g}, {L:g}]") from None
     worst = engine_worst_case(m, rule.params, mu, L)
-    rho = fs.rate(params, mu, L) if fs is not None else (engine_rho if engine_rho is not None else float(worst.rate))
+    rho = theory_rate(m, params, mu, L) if builtin else (engine_rho if engine_rho is not None else float(worst.rate))
     if not math.isfinite(rho):  # e.g. eta * L beyond the float range: nothing meaningful to simulate
         name = next(iter(params), "params")
         raise v.ParameterError(name, f"small enough that the theoretical rate is a finite float (got rate {rho})",
@@ -237,7 +238,7 @@ ho` of theory and simulation
     }
     out["transient_peak"] = float(traj.error_ratio.max())  # max_t |e_t|/|e_0|: heavy ball first grows
     if stability:  # from the closed-form rate: built-in forms only (None for a user's method)
-        out["stability_margin"] = stability_margin(method, form, out["params"], mu, L) if fs is not None else None
+        out["stability_margin"] = stability_margin(method, form, out["params"], mu, L) if builtin else None
     if keep_trajectory:
         out["trajectory"] = traj
     if engine_status is not None:  # tuned numerically by the engine: "converged" or "no convergent tuning found"

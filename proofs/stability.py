@@ -12,7 +12,7 @@ a spectrum estimate [μ, L], :func:`stability_margin` returns
   no smaller μ makes the parameters diverge (gd, heavy ball and Nesterov only slow down as μ → 0:
   their modes at λ → 0 tend to modulus 1 from below).
 
-ρ is the derived spectral radius over the interval (the form specs, 50-digit closed forms).  It is
+ρ is the derived spectral radius over the interval (:func:`proofs.methods.theory_rate`: the engine's, 50 digits).  It is
 non-decreasing as the interval grows, so both factors are found by bracketing and regula falsi
 (Illinois variant; relative precision 1e-9, a handful of evaluations of the closed form).  The textbook conditions check it in tests/test_stability.py: gd :math:`\eta\lambda<2`,
 heavy ball :math:`\alpha\lambda < 2(1+\beta)` (Polyak 1964), Nesterov
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from .methods import spec
+from .methods import theory_rate, tuned
 
 __all__ = ["stability_margin", "tuned_params", "parse_tuning"]
 
@@ -75,10 +75,12 @@ def stability_margin(method: str, form: str, params: Mapping[str, float], mu: fl
 
     For parameters that already diverge on [mu, L] the factors are ``None``.
     """
-    rate = spec(method, form).rate
+    from ratecheck import numerics
+
+    m = numerics.form(method, form)
 
     def excess(lo: float, hi: float) -> float:
-        r = rate(params, lo, hi)
+        r = theory_rate(m, params, lo, hi)
         return r - 1.0 if math.isfinite(r) else math.inf
 
     if excess(mu, L) >= 0:
@@ -114,9 +116,12 @@ def parse_tuning(tuning: str) -> tuple[str, float | None]:
 
 
 def tuned_params(method: str, form: str, tuning: str, mu: float, L: float) -> dict[str, float]:
-    r"""The parameters of ``tuning``: a named tuning of the form spec, or ``robust:margin=m`` (optimal on [mu, (1+m)L])."""
+    r"""The parameters of ``tuning``: a published tuning of the form (:func:`proofs.methods.tuned`), or
+    ``robust:margin=m`` (optimal on [mu, (1+m)L])."""
+    from ratecheck import numerics
+
     name, margin = parse_tuning(tuning)
-    fs = spec(method, form)
+    m = numerics.form(method, form)
     if margin is None:
-        return fs.tuned(name, mu, L)
-    return fs.tuned("optimal", mu, L * (1.0 + margin))
+        return tuned(m, name, mu, L)
+    return tuned(m, "optimal", mu, L * (1.0 + margin))

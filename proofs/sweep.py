@@ -3,7 +3,7 @@ r"""Condition-number sweeps: predicted vs simulated iterations to a tolerance, o
 For each method and each :math:`\kappa` the sweep
 
 1. takes the method's tuned parameters and its theoretical rate from its
-   :class:`~proofs.methods.FormSpec` (``spec(method, form).tuned(...)``, ``.rate(...)``) on the
+   method value (:func:`proofs.methods.tuned`, :func:`proofs.methods.theory_rate`) on the
    spectrum :math:`[\mu, L] = [1/\kappa, 1]`;
 2. predicts the iterations to reach ``‖e_t‖/‖e_0‖ <= tol`` from the **exact closed form** of the
    extreme modes (:mod:`theory.iterations`: :math:`c_1 z_1^t + c_2 z_2^t`, or :math:`(A + Bt)z^t`
@@ -54,7 +54,7 @@ from ratecheck.numerics.problems import isotropic_initial_error
 from ratecheck.theory import iterations
 from ratecheck.theory.evaluate import PRECISION_DIGITS
 
-from .methods import spec
+from .methods import theory_rate, tuned, tuning_names
 
 __all__ = [
     "SweepConfig",
@@ -151,9 +151,9 @@ class SweepConfig:
 
         resolve_backend(self.backend)  # cupy without a GPU fails here, before any work
         for m in methods:  # fail before any work if a method lacks the tuning or it leaves float64
-            fs = spec(m, numerics.form(m).name)
-            if self.tuning not in fs.tunings:
-                raise v.ParameterError("tuning", f"one of {', '.join(fs.tunings)} for {m}", self.tuning)
+            names = tuning_names(numerics.form(m))
+            if self.tuning not in names:
+                raise v.ParameterError("tuning", f"one of {', '.join(names)} for {m}", self.tuning)
             for kappa in (kmin, kmax):
                 bad = _tuning_failure(m, self.tuning, kappa)
                 if bad is not None:
@@ -201,7 +201,7 @@ def _tuning_failure(method: str, tuning: str, kappa: float) -> v.ParameterError 
     form = numerics.form(method).name
     try:
         with np.errstate(all="ignore"):
-            params = spec(method, form).tuned(tuning, 1.0 / kappa, 1.0)
+            params = tuned(numerics.form(method, form), tuning, 1.0 / kappa, 1.0)
         numerics.rule(method, params, form)
     except v.ParameterError as exc:
         return exc
@@ -225,7 +225,7 @@ def _largest_valid_kappa(method: str, tuning: str, kmin: float) -> float | None:
 @cache
 def _coefficient_functions(method: str) -> tuple[tuple[str, ...], Callable]:
     """``(params, f(lambda, *params) -> (b, c, g))`` in mpmath, from the derived mode recurrence."""
-    m = iterations.mode_recurrence(method)
+    m = iterations.mode_recurrence(numerics.form(method))  # derived from the method value
     symbols = [iterations.SYMBOLS["lambda"], *(iterations.SYMBOLS[p] for p in m.params)]
     return m.params, sp.lambdify(symbols, (m.b, m.c, m.first), modules="mpmath")
 
@@ -392,11 +392,11 @@ def run_point(task: PointTask) -> dict[str, Any]:
     cfg, method, kappa = task.config, task.method, task.kappa
     mu, L = (cfg.eigenvalues[0], cfg.eigenvalues[-1]) if cfg.eigenvalues else (1.0 / kappa, 1.0)
     form = numerics.form(method).name
-    fs = spec(method, form)
+    m = numerics.form(method, form)
     given = task.params
-    params = {k: float(x) for k, x in (dict(given) if given is not None else fs.tuned(cfg.tuning, mu, L)).items()}
+    params = {k: float(x) for k, x in (dict(given) if given is not None else tuned(m, cfg.tuning, mu, L)).items()}
     rule = numerics.rule(method, params, form)
-    rate = float(fs.rate(params, mu, L))
+    rate = float(theory_rate(m, params, mu, L))
     half = 1.0 / math.sqrt(2.0)
     modes = []
     for lam_i in (mu, L):

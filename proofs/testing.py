@@ -38,7 +38,7 @@ from ratecheck.numerics.framework_names import canonical_params
 from ratecheck.numerics.rate_fit import RateEstimate, fit_rate
 
 from .claim import Comparison
-from .methods import spec
+from .methods import theory_rate as _theory_rate
 from .registry import get
 from .stability import tuned_params
 
@@ -104,7 +104,7 @@ def _spectrum(mu, L, eigenvalues, problem, dim: int | None) -> tuple[float, floa
 
 def _resolve(method: str, form: str | None, params, tuning: str | None, mu: float, L: float):
     form = form or numerics.form(method).name
-    fs = spec(method, form)
+    m = numerics.form(method, form)
     if params and tuning:
         raise v.ParameterError("tuning", "left out when params are given", tuning)
     if params:
@@ -112,7 +112,7 @@ def _resolve(method: str, form: str | None, params, tuning: str | None, mu: floa
         numerics.rule(method, p, form)  # validates names and ranges
     else:
         p = tuned_params(method, form, tuning or "optimal", mu, L)  # also robust:margin=M
-    return form, {k: float(x) for k, x in p.items()}, float(fs.rate(p, mu, L))
+    return form, {k: float(x) for k, x in p.items()}, float(_theory_rate(m, p, mu, L))
 
 
 def theory_rate(method: str, *, params: Mapping[str, float] | None = None, form: str | None = None,
@@ -122,7 +122,7 @@ def theory_rate(method: str, *, params: Mapping[str, float] | None = None, form:
 
     The spectrum is ``mu``/``L``, or the min/max of ``eigenvalues`` or ``problem.eigenvalues``.
     ``params`` may use framework names (``lr``, ``momentum``); without them ``tuning`` (default
-    optimal) sets them.  The rate comes from theory/'s closed forms (proofs/specs).
+    optimal) sets them.  The rate is :func:`proofs.methods.theory_rate` (the engine's, 50 digits).
     """
     mu, L, _ = _spectrum(mu, L, eigenvalues, problem, None)
     return _resolve(method, form, params, tuning, mu, L)[2]

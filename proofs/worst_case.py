@@ -19,13 +19,13 @@ from ratecheck.numerics import interpolation as ip
 from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate as _certify
-from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.methods import canonical_forms, form, rule
 from ratecheck.numerics.protocol import pair_view
 from ratecheck.numerics.validation import ParameterError, in_range, integer, positive
 from ratecheck.theory import iqc as tiqc
 from ratecheck.theory import pep as tpep
 
-from .methods import spec
+from .methods import theory_rate, tuned
 
 __all__ = ["worst_case", "certify_rate", "gd_convex_certificate", "gd_contraction_certificate", "METHODS",
            "CLASS_MU_REQUIRED", "IQC_METHOD"]
@@ -33,7 +33,7 @@ __all__ = ["worst_case", "certify_rate", "gd_convex_certificate", "gd_contractio
 METHODS = ("gd", "heavy-ball", "nesterov", "fista", "line-search")
 INITIAL = ("distance", "f-gap", "f-gap+distance")
 IQC_METHOD = "IQC/LMI (Lessard, Recht & Packard 2016)"
-_FORM = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}
+_FORM = canonical_forms(family="classic")  # gd, polyak, lessard
 CLASS_MU_REQUIRED = {"smooth-convex": False, "smooth-strongly-convex": True}
 NUMERIC_TOL = 1e-6  # residual threshold for a "numeric" certificate (solver dual re-checked in floats)
 
@@ -306,14 +306,14 @@ def certify_rate(method: str, mu: float, L: float, *, params: Mapping[str, float
     mu, L = positive("mu", mu), positive("L", L)
     if mu >= L:
         raise ParameterError("mu", f"a number in (0, L) = (0, {L:g})", mu)
-    s = spec(method, _FORM[method])
+    m = form(method, _FORM[method])
     if params and tuning:
         raise ParameterError("tuning", "left out when --params are given", tuning)
-    p = dict(params) if params else s.tuned(tuning or "optimal", mu, L)
+    p = dict(params) if params else tuned(m, tuning or "optimal", mu, L)
     r = rule(method, p, _FORM[method])
     t0 = time.perf_counter()
     c = _certify(r, mu, L, iqc=iqc)
-    rho_q = float(s.rate(dict(r.params), mu, L))
+    rho_q = float(theory_rate(m, dict(r.params), mu, L))
     status, reason = "none", "no rho below 1 is feasible"
     if c.rho is not None:
         exact, why = tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, mu, L, c.rho, c.P.tolist(),

@@ -12,7 +12,8 @@ import pytest
 
 from ratecheck.numerics.data import from_eigenvalues
 from ratecheck.numerics.problems import DenseQuadratic, random_orthogonal
-from ratecheck.proofs.methods import spec
+from ratecheck.numerics import form as form_of
+from ratecheck.proofs.methods import theory_rate, tuned
 from ratecheck.testing import assert_trajectory_rate, fit_rate
 
 LAM = [1.0, 2.0, 7.0, 40.0, 100.0]
@@ -26,8 +27,8 @@ def _dense(lam, seed=0):
 
 def _cases():
     mu, L = min(LAM), max(LAM)
-    hb = spec("heavy-ball", "velocity").tuned("optimal", mu, L)
-    nag = spec("nesterov", "pytorch").tuned("optimal", mu, L)
+    hb = tuned(form_of("heavy-ball", "velocity"), "optimal", mu, L)
+    nag = tuned(form_of("nesterov", "pytorch"), "optimal", mu, L)
     return [
         ("gd", "gd", {"lr": 2 / (mu + L)}, dict(lr=2 / (mu + L))),
         ("heavy-ball", "velocity", {"lr": hb["eta"], "momentum": hb["beta"]}, dict(lr=hb["eta"], momentum=hb["beta"])),
@@ -47,7 +48,7 @@ def test_torch_sgd_rate_matches_theory(method, form, params, kwargs, dense):
     from ratecheck.adapters.torch import method_of, run_optimizer
 
     prob = _dense(LAM) if dense else from_eigenvalues(LAM)
-    rho = spec(method, form).rate({"eta": params["lr"], **({"beta": params["momentum"]} if "momentum" in params else {})},
+    rho = theory_rate(form_of(method, form), {"eta": params["lr"], **({"beta": params["momentum"]} if "momentum" in params else {})},
                                   min(LAM), max(LAM))
     # the fit's gap error at 200 e-foldings: 7e-5 (Nesterov, prefactor t^0.9), 3e-7 (heavy ball); gd: 5e-14 at 25
     steps = math.ceil((30 if method == "gd" else 200) / (1 - rho))
@@ -90,7 +91,7 @@ def test_optax_sgd_rate_matches_theory(method, form, params, kwargs):
 
     prob = from_eigenvalues(LAM)
     tx = optax.sgd(kwargs["lr"], momentum=kwargs.get("momentum"), nesterov=kwargs.get("nesterov", False))
-    rho = spec(method, form).rate(dict(zip(("eta", "beta"), (params["lr"], params.get("momentum")))) if "momentum" in params
+    rho = theory_rate(form_of(method, form), dict(zip(("eta", "beta"), (params["lr"], params.get("momentum")))) if "momentum" in params
                                   else {"eta": params["lr"]}, min(LAM), max(LAM))
     traj = run_transformation(tx, prob, steps=math.ceil((30 if method == "gd" else 200) / (1 - rho)))
     est = assert_trajectory_rate(traj, method=method, form=form, problem=prob, params=params, rtol_gap=1e-3)

@@ -12,7 +12,8 @@ from ratecheck import numerics
 from ratecheck.numerics.validation import ParameterError
 from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, max_relative_difference,
                                        pytorch_vs_lessard, random_quadratic)
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.claims import conventions as cc
+from ratecheck.proofs.methods import theory_rate, tuned
 from ratecheck.proofs.registry import claims_for
 from ratecheck.proofs.testing import assert_claim
 from ratecheck.numerics.conventions import iterate_path
@@ -29,7 +30,7 @@ def test_claim(claim_id):
 
 
 def test_derivations_check_and_only_jury_is_assumed():
-    for d in conv.conventions_derivations():
+    for d in cc.conventions_derivations():
         d.check()
         assumed = [o.step.label for o in d.outcomes() if o.status is CheckStatus.ASSUMED]
         assert assumed == (["Jury's triangle"] if d.title.endswith("iteration matrix and rate") else []), (d.title, assumed)
@@ -46,7 +47,7 @@ def test_derivations_check_and_only_jury_is_assumed():
     ("nesterov", "pytorch", "eta", "beta", "beta"),
 ])
 def test_parameter_map(method, form, alpha, beta, gamma):
-    pm = conv.parameter_map(method, form)
+    pm = cc.parameter_map(method, form)
     names = {"alpha": conv.alpha, "beta": conv.beta, "eta": conv.eta, "gamma": conv.gamma}
     for key, text in (("alpha", alpha), ("beta", beta), ("gamma", gamma)):
         assert sp.simplify(pm[key] - sp.sympify(text, locals=names)) == 0, (form, key, pm[key])
@@ -63,7 +64,7 @@ def problem_and_params(draw):
 
 
 def _form_params(method, form, alpha_c, beta_c):
-    inv = conv.inverse_map(method, form)
+    inv = cc.inverse_map(method, form)
     return {p: float(e.subs({conv.alpha_c: alpha_c, conv.beta_c: beta_c})) for p, e in inv.items()}
 
 
@@ -125,10 +126,14 @@ def test_seed003_kappa100_closed_form_against_numpy_roots():
     eta, beta, L = 0.01, 9 / 11, 100.0
     b, c = 1 + beta - eta * L - beta * L, beta * (1 - L)
     rho_np = max(abs(np.roots([1.0, -b, c])))
-    rho = float(conv.seed003_rate_derivation().results["rate_kappa100"].evalf(30))
+    rho = float(cc.seed003_rate_derivation().results["rate_kappa100"].evalf(30))
     assert rho == pytest.approx(rho_np, rel=1e-12)
     assert rho == pytest.approx(81.98795005785, rel=1e-11)
-    assert spec("nesterov", "seed-003").rate({"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)
+    from ratecheck.proofs.claims.conventions import seed003_rate
+
+    seed = numerics.form("nesterov", "seed-003")
+    assert theory_rate(seed, {"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)  # the engine's
+    assert seed003_rate({"eta": eta, "beta": beta}, 1.0, L) == pytest.approx(rho, rel=1e-14)  # theory/conventions' b, c
 
 
 def test_seed003_rate_is_max_over_spectrum():
@@ -136,7 +141,7 @@ def test_seed003_rate_is_max_over_spectrum():
     p = {"eta": 0.3, "beta": 0.6}
     lam = np.linspace(0.05, 1.5, 3001)
     scan = max(max(abs(np.roots([1.0, -(1 + 0.6 - 0.3 * l - 0.6 * l), 0.6 * (1 - l)]))) for l in lam)
-    assert spec("nesterov", "seed-003").rate(p, 0.05, 1.5) == pytest.approx(scan, rel=1e-9)
+    assert theory_rate(numerics.form("nesterov", "seed-003"), p, 0.05, 1.5) == pytest.approx(scan, rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -189,9 +194,9 @@ def test_cli_bad_parameters(capsys, argv, name):
 def test_forms_use_the_issue_parameter_names():
     for f in numerics.forms(family="classic"):
         assert set(f.param_names) <= {"alpha", "beta", "eta", "gamma"}
-    for (method, name), sf in conv.FORMS.items():
+    for (method, name), sf in cc.FORMS.items():
         assert numerics.form(method, name).param_names == sf.params
-        assert spec(method, name).params == sf.params
+        assert tuple(tuned(numerics.form(method, name), "optimal", 1.0, 10.0)) == sf.params
 
 
 def test_bad_params_raise_parameter_error():
@@ -208,3 +213,25 @@ def test_equivalence_claims_read_as_zero_with_a_tolerance_and_are_metamorphic():
             assert c.evidence is Evidence.METAMORPHIC
             n = c.confirm()
             assert n.expected == 0.0 and n.tolerance == 1e-12 and n.guarantee is Guarantee.TIGHT
+
+
+_X, _S, _G = sp.symbols("x s g")
+_A, _B, _E, _GM = conv.alpha, conv.beta, conv.eta, conv.gamma
+
+
+@pytest.mark.parametrize("method,name,point,x_new,s_new", [
+    # the sources' formulas (PyTorch SGD docs, notes 000-004, Keras SGD), typed here as the expected values
+    ("heavy-ball", "velocity", _X, _X - _E * (_B * _S + _G), _B * _S + _G),
+    ("heavy-ball", "ema", _X, _X - _A * (_B * _S + (1 - _B) * _G), _B * _S + (1 - _B) * _G),
+    ("heavy-ball", "sutskever", _X, _X + _GM * _S - _E * _G, _GM * _S - _E * _G),
+    ("nesterov", "velocity-lookahead", _X - _E * _B * _S, _X - _E * (_B * _S + _G), _B * _S + _G),
+    ("nesterov", "pytorch", _X, _X - _E * (_G + _B * (_B * _S + _G)), _B * _S + _G),
+    ("nesterov", "ema-lookahead", _X - _A * _B * _S, _X - _A * (_B * _S + (1 - _B) * _G), _B * _S + (1 - _B) * _G),
+    ("nesterov", "seed-003", _X - _B * _S, _X - _E * (_B * _S + _G), _B * _S + _G),
+])
+def test_symbolic_form_traced_from_the_method_value_is_the_sources_formula(method, name, point, x_new, s_new):
+    """theory.conventions.symbolic_form traces numerics' value with an arbitrary gradient g (no table typed in theory/)."""
+    f = cc.FORMS[(method, name)]
+    assert sp.expand(f.lookahead(_X, _S) - point) == 0
+    got_x, got_s = f.update(_X, _S, _G)
+    assert sp.expand(got_x - x_new) == 0 and sp.expand(got_s - s_new) == 0

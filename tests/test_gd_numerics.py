@@ -1,4 +1,4 @@
-"""GD simulation (numerics/) against the derived rate (theory via proofs.specs.gd): property tests,
+"""GD simulation (numerics/) against the derived rate (theory/gd.py's closed form, evaluated by proofs.textbook): property tests,
 the dense rotation check, and ParameterError on bad input."""
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from ratecheck import numerics
 from ratecheck.numerics import ParameterError, spectra
 from ratecheck.numerics.problems import DenseQuadratic, DiagonalQuadratic, isotropic_initial_error, random_orthogonal
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs import textbook
 from ratecheck.proofs.rate import measure_rate
 
-GD = spec("gd", "gd")
 
 mus = st.floats(0.01, 10.0)
 kappas = st.floats(1.5, 1000.0)
@@ -34,7 +33,7 @@ def test_simulated_rate_equals_spectral_radius(mu, kappa, u):
     """The fitted rate (or growth factor) on eig {mu, L} equals max(|1 - eta mu|, |1 - eta L|) within 1 %."""
     L = mu * kappa
     eta = u * 2.0 / L
-    rho = GD.rate({"eta": eta}, mu, L)
+    rho = textbook.gd_rate({"eta": eta}, mu, L)
     assert rho == pytest.approx(max(abs(1 - eta * mu), abs(1 - eta * L)), rel=1e-13)
     assume(0.05 < rho < 0.98 or rho > 1.02)  # away from exact cancellation and from the slow boundary
     tr = _two_eigenvalue_run(mu, L, eta, 300)
@@ -49,7 +48,7 @@ def test_divergence_iff_step_above_two_over_L(mu, kappa, s, above):
     tr = _two_eigenvalue_run(mu, L, eta, 400)
     grows = tr.diverged or tr.rate().rate > 1.0
     assert grows == above
-    assert (GD.rate({"eta": eta}, mu, L) > 1) == above
+    assert (textbook.gd_rate({"eta": eta}, mu, L) > 1) == above
 
 
 def test_divergent_run_stops_and_reports_growth():
@@ -68,15 +67,15 @@ def test_dense_rotation_equivariance():
     A = 0.5 * (A + A.T)
     dense = DenseQuadratic(A, A @ np.random.default_rng(8).standard_normal(d))
     e0 = isotropic_initial_error(d, 9)
-    r = numerics.rule("gd", GD.tuned("optimal", 1.0, 50.0))
+    r = numerics.rule("gd", textbook.textbook_tuning("gd", "optimal", 1.0, 50.0))
     a = numerics.simulate(r, DiagonalQuadratic(lam), e0, steps).error_norm
     b = numerics.simulate(r, dense, dense.xstar + Q @ e0, steps).error_norm
     assert np.max(np.abs(b / a - 1)) < 1e-10
 
 
 def test_optimal_tuning_and_rate_from_theory():
-    assert GD.tuned("optimal", 1.0, 100.0) == {"eta": pytest.approx(2 / 101, rel=1e-15)}
-    assert GD.rate(GD.tuned("optimal", 1.0, 100.0), 1.0, 100.0) == pytest.approx(99 / 101, rel=1e-14)
+    assert textbook.textbook_tuning("gd", "optimal", 1.0, 100.0) == {"eta": pytest.approx(2 / 101, rel=1e-15)}
+    assert textbook.gd_rate(textbook.textbook_tuning("gd", "optimal", 1.0, 100.0), 1.0, 100.0) == pytest.approx(99 / 101, rel=1e-14)
 
 
 def test_measure_rate_optimal_kappa_100():

@@ -6,6 +6,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 
 from ratecheck.proofs.sweep import _prepare_mode, closed_form_log_error, fit_exponent, mode_coefficients, predicted_iterations
 from ratecheck.theory import iterations as it
@@ -32,9 +33,11 @@ def test_wrong_closed_forms_fail_their_checks():
 
 @pytest.mark.parametrize("method", it.MODE_METHODS)
 def test_mode_recurrence_and_exponent_derivations(method):
-    m = it.mode_recurrence(method)
+    from ratecheck import numerics
+
+    m = it.mode_recurrence(numerics.form(method))
     assert m.derivation.check() and m.derivation.status is CheckStatus.PASSED
-    d = it.exponent_derivation(method)
+    d = it.exponent_derivation(numerics.form(method))
     d.check()  # raises on a failed step
     # the tuning is checked by substitution against the tuning derived in the method's own section
     assert d.status is CheckStatus.PASSED
@@ -78,7 +81,7 @@ def test_closed_form_matches_exact_iteration(case):
 
 
 def test_tuned_heavy_ball_uses_the_double_root_form():
-    from ratecheck.proofs.specs.momentum import heavy_ball_tuning
+    from ratecheck.proofs.textbook import heavy_ball_tuning
 
     params = heavy_ball_tuning("optimal", 0.01, 1.0)
     for lam in (0.01, 1.0):
@@ -89,11 +92,10 @@ def test_tuned_heavy_ball_uses_the_double_root_form():
 @pytest.mark.parametrize("method,kappa", [("gd", 50.0), ("heavy-ball", 200.0), ("nesterov", 200.0), ("nesterov", 7.0)])
 def test_predicted_count_equals_exact_scan(method, kappa):
     """The closed-form count equals the first t found by iterating both extreme modes in 60 digits."""
-    from ratecheck.proofs.methods import spec
+    from ratecheck.proofs.methods import tuned
     from ratecheck import numerics
 
-    fs = spec(method, numerics.form(method).name)
-    params = fs.tuned("optimal", 1 / kappa, 1.0)
+    params = tuned(numerics.form(method), "optimal", 1 / kappa, 1.0)
     tol = 1e-8
     modes = []
     seqs = []
@@ -127,11 +129,35 @@ def test_fit_exponent_against_scipy_linregress():
 @pytest.mark.parametrize("method", it.MODE_METHODS)
 @pytest.mark.parametrize("kappa", [10.0, 1e3, 1e6])
 def test_exponent_derivation_tuning_is_the_projects_optimal_tuning(method, kappa):
-    """The (assumed) tuning in the exponent derivation is the one proofs.specs gives as 'optimal'."""
-    from ratecheck.proofs.methods import spec
+    """The (assumed) tuning in the exponent derivation is the one proofs.methods gives as 'optimal'."""
+    from ratecheck.proofs.methods import tuned
     from ratecheck import numerics
 
     tuning, _ = it._optimal_tuning(method)
-    got = spec(method, numerics.form(method).name).tuned("optimal", 1.0, kappa)
+    got = tuned(numerics.form(method), "optimal", 1.0, kappa)
     for sym, expr in tuning.items():
         assert got[sym.name] == pytest.approx(float(expr.subs(it.kappa, kappa)), rel=1e-14)
+
+
+@pytest.mark.parametrize("method,b,c,first", [
+    ("gd", 1 - it.eta * it.lam, 0, 1 - it.eta * it.lam),
+    ("heavy-ball", 1 + it.beta - it.alpha * it.lam, it.beta, 1 - it.alpha * it.lam),
+    ("nesterov", (1 + it.beta) * (1 - it.alpha * it.lam), it.beta * (1 - it.alpha * it.lam), 1 - it.alpha * it.lam),
+])
+def test_mode_recurrence_from_the_method_value_is_the_textbook_one(method, b, c, first):
+    """Derived from numerics' method value through the engine's matrix; expected: Polyak (1964), Lessard et al. (2016)."""
+    from ratecheck import numerics
+
+    m = it.mode_recurrence(numerics.form(method))
+    assert sp.expand(m.b - b) == 0 and sp.expand(m.c - c) == 0 and sp.expand(m.first - first) == 0
+
+
+def test_mode_recurrence_of_another_form_is_its_canonical_forms():
+    """The velocity form of heavy ball (buffer started at 0) has Polyak's recurrence with alpha = eta."""
+    from ratecheck import numerics
+
+    m = it.mode_recurrence(numerics.form("heavy-ball", "velocity"))
+    polyak = it.mode_recurrence(numerics.form("heavy-ball"))
+    sub = {it.alpha: it.eta}
+    assert sp.expand(m.b - polyak.b.subs(sub)) == 0 and sp.expand(m.c - polyak.c.subs(sub)) == 0
+    assert sp.expand(m.first - polyak.first.subs(sub)) == 0

@@ -12,7 +12,7 @@ import sympy as sp
 from ratecheck.numerics.validation import ParameterError
 from ratecheck.proofs.rate import measure_rate
 from ratecheck.proofs.registry import claims_for
-from ratecheck.proofs.specs.momentum import nesterov_rate, nesterov_tuning
+from ratecheck.proofs.textbook import nesterov_rate, nesterov_tuning
 from ratecheck.proofs.testing import assert_claim
 from ratecheck.theory import nesterov as nag
 from ratecheck.theory.derivation import CheckStatus

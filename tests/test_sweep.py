@@ -11,7 +11,7 @@ import pytest
 from ratecheck import numerics
 from ratecheck.numerics.backends import simulate_diagonal
 from ratecheck.numerics.validation import ParameterError
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.methods import theory_rate, tuned
 from ratecheck.proofs.sweep import SweepConfig, open_executor, run_sweep
 from ratecheck.reports.cli import main
 
@@ -41,12 +41,12 @@ def test_fitted_exponents_match_theory(small_extreme):
 
 
 def test_point_carries_spec_parameters_and_rate(small_extreme):
-    """Parameters and rate come from the method's FormSpec (not recomputed here)."""
+    """Parameters and rate are the method's published tuning and derived rate (proofs.methods)."""
     p = next(p for p in small_extreme.points if p["method"] == "heavy-ball")
-    fs = spec("heavy-ball", numerics.form("heavy-ball").name)
+    m = numerics.form("heavy-ball")
     mu = 1 / p["kappa"]
-    assert p["params"] == fs.tuned("optimal", mu, 1.0)
-    assert p["rate_theory"] == pytest.approx(fs.rate(p["params"], mu, 1.0), rel=1e-15)
+    assert p["params"] == tuned(m, "optimal", mu, 1.0)
+    assert p["rate_theory"] == pytest.approx(theory_rate(m, p["params"], mu, 1.0), rel=1e-15)
 
 
 def test_random_init_never_exceeds_worst_case():
@@ -62,8 +62,7 @@ def test_extreme_support_equals_full_spectrum_with_zeros(method):
     """Only the 2-element support is simulated for extreme init: the full array with zeros gives the same count."""
     kappa, dim = 200.0, 1000
     mu, L = 1 / kappa, 1.0
-    fs = spec(method, numerics.form(method).name)
-    rule = numerics.rule(method, fs.tuned("optimal", mu, L), numerics.form(method).name)
+    rule = numerics.rule(method, tuned(numerics.form(method), "optimal", mu, L), numerics.form(method).name)
     lam = numerics.spectra.uniform(mu, L, dim)
     e0 = np.zeros(dim)
     e0[0] = e0[-1] = 1 / math.sqrt(2)

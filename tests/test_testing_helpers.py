@@ -66,12 +66,12 @@ def test_fit_uncertainty_covers_the_gap_error_on_discrete_spectra(method, form, 
     from ratecheck.numerics.backends import simulate_diagonal
     from ratecheck.numerics.problems import isotropic_initial_error
     from ratecheck.numerics.spectra import explicit
-    from ratecheck.proofs.methods import spec
+    from ratecheck.proofs.methods import theory_rate, tuned
 
     lam = explicit([1.0, 3.0, 100.0])
-    fs = spec(method, form)
-    p = fs.tuned("optimal", 1.0, 100.0)
-    rho = fs.rate(p, 1.0, 100.0)
+    m = numerics.form(method, form)
+    p = tuned(m, "optimal", 1.0, 100.0)
+    rho = theory_rate(m, p, 1.0, 100.0)
     traj = simulate_diagonal(numerics.rule(method, p, form), lam, isotropic_initial_error(3, 0),
                              math.ceil(e_foldings / (1 - rho)), backend="numpy")
     est = fit_rate(traj)

@@ -8,10 +8,10 @@ isotropic, :math:`\mathbb E[e_0 e_0^\top] = (R^2/d) I`.  A linear first-order me
 .. math::  \mathbb E\,[f(x_t) - f^*] = \frac{R^2}{2d}\sum_i \lambda_i P_t(\lambda_i)^2
            \;\xrightarrow{d\to\infty}\; \frac{R^2}{2}\int \lambda P_t(\lambda)^2\,d\mu_{MP}(\lambda).
 
-The residual polynomials are computed here from each method's update rule written on one
-eigen-component (GD; heavy ball in Polyak's form; Nesterov in Lessard's form
-:math:`y_t = x_t + \beta(x_t-x_{t-1})`, :math:`x_{t+1} = y_t - \alpha\nabla f(y_t)`), with
-:math:`x_{-1} = x_0`.  The MP density is normalised by SymPy through the substitution
+The residual polynomials are derived from the method values themselves (GD; heavy ball in Polyak's
+form; Nesterov in Lessard's form :math:`y_t = x_t + \beta(x_t-x_{t-1})`, :math:`x_{t+1} = y_t - \alpha\nabla f(y_t)`),
+handed over by proofs/: the engine's iteration matrix of each and Cayley–Hamilton, with the
+method's own initial state (:math:`x_{-1} = x_0`).  The MP density is normalised by SymPy through the substitution
 :math:`\lambda = m - h\cos\theta` (m = 1 + r, h = 2√r), which turns the square-root edges
 into :math:`\sin^2\theta` and leaves one classical integral checked through its antiderivative.
 
@@ -22,6 +22,7 @@ residual polynomial against the spectral density); Paquette, Paquette, Pedregosa
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import sympy as sp
@@ -133,47 +134,73 @@ def mp_moment(k: int, ratio) -> sp.Expr:
     return sp.expand(sum(ratio**j / (j + 1) * sp.binomial(k, j) * sp.binomial(k - 1, j) for j in range(k)))
 
 
-def _one_component_updates():
-    r"""Each method's update on one eigen-component with x_t = P_t e_0, x_{t-1} = P_{t-1} e_0 (gradient λ·y)."""
-    x, xp = P_t * e0, P_tm1 * e0
-    gd_next = x - eta * lam * x
-    hb_next = x - alpha * lam * x + beta * (x - xp)
-    y = x + beta * (x - xp)
-    nag_next = y - alpha * lam * y
-    return {"gd": gd_next, "heavy-ball": hb_next, "nesterov": nag_next}
+def _state_at_zero(method) -> sp.Matrix:
+    r"""The state at :math:`t = 0` in units of :math:`e_0`: ``"x"`` -> 1 (a copy of :math:`x_0`), ``"zeros"`` -> 0."""
+    out = []
+    for st in method.state:
+        if st.init not in ("x", "zeros"):
+            raise ValueError(f"{method.key}: state {st.name} starts at the constant {st.init!r}: no residual polynomial")
+        out.append(sp.S.One if st.init == "x" else sp.S.Zero)
+    return sp.Matrix(out)
 
 
 @cache
-def residual_recurrences() -> Derivation:
-    r"""Residual polynomials :math:`P_{t+1} = a(\lambda) P_t + b(\lambda) P_{t-1}` read off each update rule."""
-    D = Derivation("average-case", "Residual polynomials of GD, heavy ball and Nesterov",
+def residual_recurrences(methods: tuple) -> Derivation:
+    r"""Residual polynomials :math:`P_{t+1} = a(\lambda) P_t + b(\lambda) P_{t-1}` of the method values ``methods``.
+
+    proofs/ hands over the method values (this module never imports numerics/);
+    :func:`theory.linear_engine.linear_model` traces each update on one eigen-component into
+    :math:`s_{t+1} = M(\lambda) s_t`, and Cayley–Hamilton gives :math:`a = \operatorname{tr} M`,
+    :math:`b = -\det M` (one state: :math:`a = M`, :math:`b = 0`); :math:`P_1` is the first row of :math:`M`
+    applied to the initial state (:math:`x_{-1} = x_0`, or a zero buffer).
+    """
+    from .linear_engine import LAMBDA, linear_model, tidy
+    from .printing import latex
+
+    names = ", ".join(m.method for m in methods)
+    D = Derivation("average-case", f"Residual polynomials of {names}, from the update rules",
                    source="Polyak (1964); Lessard, Recht & Packard (2016); Pedregosa & Scieur (2020)")
     results = {}
-    for method, nxt in _one_component_updates().items():
-        expr = sp.expand(nxt / e0)
-        a = sp.factor(expr.coeff(P_t))
-        b = sp.factor(expr.coeff(P_tm1))
-        D.add(Step.identity(
-            f"{method} recurrence", nxt, (a * P_t + b * P_tm1) * e0,
-            rf"{method}: one step of the update rule on $x_t = P_t(\lambda)\,e_0$ ($x^\star = 0$, gradient $\lambda y$) gives "
-            r"$P_{t+1} = a P_t + b P_{t-1}$",
-        ))
-        # P_1 from the rule with x_{-1} = x_0 (P_{-1} = P_0 = 1)
-        p1 = sp.expand((nxt / e0).subs({P_t: 1, P_tm1: 1}))
+    for value in methods:
+        method = value.method
+        model = linear_model(value)
+        rename = {sym: SYMBOLS.get(n, sp.Symbol(n, positive=True)) for n, sym in model.params.items()}
+        rename[LAMBDA] = lam
+        M = model.matrix.xreplace(rename)
+        n = M.shape[0]
+        if n > 2:
+            raise ValueError(f"{value.key}: {n} state arrays, no two-term residual recurrence")
+        a = sp.factor(M.trace())
+        b = sp.factor(-M.det()) if n == 2 else sp.S.Zero
+        if n == 2:
+            D.add(replace(Step.identity(
+                f"{method} recurrence", M**2 - a * M - b * sp.eye(2), sp.zeros(2),
+                rf"{method}: the iteration matrix $M(\lambda)$ traced from the update rule on one eigen-component "
+                r"($x^\star = 0$, gradient $\lambda y$) satisfies $M^2 = aM + bI$ (Cayley--Hamilton, "
+                r"$a = \operatorname{tr} M$, $b = -\det M$; residual expanded to $0$ entrywise), so "
+                r"$x_t = P_t(\lambda) e_0$ has $P_{t+1} = a P_t + b P_{t-1}$"),
+                latex_statement=(rf"a = \operatorname{{tr}} M(\lambda) &= {latex(tidy(a))},\quad "
+                                 rf"b = -\det M(\lambda) = {latex(tidy(b))}")))
+        else:
+            D.add(Step.identity(
+                f"{method} recurrence", M[0, 0], a,
+                rf"{method}: one state, $P_{{t+1}} = a P_t$ with $a = M(\lambda)$ traced from the update rule, $b = 0$"))
+        p1 = sp.expand((M * _state_at_zero(value))[0])
         D.add(Step.substitution(
             f"{method} first step", a * P_t + b * P_tm1, {P_t: 1, P_tm1: 1}, p1,
-            rf"{method}: $x_{{-1}} = x_0$ gives $P_0 = 1$ and $P_1 = a + b$",
+            rf"{method}: $x_{{-1}} = x_0$ (the method's initial state) gives $P_0 = 1$ and $P_1 = a + b$",
             lhs=sp.Symbol(f"P_1^{{{method}}}"),
         ))
         results[f"{method}_a"] = a
         results[f"{method}_b"] = b
         results[f"{method}_P1"] = p1
-    D.add(Step.identity(
-        "gd closed form", (1 - eta * lam) ** (t + 1), results["gd_a"] * (1 - eta * lam) ** t,
-        r"For gradient descent $b = 0$, so $P_t(\lambda) = (1 - \eta\lambda)^t$.",
-        simplifier=lambda e: sp.simplify(sp.powsimp(sp.expand_power_base(e, force=True), force=True)),
-    ))
-    results["gd_P"] = (1 - eta * lam) ** t
+    if "gd_a" in results:
+        D.add(Step.identity(
+            "gd closed form", (1 - eta * lam) ** (t + 1), results["gd_a"] * (1 - eta * lam) ** t,
+            r"For gradient descent $b = 0$, so $P_t(\lambda) = (1 - \eta\lambda)^t$.",
+            simplifier=lambda e: sp.simplify(sp.powsimp(sp.expand_power_base(e, force=True), force=True)),
+        ))
+        results["gd_P"] = (1 - eta * lam) ** t
     D.results.update(results)
     D.symbols.update({"eta": eta, "alpha": alpha, "beta": beta, "lambda": lam, "t": t})
     return D
@@ -213,5 +240,6 @@ def expected_loss_derivation() -> Derivation:
     return D
 
 
-def average_case_derivations() -> list[Derivation]:
-    return [mp_density_derivation(), residual_recurrences(), expected_loss_derivation()]
+def average_case_derivations(methods: tuple) -> list[Derivation]:
+    """All derivations of this topic; ``methods``: the method values of the residual recurrences (from proofs/)."""
+    return [mp_density_derivation(), residual_recurrences(tuple(methods)), expected_loss_derivation()]

@@ -1,8 +1,10 @@
 r"""One method, many ways of writing it: which momentum conventions are the same method.
 
-Every form below keeps an iterate :math:`x_t` and one buffer :math:`s_t` (a velocity
+Every form keeps an iterate :math:`x_t` and one buffer :math:`s_t` (a velocity
 :math:`v_t` or a momentum :math:`m_t`, started at :math:`s_0 = 0`), and evaluates the
-gradient :math:`g = \nabla f` at a look-ahead point.  The gradient is an *arbitrary*
+gradient :math:`g = \nabla f` at a look-ahead point.  No form is typed here: proofs/ hands over
+numerics' method values, and :func:`symbolic_form` calls their own ``gradient_point`` and ``update``
+on SymPy symbols (this module never imports numerics/).  The gradient is an *arbitrary*
 function here (SymPy ``Function``), so every identity holds for any differentiable
 :math:`f`, not only on quadratics.  The updates only add vectors and scale them, so the
 scalar computation is the vector one coordinate-free.
@@ -38,6 +40,7 @@ Packard, SIAM J. Optim. 26(1), 2016; the lecture notes 000-004.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Callable
@@ -45,12 +48,12 @@ from typing import Callable
 import sympy as sp
 
 from .derivation import Derivation, Step, is_zero
+from .linear_engine import _Named
 from .printing import latex
 from .two_step import companion, one_step_matrix, radius_expr, z
 
 __all__ = [
     "SymbolicForm",
-    "FORMS",
     "symbolic_form",
     "family_update",
     "form_derivation",
@@ -93,7 +96,8 @@ class SymbolicForm:
     r"""A momentum form written symbolically in its own variables (buffer ``s``, ``s_0 = 0``).
 
     ``lookahead(x, s)`` is where the gradient is evaluated; ``update(x, s, g)`` returns
-    ``(x_{t+1}, s_{t+1})``.  ``canonical`` is ``"polyak"`` or ``"lessard"``.
+    ``(x_{t+1}, s_{t+1})``.  ``canonical`` is ``"polyak"`` or ``"lessard"``.  Built by :func:`symbolic_form`
+    from a method value: nothing here is typed again.
     """
 
     method: str
@@ -107,59 +111,46 @@ class SymbolicForm:
     source: str
 
 
-def _velocity_update(xt, st, g):
-    v = beta * st + g
-    return xt - eta * v, v
+def _exact(e):
+    """Float constants of a traced update (``1.0 - beta``) as the exact decimals they print as."""
+    e = sp.sympify(e)
+    return e.xreplace({f: sp.Rational(repr(float(f))) for f in e.atoms(sp.Float)})
 
 
-def _ema_update(xt, st, g):
-    m = beta * st + (1 - beta) * g
-    return xt - alpha * m, m
+@cache
+def symbolic_form(method, canonical: str) -> SymbolicForm:
+    r"""The method value ``method`` (handed over by proofs/; this module never imports numerics/) as a
+    :class:`SymbolicForm`: its own ``gradient_point`` and ``update`` called on SymPy symbols, with an
+    *arbitrary* gradient :math:`g` (any :math:`f`), parameters the symbols of :data:`SYMBOLS`, step :math:`t = 1`.
+
+    ``method`` keeps the iterate ``x`` and one buffer started at 0; ``canonical`` names the canonical form
+    it is compared with (``"polyak"`` or ``"lessard"``).
+    """
+    names = tuple(method.state_names)
+    if len(names) != 2 or method.state[1].init != "zeros":
+        raise ValueError(f"{method.key}: a form with the iterate x and one buffer started at 0")
+    buffer = names[1]
+    params = _Named({p: SYMBOLS[p] for p in method.param_names})
+
+    def state(xt, st):
+        return _Named({"x": xt, buffer: st})
+
+    def lookahead(xt, st):
+        return _exact(method.gradient_point(state(xt, st), params, 1))
+
+    def update(xt, st, g):
+        new = method.update(state(xt, st), g, params, 1)
+        return _exact(new["x"]), _exact(new[buffer])
+
+    return SymbolicForm(method.method, method.name, tuple(method.param_names), lookahead, update, canonical,
+                        buffer, method.formula, method.source)
 
 
-def _sutskever_update(xt, st, g):
-    m = gamma * st - eta * g
-    return xt + m, m
-
-
-def _pytorch_update(xt, st, g):
-    v = beta * st + g
-    return xt - eta * (g + beta * v), v
-
-
-FORMS: dict[tuple[str, str], SymbolicForm] = {
-    (f.method, f.name): f
-    for f in [
-        SymbolicForm("heavy-ball", "velocity", ("eta", "beta"), lambda xt, st: xt, _velocity_update, "polyak", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "notes 000, 003; PyTorch SGD (momentum, dampening 0)"),
-        SymbolicForm("heavy-ball", "ema", ("alpha", "beta"), lambda xt, st: xt, _ema_update, "polyak", "m",
-                     r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "notes 001, 002"),
-        SymbolicForm("heavy-ball", "sutskever", ("gamma", "eta"), lambda xt, st: xt, _sutskever_update, "polyak", "m",
-                     r"m_{t+1} = \gamma m_t - \eta\nabla f(x_t),\ x_{t+1} = x_t + m_{t+1}",
-                     "note 004; Keras SGD (momentum); Sutskever et al. (2013)"),
-        SymbolicForm("nesterov", "velocity-lookahead", ("eta", "beta"), lambda xt, st: xt - eta * beta * st,
-                     _velocity_update, "lessard", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \eta\beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}", "note 000"),
-        SymbolicForm("nesterov", "ema-lookahead", ("alpha", "beta"), lambda xt, st: xt - alpha * beta * st,
-                     _ema_update, "lessard", "m",
-                     r"m_{t+1} = \beta m_t + (1-\beta)\nabla f(x_t - \alpha\beta m_t),\ x_{t+1} = x_t - \alpha m_{t+1}",
-                     "note 001 (eq. 6.12)"),
-        SymbolicForm("nesterov", "seed-003", ("eta", "beta"), lambda xt, st: xt - beta * st, _velocity_update,
-                     "lessard", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t - \beta v_t),\ x_{t+1} = x_t - \eta v_{t+1}",
-                     "note 003, Sec. 3.2 (as written)"),
-        SymbolicForm("nesterov", "pytorch", ("eta", "beta"), lambda xt, st: xt, _pytorch_update, "lessard", "v",
-                     r"v_{t+1} = \beta v_t + \nabla f(x_t),\ x_{t+1} = x_t - \eta(\nabla f(x_t) + \beta v_{t+1})",
-                     "PyTorch SGD (momentum, nesterov=True, dampening 0)"),
-    ]
-}
-
-
-def symbolic_form(method: str, name: str) -> SymbolicForm:
-    """The symbolic writing of ``method`` in form ``name`` (its update rule with an abstract gradient)."""
-    return FORMS[(method, name)]
+def _citation(source: str) -> str:
+    r"""A method value's source as a citation: framework argument lists and remarks dropped
+    (``PyTorch torch.optim.SGD(momentum=beta, dampening=0)`` -> ``PyTorch torch.optim.SGD``; a parenthesis with
+    ``=`` or ``:``), locations and years kept."""
+    return re.sub(r"\s*\([^()]*[=:][^()]*\)", "", source)
 
 
 def _one_step(f: SymbolicForm, xt, st):
@@ -191,9 +182,9 @@ def _read_family(rec: sp.Expr) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
 
 
 @cache
-def form_derivation(method: str, name: str) -> Derivation:
-    r"""Reduce form ``name`` to the three-parameter family; prove (or refute) equivalence with its canonical form."""
-    f = symbolic_form(method, name)
+def form_derivation(f: SymbolicForm) -> Derivation:
+    r"""Reduce the form ``f`` to the three-parameter family; prove (or refute) equivalence with its canonical form."""
+    method, name = f.method, f.name
     xn, sn = _one_step(f, x, s)
     k = sp.cancel((xn - x) / sn)
     if k.free_symbols & {x, s, x_prev}:
@@ -203,7 +194,7 @@ def form_derivation(method: str, name: str) -> Derivation:
         topic="conventions",
         title=rf"{method} form \texttt{{{name}}} as a two-step recurrence",
         symbols={p: SYMBOLS[p] for p in f.params},
-        source=f.source,
+        source=_citation(f.source),
     )
     # 1. the buffer is a difference of iterates
     buffer_expr = (x - x_prev) / k
@@ -268,7 +259,7 @@ def form_derivation(method: str, name: str) -> Derivation:
 
 
 @cache
-def pytorch_derivation() -> Derivation:
+def pytorch_derivation(pt: SymbolicForm, vl: SymbolicForm) -> Derivation:
     r"""PyTorch's ``nesterov=True`` parameter :math:`p_t` is NAG's look-ahead point :math:`y_t`.
 
     With :math:`P(x, v) = x - \eta\beta v` (the look-ahead point of ``velocity-lookahead``),
@@ -276,8 +267,6 @@ def pytorch_derivation() -> Derivation:
     with :math:`v_0 = 0` both start at :math:`x_0`, so :math:`p_t = x_t - \eta\beta v_t = y_t` for every
     :math:`t`, and NAG's iterate is recovered as :math:`x_t = p_t + \eta\beta v_t`.
     """
-    pt = symbolic_form("nesterov", "pytorch")
-    vl = symbolic_form("nesterov", "velocity-lookahead")
     v = sp.Symbol("v_t", real=True)
 
     def P(xt, vt):
@@ -318,7 +307,7 @@ KAPPA100 = {eta: sp.Rational(1, 100), beta: sp.Rational(9, 11)}
 
 
 @cache
-def seed003_rate_derivation() -> Derivation:
+def seed003_rate_derivation(seed003: SymbolicForm) -> Derivation:
     r"""Note 003's form: iteration matrix, spectral radius, and its value at kappa = 100.
 
     On :math:`f = \tfrac12 x^\top A x` and an eigenvalue :math:`\lambda` the family
@@ -330,7 +319,7 @@ def seed003_rate_derivation() -> Derivation:
     triangle).  At mu = 1, L = 100, eta = 1/L, beta = 9/11 the form diverges with growth
     factor (81 + 9 sqrt 85)/2 ≈ 81.99 per step, while NAG converges at rate 9/10.
     """
-    fd = form_derivation("nesterov", "seed-003")
+    fd = form_derivation(seed003)
     a, b_, c_ = fd.results["seed-003.alpha'"], fd.results["seed-003.beta'"], fd.results["seed-003.gamma'"]
     M = _family_matrix(a, b_, c_)
     M_nag = _family_matrix(eta, beta, beta)
@@ -411,22 +400,22 @@ def seed003_rate_derivation() -> Derivation:
     return d
 
 
-def parameter_map(method: str, name: str) -> dict[str, sp.Expr]:
-    r"""``{"alpha": α', "beta": β', "gamma": γ'}`` of form ``name`` in its own parameters (derived)."""
-    d = pytorch_derivation() if name == "pytorch" else form_derivation(method, name)
+def parameter_map(d: Derivation, name: str) -> dict[str, sp.Expr]:
+    r"""``{"alpha": α', "beta": β', "gamma": γ'}`` of form ``name`` in its own parameters, from its derivation ``d``
+    (:func:`form_derivation`, or :func:`pytorch_derivation` for ``pytorch``)."""
     return {k: d.results[f"{name}.{k}'"] for k in ("alpha", "beta", "gamma")}
 
 
-def inverse_map(method: str, name: str) -> dict[str, sp.Expr]:
-    r"""The form's parameters in terms of canonical ``alpha_c``, ``beta_c`` (derived and checked)."""
-    d = pytorch_derivation() if name == "pytorch" else form_derivation(method, name)
+def inverse_map(d: Derivation, name: str) -> dict[str, sp.Expr]:
+    r"""The form's parameters in terms of canonical ``alpha_c``, ``beta_c`` (derived and checked), from ``d``."""
     prefix = f"{name}.inverse_"
     return {k[len(prefix):]: v for k, v in d.results.items() if k.startswith(prefix)}
 
 
-@cache
-def conventions_derivations() -> list[Derivation]:
-    out = [form_derivation(m, n) for (m, n) in FORMS if n != "pytorch"]
-    out.append(pytorch_derivation())
-    out.append(seed003_rate_derivation())
+def conventions_derivations(forms) -> list[Derivation]:
+    r"""The derivations of this section for ``forms`` (``(method, name) -> SymbolicForm``, built by proofs/ from the
+    method values with :func:`symbolic_form`): every form reduced to the family, PyTorch's, note 003's rate."""
+    out = [form_derivation(f) for (m, n), f in forms.items() if n != "pytorch"]
+    out.append(pytorch_derivation(forms[("nesterov", "pytorch")], forms[("nesterov", "velocity-lookahead")]))
+    out.append(seed003_rate_derivation(forms[("nesterov", "seed-003")]))
     return out

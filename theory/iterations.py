@@ -20,13 +20,12 @@ characteristic polynomial is :math:`z^2 - b z + c`, and
 Each closed form is checked by substituting it into the recurrence (the residual is 0 for a
 symbolic :math:`t`) and into the initial conditions; nothing is solved with ``rsolve``.
 
-The mode recurrences themselves are computed by SymPy from each method's update rule:
-
-* gradient descent :math:`x_{t+1} = x_t - \eta\nabla f(x_t)`: :math:`b = 1-\eta\lambda`, :math:`c = 0`;
-* heavy ball, Polyak form :math:`x_{t+1} = x_t - \alpha\nabla f(x_t) + \beta(x_t - x_{t-1})`;
-* Nesterov, Lessard form :math:`y_t = x_t + \beta(x_t - x_{t-1})`, :math:`x_{t+1} = y_t - \alpha\nabla f(y_t)`;
-
-with :math:`x_{-1} = x_0` (no momentum in the first step), so :math:`e_1 = (1 - \alpha\lambda) e_0`.
+The mode recurrences themselves are not typed here: :func:`mode_recurrence` takes a method value
+(numerics' canonical forms of gd, heavy ball and Nesterov, handed over by proofs/; this module never
+imports numerics/), has :func:`theory.linear_engine.linear_model` trace its update into the iteration
+matrix :math:`M(\lambda)`, and reads :math:`b = \operatorname{tr} M`, :math:`c = \det M` (Cayley–Hamilton) and
+the first step from the method's initial state (:math:`x_{-1} = x_0`: no momentum in the first step, so
+:math:`e_1 = (1 - \alpha\lambda) e_0` for heavy ball).
 
 Finally :func:`exponent_derivations` derives the growth of the iteration count with
 :math:`\kappa`: at the optimal tunings (gradient descent :math:`\eta = 2/(\mu+L)`; Polyak's heavy
@@ -169,46 +168,68 @@ class ModeRecurrence:
     derivation: Derivation
 
 
-def _scalar_rule(method: str):
-    r"""The method's update on one eigen-direction, written symbolically from its update rule.
-
-    Returns ``(form, params, update(x, x_prev) -> x_next)`` for ``f = lambda x^2 / 2`` (x* = 0).
-    """
-    grad = lambda x: lam * x  # noqa: E731
-    if method == "gd":
-        return "gd", ("eta",), lambda x, xm: x - eta * grad(x)
-    if method == "heavy-ball":
-        return "polyak", ("alpha", "beta"), lambda x, xm: x - alpha * grad(x) + beta * (x - xm)
-    if method == "nesterov":
-        def nag(x, xm):
-            y = x + beta * (x - xm)
-            return y - alpha * grad(y)
-        return "lessard", ("alpha", "beta"), nag
-    raise KeyError(method)
+def _initial_state(method, x_0: sp.Symbol) -> sp.Matrix:
+    r"""The state at :math:`t = 0` from the method's initialisations: ``"x"`` -> :math:`x_0`, ``"zeros"`` -> 0."""
+    out = []
+    for st in method.state:
+        if st.init == "x":
+            out.append(x_0)
+        elif st.init == "zeros":
+            out.append(sp.S.Zero)
+        else:
+            raise ValueError(f"{method.key}: state {st.name} starts at the constant {st.init!r}: no mode recurrence")
+    return sp.Matrix(out)
 
 
 @cache
-def mode_recurrence(method: str) -> ModeRecurrence:
-    r"""The mode recurrence of ``method`` (gd, heavy-ball, nesterov), computed from its update rule."""
-    form, params, update = _scalar_rule(method)
-    e, em, e_init = sp.symbols("e_t e_{t-1} e_0", real=True)
-    nxt = sp.expand(update(e, em))
-    bb = sp.factor(nxt.coeff(e))
-    cc = sp.factor(-nxt.coeff(em))
-    first = sp.factor(sp.expand(update(e_init, e_init)) / e_init)
-    d = Derivation(TOPIC, f"Mode recurrence of {method} ({form} form)", source=SOURCE,
-                   symbols={"lambda": lam, **{p: SYMBOLS[p] for p in params}})
-    d.add(Step.identity("linear homogeneous", nxt - bb * e + cc * em, 0,
-                        r"The update on $f = \lambda x^2/2$ ($x^\star = 0$, error = iterate) is $b e_t - c e_{t-1}$; $b$ "
-                        r"and $c$ are its coefficients, read off by SymPy."))
-    d.add(Step.identity("first step", sp.expand(update(e_init, e_init)), first * e_init,
-                        r"$x_{-1} = x_0$: the first step has no momentum, $e_1 = g e_0$."))
+def mode_recurrence(method) -> ModeRecurrence:
+    r"""The mode recurrence of the method value ``method`` (handed over by proofs/), from its iteration matrix.
+
+    :func:`theory.linear_engine.linear_model` traces the update on one eigen-direction into
+    :math:`s_{t+1} = M(\lambda) s_t`.  With one state, :math:`b = M`, :math:`c = 0`.  With two, Cayley–Hamilton
+    :math:`M^2 - (\operatorname{tr} M) M + (\det M) I = 0` gives, for every component and so for the iterate,
+    :math:`x_{t+1} = b x_t - c x_{t-1}` with :math:`b = \operatorname{tr} M`, :math:`c = \det M`; the first step
+    :math:`x_1 = g x_0` is the first row of :math:`M` applied to the initial state.
+    """
+    from .linear_engine import LAMBDA, linear_model, tidy
+    from .printing import latex
+
+    model = linear_model(method)
+    rename = {sym: SYMBOLS.get(name, sp.Symbol(name, positive=True)) for name, sym in model.params.items()}
+    rename[LAMBDA] = lam
+    M = model.matrix.xreplace(rename)
+    n = M.shape[0]
+    if n > 2:
+        raise ValueError(f"{method.key}: {n} state arrays, no two-step mode recurrence")
+    bb = sp.factor(M.trace())
+    cc = sp.factor(M.det()) if n == 2 else sp.S.Zero
+    e_init = sp.Symbol("e_0", real=True)
+    x1 = sp.expand((M * _initial_state(method, e_init))[0])
+    first = sp.factor(x1 / e_init)
+    d = Derivation(TOPIC, f"Mode recurrence of {method.method} ({method.name} form)", source=SOURCE,
+                   symbols={"lambda": lam, **{p: rename[model.params[p]] for p in model.params}})
+    if n == 2:
+        d.add(replace(Step.identity(
+            "Cayley-Hamilton", M**2 - bb * M + cc * sp.eye(2), sp.zeros(2),
+            r"The iteration matrix $M(\lambda)$ derived from the update rule (one eigen-direction, "
+            r"$x^\star = 0$, error = iterate) satisfies $M^2 - bM + cI = 0$ with $b = \operatorname{tr} M$, "
+            r"$c = \det M$ (Cayley--Hamilton, residual expanded to $0$ entrywise), so $e_{t+1} = b e_t - c e_{t-1}$ "
+            r"for the iterate."),
+            latex_statement=(rf"b = \operatorname{{tr}} M(\lambda) &= {latex(tidy(bb))},\quad "
+                             rf"c = \det M(\lambda) = {latex(tidy(cc))}")))
+    else:
+        d.add(Step.identity("one state", M[0, 0], bb,
+                            r"The update has one state: $e_{t+1} = b e_t$ with $b = M(\lambda)$ derived from the rule, $c = 0$."))
+    d.add(Step.identity("first step", x1, first * e_init,
+                        r"The initial state of the method ($x_{-1} = x_0$ or a zero buffer): the first step has no "
+                        r"momentum, $e_1 = g e_0$."))
     d.results.update({"b": bb, "c": cc, "first": first})
-    return ModeRecurrence(method, form, params, bb, cc, first, d)
+    return ModeRecurrence(method.method, method.name, method.param_names, bb, cc, first, d)
 
 
-def mode_recurrence_derivations() -> list[Derivation]:
-    return [mode_recurrence(m).derivation for m in MODE_METHODS]
+def mode_recurrence_derivations(methods) -> list[Derivation]:
+    """The mode recurrences of the method values ``methods`` (proofs/ hands over the forms of :data:`MODE_METHODS`)."""
+    return [mode_recurrence(m).derivation for m in methods]
 
 
 #: theoretical exponent p in T(eps) ~ kappa^p at the optimal tunings (derived in exponent_derivations)
@@ -216,7 +237,7 @@ EXPECTED_EXPONENT = {"gd": sp.Integer(1), "heavy-ball": sp.Rational(1, 2), "nest
 
 
 def _optimal_tuning(method: str) -> tuple[dict, str]:
-    """Optimal tuned parameters (as in proofs.specs) in terms of mu = 1, L = kappa (scale-free), and the source."""
+    """Optimal tuned parameters (as published: proofs.textbook) in terms of mu = 1, L = kappa (scale-free), and the source."""
     q = sp.sqrt(kappa)
     if method == "gd":
         return {eta: 2 / (1 + kappa)}, "Nesterov (2018), Thm 2.1.15"
@@ -245,9 +266,11 @@ _GAP_CONSTANT = {"gd": sp.Integer(2), "heavy-ball": sp.Integer(2), "nesterov": 2
 
 
 @cache
-def exponent_derivation(method: str) -> Derivation:
-    r""":math:`T(\varepsilon) \propto \kappa^p`: the slowest mode's root at :math:`\lambda = \mu` and its gap to 1."""
-    m = mode_recurrence(method)
+def exponent_derivation(value) -> Derivation:
+    r""":math:`T(\varepsilon) \propto \kappa^p`: the slowest mode's root at :math:`\lambda = \mu` and its gap to 1,
+    for the method value ``value`` (a canonical form of :data:`MODE_METHODS`, handed over by proofs/)."""
+    m = mode_recurrence(value)
+    method = value.method
     tuning, source = _optimal_tuning(method)
     p = EXPECTED_EXPONENT[method]
     d = Derivation(TOPIC, rf"Iteration count of {method} grows like $\kappa^{{{sp.latex(p)}}}$", source=source,
@@ -283,10 +306,10 @@ def exponent_derivation(method: str) -> Derivation:
     return d
 
 
-def exponent_derivations() -> list[Derivation]:
-    return [exponent_derivation(m) for m in MODE_METHODS]
+def exponent_derivations(methods) -> list[Derivation]:
+    return [exponent_derivation(m) for m in methods]
 
 
-def iterations_derivations() -> list[Derivation]:
-    """All derivations of this module (closed form, mode recurrences, exponents)."""
-    return [closed_form_derivation(), *mode_recurrence_derivations(), *exponent_derivations()]
+def iterations_derivations(methods) -> list[Derivation]:
+    """All derivations of this module (closed form, mode recurrences, exponents) for the method values ``methods``."""
+    return [closed_form_derivation(), *mode_recurrence_derivations(methods), *exponent_derivations(methods)]

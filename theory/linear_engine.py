@@ -21,8 +21,9 @@ answer is :class:`NotLinear` — "not linear: no iteration matrix").  Then
 2. its characteristic polynomial :math:`p(z) = \det(zI - M)` (Berkowitz), checked against the
    Bareiss determinant and by Cayley–Hamilton :math:`p(M) = 0`; the zero roots are split off,
    :math:`p = z^k q`;
-3. the Schur–Cohn/Jury conditions for all roots of :math:`q` inside the unit disc (degree ≤ 3,
-   as symbolic inequalities in the coefficients), checked against the root moduli on random
+3. the Schur–Cohn/Jury conditions for all roots of :math:`q` inside the unit disc, as symbolic
+   inequalities in the coefficients: Jury's closed forms for degree ≤ 3, and for any degree the
+   Schur–Cohn recursion (:func:`schur_cohn`, division-free); checked against the root moduli on random
    parameter points (mpmath);
 4. where the coefficients of :math:`q` (degree ≤ 2) are affine in :math:`\lambda` — a symbolic sign
    condition, :math:`\partial^2 a_i/\partial\lambda^2 = 0` — the scaled Jury conditions
@@ -55,6 +56,7 @@ from __future__ import annotations
 
 import math
 import random
+from fractions import Fraction
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Mapping
@@ -68,7 +70,7 @@ from .printing import latex
 from .two_step import radius as quadratic_radius
 
 __all__ = ["NotLinear", "EngineError", "LinearModel", "linear_model", "spectral_radius", "worst_case",
-           "optimal_tuning", "TuningResult", "WorstCase", "chebyshev_limit", "LAMBDA", "Z",
+           "optimal_tuning", "TuningResult", "WorstCase", "chebyshev_limit", "schur_cohn", "LAMBDA", "Z",
            "tidy", "matrix_latex", "polynomial_latex"]
 
 LAMBDA = sp.Symbol("lambda", positive=True)
@@ -114,7 +116,7 @@ class LinearModel:
     char_poly: sp.Expr
     zero_roots: int
     reduced: sp.Expr  # q(z): p(z) = z^zero_roots q(z)
-    stability: Any  # sympy boolean (Jury) or None beyond degree 3
+    stability: Any  # sympy boolean: Jury's closed forms (degree <= 3) or the Schur-Cohn recursion (any degree)
     endpoint_proved: bool
     derivation: Derivation
     period: int = 1
@@ -269,9 +271,34 @@ def _update_step(names, exprs, M: sp.Matrix, state) -> Step:
         "the traced update minus M times the state simplifies to 0", latex_statement=shown)
 
 
+def schur_cohn(coeffs: list) -> list:
+    r"""The Schur–Cohn quantities :math:`\Delta_0, \dots, \Delta_{n-1}` of :math:`p(z) = a_n z^n + \dots + a_0`
+    (``coeffs = [a_n, ..., a_0]``, real): all roots of :math:`p` lie in the open unit disc iff every
+    :math:`\Delta_j > 0`.
+
+    Recursion (Schur 1917, Cohn 1922; the form of Henrici, *Applied and Computational Complex Analysis* I (1974),
+    Thm 6.8b): with :math:`p^*(z) = z^n p(1/z)` (coefficients reversed),
+    :math:`\Delta_0 = a_n^2 - a_0^2` and :math:`z\,p^{(1)}(z) = a_n p(z) - a_0 p^*(z)` (its constant term is 0),
+    then the same for :math:`p^{(1)}` (degree :math:`n - 1`, leading coefficient :math:`\Delta_0`), and so on.
+    Why: on :math:`|z| = 1`, :math:`|p^*| = |p|`; when :math:`|a_0| < |a_n|`, Rouché's theorem gives
+    :math:`a_n p - a_0 p^* = z p^{(1)}` as many roots inside as :math:`p`, so :math:`p` has all :math:`n` inside iff
+    :math:`p^{(1)}` has all :math:`n - 1`; when :math:`|a_0| \ge |a_n|` the product of the roots has modulus
+    :math:`\ge 1` (a root on the circle is a root of every :math:`p^{(j)}`, never inside).  Only products and
+    differences of coefficients: no division, so the conditions are polynomials in the parameters.
+    """
+    p = [sp.sympify(c) for c in coeffs]
+    out = []
+    while len(p) > 1:
+        an, a0, n = p[0], p[-1], len(p) - 1
+        out.append(an**2 - a0**2)
+        p = [an * p[i] - a0 * p[n - i] for i in range(n)]  # a_n p - a_0 p*, divided by z (constant term 0)
+    return out
+
+
 def _jury(coeffs: list[sp.Expr]):
     r"""Schur–Cohn/Jury conditions for all roots of the monic :math:`z^d + a_{d-1} z^{d-1} + \dots + a_0` in
-    the open unit disc (d ≤ 3), as a SymPy ``And``; ``coeffs = [a_{d-1}, ..., a_0]``."""
+    the open unit disc, as a SymPy ``And``; ``coeffs = [a_{d-1}, ..., a_0]``: Jury's closed forms for d ≤ 3,
+    the :func:`schur_cohn` recursion beyond."""
     d = len(coeffs)
     if d == 0:
         return sp.true
@@ -285,20 +312,23 @@ def _jury(coeffs: list[sp.Expr]):
         a2, a1, a0 = coeffs
         return sp.And(1 + a2 + a1 + a0 > 0, 1 - a2 + a1 - a0 > 0, a0 < 1, a0 > -1,
                       1 - a0**2 > sp.Abs(a1 - a0 * a2))
-    return None
+    return sp.And(*(delta > 0 for delta in schur_cohn([sp.S.One, *coeffs])))
 
 
 def _jury_latex(coeffs: list[sp.Expr], jury) -> str:
     r"""The conditions of :func:`_jury` as a display: for :math:`q(z) = z^2 + a_1 z + a_0`,
     :math:`q(1) = 1 + a_1 + a_0 > 0`, :math:`q(-1) = 1 - a_1 + a_0 > 0`, :math:`q(0) = a_0 < 1`; in degree 1
-    :math:`-1 < a_0 < 1`; beyond, the conditions as SymPy states them."""
+    :math:`-1 < a_0 < 1`; degree 3 as SymPy states them; beyond, the Schur–Cohn quantities by name (they are
+    polynomials of degree up to :math:`2^{d-1}` in the coefficients)."""
     if len(coeffs) == 1:
         return rf"& -1 < {latex(tidy(coeffs[0]))} < 1"
     if len(coeffs) == 2:
         a1, a0 = coeffs
         return (rf"& q(1) = {latex(tidy(1 + a1 + a0))} > 0,\quad q(-1) = {latex(tidy(1 - a1 + a0))} > 0,\quad "
                 rf"q(0) = {latex(tidy(a0))} < 1")
-    return "& " + r",\quad ".join(latex(c) for c in jury.args)
+    if len(coeffs) == 3:
+        return "& " + r",\quad ".join(latex(c) for c in jury.args)
+    return rf"& \Delta_j > 0,\quad j = 0, \dots, {len(coeffs) - 1}"
 
 
 def _roots_inside(coeffs_num: list) -> bool:
@@ -404,13 +434,28 @@ def linear_model(method, ranges: Mapping[str, tuple] | None = None) -> LinearMod
                     rmax = max(abs(r) for r in mpmath.polyroots([1, *cn], maxsteps=200, extraprec=60))
                 if abs(rmax - 1) < mpmath.mpf("1e-20"):
                     continue
-                if bool(jury.subs(pt)) != _roots_inside(cn):
+                if _holds(pt) != _roots_inside(cn):
                     bad.append(pt)
             return not bad, bad
 
+        if deg <= 3:
+            def _holds(pt):
+                return bool(jury.subs(pt))
+        else:  # the Schur-Cohn quantities grow like 2^j in degree: evaluate them exactly, compiled, with Fractions
+            order = [*params.values(), LAMBDA]
+            deltas = sp.lambdify(order, schur_cohn([sp.S.One, *coeffs]), modules="math")
+
+            def _holds(pt):
+                values = [Fraction(int(pt[s_].p), int(pt[s_].q)) for s_ in order]
+                return all(dv > 0 for dv in deltas(*values))
+
         d.add(Step.custom("Schur-Cohn/Jury conditions", jury,
                           rf"All roots of the degree-${deg}$ factor $q(z) = {polynomial_latex(q)}$ lie in the open "
-                          r"unit disc iff these conditions hold (Jury's table for the monic $q$).", sampled, "sampled",
+                          + (r"unit disc iff these conditions hold (Jury's table for the monic $q$)." if deg <= 3 else
+                             r"unit disc iff these conditions hold (the Schur--Cohn recursion: $q^{(0)} = q$; "
+                             r"$\Delta_j$ is the square of the leading coefficient of $q^{(j)}$ minus the square of its "
+                             r"constant term, and $z\,q^{(j+1)}(z)$ is the leading coefficient times $q^{(j)}(z)$ minus "
+                             r"the constant term times $z^{d-j} q^{(j)}(1/z)$)."), sampled, "sampled",
                           "the conditions agree with the mpmath root moduli at 40 random rational points",
                           latex_statement=_jury_latex(coeffs, jury)))
     endpoint = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ratecheck.proofs.average_case import METHODS, average_case_run
+from ratecheck.proofs.average_case import FORMS, METHODS, average_case_run
 from ratecheck.proofs.claim import Claim, Comparison, Guarantee
 from ratecheck.theory.average_case import expected_loss_derivation, mp_density_derivation, residual_recurrences
 from ratecheck.theory.derivation import CheckStatus
@@ -58,7 +58,7 @@ def _confirm(method: str):
 def _derivation():
     """The expected-loss derivation, or the first of its prerequisites whose check fails (so that a
     failing step fails the claim, shown with its derivation, instead of raising)."""
-    for D in (mp_density_derivation(), residual_recurrences()):
+    for D in (mp_density_derivation(), residual_recurrences(FORMS)):
         if D.status is CheckStatus.FAILED:
             return D
     return expected_loss_derivation()

@@ -18,10 +18,10 @@ import sympy as sp
 from ratecheck.numerics import pep as npep
 from ratecheck.numerics import worst_case as wf
 from ratecheck.numerics.iqc import certify_rate
-from ratecheck.numerics.methods import form, rule
+from ratecheck.numerics.methods import canonical_forms, form, rule
 from ratecheck.numerics.protocol import pair_view
 from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee, Reference
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.methods import theory_rate, tuned
 from ratecheck.proofs.worst_case import gd_contraction_certificate, gd_convex_certificate
 from ratecheck.theory import heavy_ball_cycle as hbc
 from ratecheck.theory import iqc as tiqc
@@ -179,14 +179,14 @@ def _cycle() -> Comparison:
 @cache
 def iqc_certificate(method: str, mu: float, L: float, tuning: str, iqc: str = "sector+off-by-one"):
     """(certified rho or None, quadratic rate, exact re-check passed) for a tuned method."""
-    fm = {"gd": "gd", "heavy-ball": "polyak", "nesterov": "lessard"}[method]
-    s = spec(method, fm)
-    p = s.tuned(tuning, mu, L)
+    fm = canonical_forms(family="classic")[method]
+    s = form(method, fm)
+    p = tuned(s, tuning, mu, L)
     r = rule(method, p, fm)
     c = certify_rate(r, mu, L, iqc=iqc)
     exact = c.rho is not None and tiqc.check_certificate(pair_view(r.form).lookahead, pair_view(r.form).update, r.p, mu, L, c.rho,
                                                          c.P.tolist(), c.multipliers, c.iqc)[0]
-    return c.rho, float(s.rate(p, mu, L)), exact
+    return c.rho, float(theory_rate(s, p, mu, L)), exact
 
 
 def iqc_rate(method: str, mu: float, L: float, tuning: str, iqc: str = "sector+off-by-one"):

@@ -16,7 +16,7 @@ from ratecheck.theory import heavy_ball as hb
 from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
-from ..specs.momentum import heavy_ball_rate, heavy_ball_tuning
+from ..textbook import heavy_ball_rate, heavy_ball_tuning
 from .common import (KAPPAS, RATE_DIM, claim_steps, local_optimality, measured,
                      one_step_claim, published_tuning_check, rate_comparison, region_rate, simulated_fit,
                      tuned_rate_claim)

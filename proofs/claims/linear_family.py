@@ -30,7 +30,8 @@ from ratecheck.theory import linear_engine
 from ratecheck.theory import linear_family as lf
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
-from ..methods import engine_model, engine_worst_case, spec
+from ..methods import engine_model, engine_worst_case, theory_rate
+from ..methods import tuned as tuned_params
 from ..rate import measure_rate
 
 __all__ = ["CLAIMS", "MU", "L", "STEPS", "tmm_derivation", "k_step_table", "yardstick_grid", "tuned"]
@@ -60,7 +61,7 @@ def tuned(method: str, mu: float = MU, L_: float = L) -> tuple:
     if method in YARDSTICK_LOOKAHEAD:
         return yardstick_lookahead(method, mu, L_)[:2]
     m = numerics.form(method)
-    return m, spec(m.method, m.name).tuned("optimal", mu, L_)
+    return m, tuned_params(m, "optimal", mu, L_)
 
 
 def _tmm_rates() -> dict:
@@ -370,7 +371,8 @@ def lookahead_hb_run() -> dict:
     mu, L_ = float(lam[0]), float(lam[-1])
     kappa = L_ / mu
     inner = numerics.form("heavy-ball", "velocity")
-    p = spec("heavy-ball", "polyak").tuned("optimal", mu, L_)
+    polyak = numerics.form("heavy-ball", "polyak")
+    p = tuned_params(polyak, "optimal", mu, L_)
     params = {"eta": p["alpha"], "beta": p["beta"], "la_alpha": LA_ALPHA}
     out = {"kappa": kappa, "threshold": float(lf.lookahead_hb_threshold(LA_K, LA_ALPHA)), "mu": mu, "L": L_}
     c_L = float(lf.lookahead_hb_outer_at_L(kappa, LA_K, LA_ALPHA))
@@ -382,7 +384,7 @@ def lookahead_hb_run() -> dict:
         key = "reset" if reset else "keep"
         out[key] = {"engine": float(w.rate), "engine_at": float(w.lam), "simulated": rec["rate_simulated"],
                     "diverged": rec["diverged"], "growth": rec.get("growth_factor")}
-    out["hb_alone"] = float(spec("heavy-ball", "polyak").rate(p, mu, L_))
+    out["hb_alone"] = float(theory_rate(polyak, p, mu, L_))
     return out
 
 

@@ -5,7 +5,8 @@ nesterov.py, written by hand) ⇄ the derivation from the update rule (the engin
 method value with SymPy symbols) ⇄ the array code itself (one step of ``Rule.step`` against the
 derived matrix).  Then the engine's numerically optimal tunings against the derived ones, every
 momentum form's characteristic polynomial against its canonical form's under the derived parameter
-map (theory.conventions), and QHM's two special cases, found through parameter maps.
+map (theory.conventions) — and the map :func:`proofs.methods.parameter_map` finds from the polynomials is
+that derived map — and QHM's two special cases, found through parameter maps.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import sympy as sp
 from ratecheck import numerics
 from ratecheck.examples.qhm import QHM
 from ratecheck.numerics.conventions import iterate_path
-from ratecheck.numerics.protocol import Values
 from ratecheck.theory import conventions as conv
 from ratecheck.theory import gd as theory_gd
 from ratecheck.theory import heavy_ball as hb
@@ -27,9 +27,12 @@ from ratecheck.theory import nesterov as nag
 from ratecheck.theory.derivation import Derivation, Step
 from ratecheck.theory.linear_engine import LAMBDA, Z, matrix_latex, polynomial_latex
 from ratecheck.theory.printing import latex
+from ratecheck.theory.two_step import one_step_matrix
 
 from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
-from ..methods import engine_model, engine_tuning, spec
+from ..methods import engine_model, engine_tuning, parameter_map
+from ..textbook import textbook_rate, textbook_tuning, tuned_rate
+from .conventions import inverse_map as conventions_inverse_map
 from .conventions import random_quadratic
 
 __all__ = ["CLAIMS", "TUNING_MU", "TUNING_L", "engine_vs_textbook", "engine_one_step"]
@@ -135,9 +138,9 @@ def tuning_errors(method: str, mu: float = TUNING_MU, L: float = TUNING_L) -> di
     """The engine's optimal tuning of ``method``'s default form against the derived one (rate and parameters)."""
     m = numerics.form(method)
     found = engine_tuning(m, mu, L)
-    fs = spec(m.method, m.name)
-    derived = fs.tuned("optimal", mu, L)
-    rate = fs.rate(derived, mu, L)
+    derived = textbook_tuning(method, "optimal", mu, L)  # the published tuning, from the textbook derivation
+    rate = tuned_rate(method, "optimal", mu, L)  # its exact derived rate (None for gd: its closed form at eta*)
+    rate = textbook_rate(method, derived, mu, L) if rate is None else rate
     return {
         "rate_engine": float(found.rate), "rate_derived": rate,
         "rate_error": abs(float(found.rate) - rate),
@@ -185,10 +188,21 @@ def forms_derivation() -> Derivation:
     for method, name in EQUIVALENT:
         model = engine_model(numerics.form(method, name))
         canon = engine_model(numerics.form(method, _CANONICAL[method]))
-        inverse = conv.inverse_map(method, name)
+        inverse = conventions_inverse_map(method, name)
         form_poly = model.char_poly.xreplace({model.params[p]: _by_name(e, {}) for p, e in inverse.items()})
         canon_poly = canon.char_poly.xreplace({canon.params["alpha"]: ac, canon.params["beta"]: bc})
         params = r",\ ".join(f"{latex(sp.Symbol(p))} = {latex(_by_name(e, {}))}" for p, e in inverse.items())
+        found = parameter_map(numerics.form(method, name))  # solved by SymPy from the two polynomials
+        found = {p: e.xreplace({x: {"alpha_c": ac, "beta_c": bc}[x.name] for x in e.free_symbols})
+                 for p, e in found.items()}
+        names = list(inverse)
+        d.add(replace(Step.identity(f"{name}: the map found is the derived one",
+                                    sp.Matrix([found[p] for p in names]), sp.Matrix([inverse[p] for p in names]),
+                                    rf"Solving $p_{{\text{{{name}}}}} = p_{{\text{{{_CANONICAL[method]}}}}}$ coefficient by "
+                                    r"coefficient (in $z$ and $\lambda$) for the form's parameters gives the map that the "
+                                    r"conventions section derives from the two-step recurrence: the tunings of every form "
+                                    r"(\texttt{proofs.methods.tuned}) are sent through this found map."),
+                      latex_statement="& " + r",\quad ".join(f"{latex(sp.Symbol(p))} = {latex(found[p])}" for p in names)))
         d.add(replace(Step.identity(f"{name} = {_CANONICAL[method]}", form_poly, canon_poly,
                                     rf"The form {_code(name)} of {_NAME[method]} at its parameters for the canonical "
                                     rf"$(\alpha_c, \beta_c)$ (derived inverse map ${params}$) has the characteristic "
@@ -205,7 +219,9 @@ def _forms_claim() -> Claim:
 
     return Claim("methods.engine-forms", TOPIC,
                  "The characteristic polynomial the engine derives from each way of writing heavy ball and Nesterov "
-                 "equals its canonical form's under the derived parameter map (so they share every rate).",
+                 "equals its canonical form's under the derived parameter map (so they share every rate), and the map "
+                 "SymPy finds by matching the two polynomials is that derived map (the one the published tunings "
+                 "are sent through).",
                  forms_derivation, confirm, evidence=Evidence.SIMULATION)
 
 
@@ -277,47 +293,54 @@ def _qhm_tuning_claim() -> Claim:
 
 @cache
 def retyped_derivation() -> Derivation:
-    r"""The mode recurrences typed in theory/iterations.py and theory/average_case.py have the engine's polynomial."""
+    r"""The mode and residual recurrences that theory/iterations.py and theory/average_case.py derive from the method
+    values have the textbook matrices' characteristic polynomials; the conventions' two-step reductions have the
+    engine's."""
+    from ratecheck.proofs.average_case import FORMS
     from ratecheck.theory import average_case, iterations
 
-    d = Derivation(TOPIC, "The recurrences and forms typed in other sections are the method values' own",
+    d = Derivation(TOPIC, "The recurrences of other sections, derived from the method values, are the textbook ones",
                    source="the mode recurrences of the sweep section, the residual recurrences of the average-case "
-                          "section, the forms of the conventions section")
-    residual = average_case.residual_recurrences().results
+                          "section, the forms of the conventions section; the textbook derivations")
+    residual = average_case.residual_recurrences(FORMS).results
     for method in ("gd", "heavy-ball", "nesterov"):
         model = engine_model(numerics.form(method))
         sym = _engine_symbols(model)
-        engine_poly = sp.expand(model.char_poly * Z ** (2 - model.matrix.shape[0]))
-        mr = iterations.mode_recurrence(method)
+        textbook = _by_name(_textbook_matrix(method), sym)
+        textbook_poly = sp.expand(textbook.charpoly(Z).as_expr() * Z ** (2 - textbook.shape[0]))
+        mr = iterations.mode_recurrence(numerics.form(method))
         gd_note = r" (times $z$ for the one-state gradient descent)" if method == "gd" else ""
-        d.add(replace(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), engine_poly,
+        d.add(replace(Step.identity(f"{method}: sweep recurrence", _by_name(Z**2 - mr.b * Z + mr.c, sym), textbook_poly,
                                     rf"{_NAME[method].capitalize()}: $z^2 - bz + c$ of the mode recurrence "
-                                    r"$e_{t+1} = b e_t - c e_{t-1}$ of the sweep section (\texttt{theory/iterations.py}) "
-                                    rf"is the engine's characteristic polynomial{gd_note}."),
-                      latex_statement=r"z^2 - b z + c &= " + polynomial_latex(engine_poly)))
+                                    r"$e_{t+1} = b e_t - c e_{t-1}$ that the sweep section (\texttt{theory/iterations.py}) "
+                                    r"derives from the method value is the characteristic polynomial of the textbook "
+                                    rf"matrix, {_TEXTBOOK[method]}{gd_note}."),
+                      latex_statement=r"z^2 - b z + c &= " + polynomial_latex(textbook_poly)))
         a, b = residual[f"{method}_a"], residual[f"{method}_b"]
         d.add(replace(Step.identity(f"{method}: average-case recurrence", _by_name(Z**2 - a * Z - b, sym),
-                                    engine_poly,
+                                    textbook_poly,
                                     rf"{_NAME[method].capitalize()}: $z^2 - az - b$ of the residual recurrence "
-                                    r"$P_{t+1} = a P_t + b P_{t-1}$ of the average-case section "
-                                    rf"(\texttt{{theory/average\_case.py}}) is the same polynomial{gd_note}."),
-                      latex_statement=r"z^2 - a z - b &= " + polynomial_latex(engine_poly)))
-    for (method, name), sf in conv.FORMS.items():
+                                    r"$P_{t+1} = a P_t + b P_{t-1}$ that the average-case section "
+                                    r"(\texttt{theory/average\_case.py}) derives from the method value is the same "
+                                    rf"polynomial{gd_note}."),
+                      latex_statement=r"z^2 - a z - b &= " + polynomial_latex(textbook_poly)))
+    from .conventions import parameter_map as family_map
+
+    for method, name in [(m.method, m.name) for m in numerics.forms(family="classic")
+                         if m.method != "gd" and m.name not in (_CANONICAL[m.method], "pytorch")]:
         m = numerics.form(method, name)
-        buffer = m.state_names[1]
-        state = {"x": conv.x, buffer: conv.s}
-        params = {p: conv.SYMBOLS[p] for p in m.param_names}
-        g = conv.grad(m.gradient_point(Values(state), Values(params), 1))
-        new = m.update(Values(state), g, Values(params), 1)
-        ours = sp.Matrix([new["x"], new[buffer]])
-        ours = ours.xreplace({f: sp.Rational(repr(float(f))) for f in ours.atoms(sp.Float)})
-        typed = sp.Matrix(sf.update(conv.x, conv.s, conv.grad(sf.lookahead(conv.x, conv.s))))
-        d.add(replace(Step.identity(f"conventions table: {name}", ours, typed,
-                                    rf"The method value {_code(m.key)} traced with symbols and an arbitrary gradient "
-                                    r"$g$ equals the form typed in the conventions section "
-                                    r"(\texttt{theory/conventions.py}), for any $f$, not only quadratics; "
-                                    rf"$s$ is its buffer ${buffer}$."),
-                      latex_statement=r"\begin{pmatrix} x_{t+1} \\ s_{t+1} \end{pmatrix} &= " + latex(typed)))
+        model = engine_model(m)
+        sym = _engine_symbols(model)
+        fam = family_map(method, name)  # theory/conventions: the form reduced to the two-step family, any f
+        upd = conv.family_update(conv.x, conv.x_prev, fam["alpha"], fam["beta"], fam["gamma"])
+        family_matrix = one_step_matrix(upd.replace(conv.grad, lambda u: conv.lam * u), conv.x, conv.x_prev)
+        family_poly = _by_name(sp.expand(family_matrix.charpoly(Z).as_expr()), sym)
+        d.add(replace(Step.identity(f"conventions: {name}", family_poly, model.char_poly,
+                                    rf"The two-step recurrence that the conventions section (\texttt{{theory/conventions.py}}) "
+                                    rf"reduces {_code(m.key)} to (traced with an arbitrary gradient $g$, any $f$), on "
+                                    r"$g = \lambda y$, has the characteristic polynomial the engine derives from the method "
+                                    r"value on one eigen-direction."),
+                      latex_statement=rf"p_{{\text{{{name}}}}}(z) &= {polynomial_latex(model.char_poly)}"))
     return d
 
 
@@ -328,9 +351,10 @@ def _retyped_claim() -> Claim:
                           "gd, heavy ball, Nesterov; 10 x 200 random cases each")
 
     return Claim("methods.engine-retyped-recurrences", TOPIC,
-                 "The per-eigenvalue recurrences that the sweep and average-case derivations type in from the update "
-                 "rules have exactly the characteristic polynomials the engine derives from numerics' method values, "
-                 "and the momentum forms typed in the conventions derivation are numerics' method values (any $f$).",
+                 "The per-eigenvalue recurrences that the sweep and average-case derivations derive from numerics' "
+                 "method values (through the engine's iteration matrix) have exactly the characteristic polynomials "
+                 "of the textbook matrices, and the two-step recurrence the conventions derivation reduces each "
+                 "momentum form to (any $f$) has the characteristic polynomial the engine derives from that form.",
                  retyped_derivation, confirm, evidence=Evidence.SIMULATION)
 
 

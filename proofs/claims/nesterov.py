@@ -13,7 +13,7 @@ from ratecheck.theory import nesterov as nag
 from ratecheck.theory.evaluate import to_float
 
 from ..claim import Claim, Comparison, Evidence, Reference
-from ..specs.momentum import nesterov_rate, nesterov_tuning
+from ..textbook import nesterov_rate, nesterov_tuning
 from .common import (KAPPAS, local_optimality, one_step_claim, published_tuning_check, rate_comparison,
                      region_rate, tuned_rate_claim)
 

@@ -52,7 +52,7 @@ def _exponent_claim(method: str) -> Claim:
         statement=(f"The iterations {_NAMES[method]} (optimal tuning) needs to reduce $\\|e_t\\|$ by $10^{{-8}}$ "
                    f"grow like $\\kappa^{{{p}}}$: the log-log fit of simulated counts over "
                    f"$\\kappa \\in [10, 10^4]$ has exponent within {EXPONENT_TOLERANCE} of ${p}$."),
-        derivation=lambda: iterations.exponent_derivation(method),
+        derivation=lambda: iterations.exponent_derivation(numerics.form(method)),
         confirm=confirm,
         result="exponent",
     )
@@ -98,7 +98,7 @@ def _confirm_mode_recurrence() -> Comparison:
             params = {name: float(rng.uniform(0.05, 0.9)) for name in f.param_names}
             rule = numerics.rule(method, params, f.name)
             x, s = rng.standard_normal(3), rng.standard_normal(3)
-            if f.state_names[1:] != ("x_prev",) and iterations.mode_recurrence(method).c != 0:
+            if f.state_names[1:] != ("x_prev",) and iterations.mode_recurrence(f).c != 0:
                 # the recurrence is in (e_t, e_{t-1}): a two-step form must keep the previous iterate
                 raise ValueError(f"{method}: default form {f.name!r} does not keep the previous iterate")
             x_next = rule.step((x, s)[:len(f.state)], lambda y: lam * y)[0]
@@ -119,7 +119,7 @@ CLAIMS = [
         statement=(r"On one eigenvalue $\lambda$ each method's error obeys $e_{t+1} = b\,e_t - c\,e_{t-1}$ with "
                    r"$e_1 = g\,e_0$ (coefficients read off the update rules by SymPy); one step of the independent "
                    r"numerics update rules agrees to $10^{-12}$."),
-        derivation=lambda: iterations.mode_recurrence("heavy-ball").derivation,
+        derivation=lambda: iterations.mode_recurrence(numerics.form("heavy-ball")).derivation,
         confirm=_confirm_mode_recurrence,
         result="b",
     ),

@@ -101,7 +101,9 @@ def run(args) -> int:
     if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
         if fspec is None:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
-        params = fspec.tuned(args.tuning or "optimal", mu, L)
+        from ratecheck.proofs.methods import tuned
+
+        params = tuned(fspec, args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
     from . import simulate_filters
 
@@ -121,7 +123,9 @@ def run(args) -> int:
                                    "--radius or --precision)", args.radius) from None
         raise
     seconds = time.perf_counter() - t0
-    rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None and schedule is None else None
+    from ratecheck.proofs.methods import theory_rate
+
+    rate_theory = float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None and schedule is None else None
     fit = traj.rate()
     predicted = (_prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
                  if schedule is None else None)
@@ -183,14 +187,12 @@ def _num(x) -> str:
 
 
 def _form_spec(method: str, form: str):
-    """The proofs/ FormSpec when one is registered (None while a form has no derived rate yet)."""
-    from ratecheck.numerics.validation import ParameterError
-    from ratecheck.proofs.methods import spec
+    """The classic built-in form (published tunings, derived rate: proofs.methods), else None."""
+    from ratecheck import numerics
+    from ratecheck.proofs.methods import canonical_form
 
-    try:
-        return spec(method, form)
-    except ParameterError:
-        return None
+    m = numerics.form(method, form)
+    return m if canonical_form(m) is not None else None
 
 
 def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius: float):
@@ -233,7 +235,7 @@ def _print_table(out: dict, columns) -> None:
             line += averaged_cells(averaged, i)
         print(line)
     rt = ("n/a (not linear: no iteration matrix)" if out["linearity"] == "not linear" else
-          "n/a (scheduled: `ratecheck rate --schedule` derives P_T)" if "schedule" in out else "n/a (no FormSpec registered)"
+          "n/a (scheduled: `ratecheck rate --schedule` derives P_T)" if "schedule" in out else "n/a (no derived rate on file)"
           ) if out["rate_theory"] is None else f"{out['rate_theory']:.10g}"
     status = "DIVERGED (growth factor)" if out["diverged"] else "fitted"
     caveat = " (a geometric fit; this method need not converge geometrically)" if out["linearity"] == "not linear" else ""

@@ -26,7 +26,9 @@ and the claims check that gap at every step.
 
 
 def derivations() -> list:
-    return average_case_derivations()
+    from ratecheck.proofs.average_case import FORMS
+
+    return average_case_derivations(FORMS)
 
 
 def figures(outdir, outcomes) -> list:

@@ -293,7 +293,8 @@ def _fista_table() -> str:
 
 def _nesterov_table() -> str:
     from ratecheck.proofs.claims.beyond_quadratics import NESTEROV_CASES, nesterov_strongly_convex
-    from ratecheck.proofs.methods import spec
+    from ratecheck.numerics import form
+    from ratecheck.proofs.methods import theory_rate
 
     lines = [r"\subsection*{Nesterov's method on $\mathcal F_{\mu,L}$}",
              r"With $\alpha = 1/L$ and $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ the guarantee is "
@@ -310,7 +311,7 @@ def _nesterov_table() -> str:
              r"$\kappa$ & $N$ & $\tau_N$ & $\tau_N^{1/N}$ & $1 - 1/\sqrt\kappa$ & $\rho^2$ (quadratics)\\", r"\midrule"]
     for kap, ns in NESTEROV_CASES:
         b = (kap ** 0.5 - 1) / (kap ** 0.5 + 1)
-        rho = float(spec("nesterov", "lessard").rate({"alpha": 1 / kap, "beta": b}, 1.0, kap))
+        rho = float(theory_rate(form("nesterov", "lessard"), {"alpha": 1 / kap, "beta": b}, 1.0, kap))
         for n in ns:
             t = nesterov_strongly_convex(kap, n)
             lines.append(rf"${kap:g}$ & ${n}$ & ${num(t, 7)}$ & ${num(t ** (1 / n), 5)}$ & "

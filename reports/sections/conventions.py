@@ -8,9 +8,9 @@ import numpy as np
 from ratecheck import numerics
 from ratecheck.proofs.claims.conventions import (EQUIVALENT_FORMS, form_vs_canonical, pytorch_vs_lessard,
                                        random_quadratic)
-from ratecheck.proofs.methods import spec
+from ratecheck.proofs.methods import theory_rate
 from ratecheck.proofs.report_runs import diagonal_run
-from ratecheck.theory import conventions as conv
+from ratecheck.proofs.claims import conventions as claims_conventions
 from ratecheck.theory.printing import latex
 
 from ..build import Figure
@@ -48,21 +48,21 @@ $\phi_t - \alpha\beta m_t$.
 
 
 def derivations() -> list:
-    return conv.conventions_derivations()
+    return claims_conventions.conventions_derivations()
 
 
 def report_derivations() -> list:
     r"""The report shows one form's reduction as the proof (the others repeat its five steps with other
     parameters; their results and check counts are the table after the claims), then PyTorch's and note 003's."""
-    first = conv.form_derivation("heavy-ball", "velocity")
+    first = claims_conventions.form_derivation("heavy-ball", "velocity")
     return [first] + [d for d in derivations() if d.title.startswith(("PyTorch", "Note 003"))]
 
 
 def _steps_checked(method: str, form: str) -> str:
     if form == "pytorch":
-        outcomes = conv.pytorch_derivation().outcomes()
+        outcomes = claims_conventions.form_derivation("nesterov", "pytorch").outcomes()
     else:
-        outcomes = conv.form_derivation(method, form).outcomes()
+        outcomes = claims_conventions.form_derivation(method, form).outcomes()
     ok = sum(o.status.value == "passed" for o in outcomes)
     return f"{ok}/{len(outcomes)}"
 
@@ -85,8 +85,8 @@ def figures(outdir: Path, outcomes) -> list:
         seed, nag = seed003_vs_nag_errors(mu, L, eta, beta, steps)
         ax.semilogy(nag.error_ratio, label="NAG (lessard, $\\alpha=\\eta$)", color="C0")
         ax.semilogy(seed.error_ratio, "--", label="note 003's form", color="C3")
-        rho_seed = spec("nesterov", "seed-003").rate({"eta": eta, "beta": beta}, mu, L)
-        rho_nag = spec("nesterov", "lessard").rate({"alpha": eta, "beta": beta}, mu, L)
+        rho_seed = theory_rate(numerics.form("nesterov", "seed-003"), {"eta": eta, "beta": beta}, mu, L)
+        rho_nag = theory_rate(numerics.form("nesterov", "lessard"), {"alpha": eta, "beta": beta}, mu, L)
         t = np.arange(steps + 1)
         ax.semilogy(t[: seed.error_ratio.size], rho_seed ** t[: seed.error_ratio.size], ":", color="C3", lw=0.9,
                     label=f"$\\rho^t$, $\\rho = {rho_seed:.4g}$")
@@ -105,7 +105,7 @@ def figures(outdir: Path, outcomes) -> list:
 
 # ----------------------------------------------------------------------------- extra tables
 def _map_text(method: str, form: str) -> str:
-    pm = conv.parameter_map(method, form)
+    pm = claims_conventions.parameter_map(method, form)
     parts = [rf"\alpha' = {latex(pm['alpha'])}", rf"\beta' = {latex(pm['beta'])}",
              rf"\gamma' = {latex(pm['gamma'])}"]
     return "$" + r",\ ".join(parts) + "$"
@@ -117,9 +117,9 @@ def conventions_table() -> list[dict]:
     prob = random_quadratic(40, 31)
     x0 = rng.standard_normal(40)
     rows = []
-    for (method, form) in conv.FORMS:
+    for (method, form) in claims_conventions.FORMS:
         params = {"eta": 0.006, "beta": 0.8, "alpha": 0.03, "gamma": 0.8}
-        params = {p: params[p] for p in conv.symbolic_form(method, form).params}
+        params = {p: params[p] for p in claims_conventions.FORMS[(method, form)].params}
         if form == "pytorch":
             diff = max(pytorch_vs_lessard(params, prob, x0, 300))
             eq = "yes ($p_t = y_t$)"
@@ -147,10 +147,10 @@ def seed003_rate_table() -> list[dict]:
         lam = [mu, L]
         out = {"mu": mu, "L": L, "eta": eta, "beta": beta}
         for key, form, fs, p in (
-            ("seed", "seed-003", spec("nesterov", "seed-003"), {"eta": eta, "beta": beta}),
-            ("nag", "lessard", spec("nesterov", "lessard"), {"alpha": eta, "beta": beta}),
+            ("seed", "seed-003", numerics.form("nesterov", "seed-003"), {"eta": eta, "beta": beta}),
+            ("nag", "lessard", numerics.form("nesterov", "lessard"), {"alpha": eta, "beta": beta}),
         ):
-            rho = fs.rate(p, mu, L)
+            rho = theory_rate(fs, p, mu, L)
             steps = 60 if rho > 1.5 else 3000
             traj = diagonal_run("nesterov", p, lam, numerics.isotropic_initial_error(2, 0), steps, form)
             out[key] = rho

@@ -18,7 +18,7 @@ from ratecheck import numerics
 from ratecheck.numerics import spectra
 from ratecheck.numerics.problems import isotropic_initial_error
 from ratecheck.proofs.report_runs import diagonal_run
-from ratecheck.proofs.specs import momentum as specs
+from ratecheck.proofs import textbook
 from ratecheck.theory import heavy_ball as hb
 
 from ..build import Figure
@@ -144,8 +144,8 @@ def rate_accuracy_table(rows: list[tuple[str, str, str, float]]) -> str:
 
     body = []
     for label, method, tuning, kappa in rows:
-        module, rate_fn, tune = (hb, specs.heavy_ball_rate, specs.heavy_ball_tuning) if method == "heavy-ball" \
-            else (nag, specs.nesterov_rate, specs.nesterov_tuning)
+        module, rate_fn, tune = (hb, textbook.heavy_ball_rate, textbook.heavy_ball_tuning) if method == "heavy-ball" \
+            else (nag, textbook.nesterov_rate, textbook.nesterov_tuning)
         p = tune(tuning, 1.0, kappa)
         closed = rate_fn(p, 1.0, kappa)
         exact = polyroots_rate(module, exact_tuning(module, tuning, 1.0, kappa), 1.0, kappa)
@@ -210,14 +210,14 @@ def eigvals_rate(module, params: dict, mu: float, L: float) -> float:
 def figures(outdir, outcomes) -> list[Figure]:
     out = Path(outdir)
     kappa = 100.0
-    tuned = {"Polyak's tuning": specs.heavy_ball_tuning("optimal", 1.0, kappa)}
+    tuned = {"Polyak's tuning": textbook.heavy_ball_tuning("optimal", 1.0, kappa)}
     f = rate_landscape(out / "heavy-ball-landscape.pdf", hb, lambda b: 2 * (1 + b), tuned, r"$2(1+\beta)$", kappa)
     landscape = Figure(f.path, r"Heavy ball: derived $\rho(\alpha, \beta)$ over $\alpha L$ and $\beta$ at "
                                r"$\kappa = 100$; red: the derived region boundary $\alpha L = 2(1+\beta)$; white "
                                r"dotted: the level $\rho = 1$ of the closed form, which lies on it.",
                        r"all closed form (evaluated in float64); nothing simulated.")
     p = tuned["Polyak's tuning"]
-    rho = specs.heavy_ball_rate(p, 1.0, kappa)
+    rho = textbook.heavy_ball_rate(p, 1.0, kappa)
     curves = tuned_error_curves(out / "heavy-ball-curves.pdf", [("heavy ball, Polyak", "heavy-ball", p, rho)], kappa)
     return [landscape,
             Figure(curves, r"Heavy ball at Polyak's tuning, $\kappa = 100$, $10^4$ eigenvalues uniform on "

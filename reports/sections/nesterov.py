@@ -7,7 +7,7 @@ import numpy as np
 
 from ratecheck.numerics import spectra
 from ratecheck.proofs.claims.common import RATE_DIM, claim_steps, measured, simulated_fit
-from ratecheck.proofs.specs import momentum as specs
+from ratecheck.proofs import textbook
 from ratecheck.theory import heavy_ball as hb
 from ratecheck.theory import nesterov as nag
 from ratecheck.theory.evaluate import to_float
@@ -52,13 +52,13 @@ def _rates_vs_kappa(path: Path) -> Path:
     pts = np.array([10.0, 100.0, 1e4])
     sim = {
         "C1": [measured("heavy-ball", "optimal", x, RATE_DIM,
-                        claim_steps(specs.heavy_ball_rate(specs.heavy_ball_tuning("optimal", 1, x), 1, x)))
+                        claim_steps(textbook.heavy_ball_rate(textbook.heavy_ball_tuning("optimal", 1, x), 1, x)))
                ["rate_simulated"] for x in pts],
         "C2": [measured("nesterov", "standard", x, RATE_DIM,
-                        claim_steps(specs.nesterov_rate(specs.nesterov_tuning("standard", 1, x), 1, x)))
+                        claim_steps(textbook.nesterov_rate(textbook.nesterov_tuning("standard", 1, x), 1, x)))
                ["rate_simulated"] for x in pts],
         "C3": [measured("nesterov", "optimal", x, RATE_DIM,
-                        claim_steps(specs.nesterov_rate(specs.nesterov_tuning("optimal", 1, x), 1, x)))
+                        claim_steps(textbook.nesterov_rate(textbook.nesterov_tuning("optimal", 1, x), 1, x)))
                ["rate_simulated"] for x in pts],
     }
     for colour, values in sim.items():
@@ -78,11 +78,11 @@ def _rates_vs_kappa(path: Path) -> Path:
 def figures(outdir, outcomes) -> list[Figure]:
     out = Path(outdir)
     kappa = 100.0
-    tuned = {"optimal": specs.nesterov_tuning("optimal", 1.0, kappa),
-             "standard": specs.nesterov_tuning("standard", 1.0, kappa)}
+    tuned = {"optimal": textbook.nesterov_tuning("optimal", 1.0, kappa),
+             "standard": textbook.nesterov_tuning("standard", 1.0, kappa)}
     land = rate_landscape(out / "nesterov-landscape.pdf", nag, lambda b: 2 * (1 + b) / (1 + 2 * b), tuned,
                           r"$2(1+\beta)/(1+2\beta)$", kappa)
-    runs = [(f"NAG, {name}", "nesterov", p, specs.nesterov_rate(p, 1.0, kappa)) for name, p in tuned.items()]
+    runs = [(f"NAG, {name}", "nesterov", p, textbook.nesterov_rate(p, 1.0, kappa)) for name, p in tuned.items()]
     curves = tuned_error_curves(out / "nesterov-curves.pdf", runs, kappa)
     rates = _rates_vs_kappa(out / "rates-vs-kappa.pdf")
     return [

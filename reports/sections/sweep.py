@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ratecheck.proofs.claims.sweep import REPORT_EXTREME, REPORT_RANDOM, report_sweep
 from ratecheck.proofs.sweep import SweepResult
-from ratecheck.theory.iterations import iterations_derivations
+from ratecheck.theory.iterations import MODE_METHODS, iterations_derivations
 
 from .. import latex
 from ..build import Figure
@@ -33,7 +33,9 @@ INTRO = (
 
 
 def derivations() -> list:
-    return iterations_derivations()
+    from ratecheck import numerics
+
+    return iterations_derivations([numerics.form(m) for m in MODE_METHODS])
 
 
 def sweep_figure(result: SweepResult, path: Path, extra: SweepResult | None = None) -> Path:

@@ -1,1 +1,0 @@
-"""FormSpec modules; see proofs.methods."""
