@@ -175,7 +175,7 @@ def yardstick_lookahead(name: str, mu: float = MU, L_: float = L) -> tuple:
         eta = 1.0 / L_
         return _lookahead(inner, 5), {"eta": eta, "la_alpha": float(best_alpha(eta, 5, mu, L_)["alpha"])}, inner
     inner = numerics.form("heavy-ball", "velocity")
-    p = spec("heavy-ball", "polyak").tuned("optimal", mu, L_)
+    p = tuned_params(numerics.form("heavy-ball", "polyak"), "optimal", mu, L_)
     return _lookahead(inner, 5), {"eta": p["alpha"], "beta": p["beta"], "la_alpha": 0.5}, inner
 
 

@@ -20,6 +20,7 @@ def run(args) -> int:
     from ratecheck import numerics
     from ratecheck.numerics import spectra, validation as v
     from ratecheck.proofs.noisy_quadratic import Z_TOLERANCE, noisy_run, stationary_second_moments
+    from ratecheck.proofs.methods import theory_rate
 
     from ..outputs import Outputs
     from .args import UsageError
@@ -54,7 +55,9 @@ def run(args) -> int:
     if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
         if fspec is None:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
-        params = fspec.tuned(args.tuning or "optimal", mu, L)
+        from ratecheck.proofs.methods import tuned
+
+        params = tuned(fspec, args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
     record = sorted(set(range(0, args.steps + 1, args.record_every)) | {args.steps})
     t0 = time.perf_counter()
@@ -75,7 +78,7 @@ def run(args) -> int:
         "steps_run": steps_run, "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
         "backend": "numpy", "precision": "float64", "seed": args.seed, "radius": args.radius,
         "diverged": r["diverged"], "noise": r["noise"], "replicas": replicas, "directions": r["directions"],
-        "rate_theory": float(fspec.rate(rule.params, mu, L)) if fspec is not None else None,
+        "rate_theory": float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None else None,
         "stationary_loss_theory": stationary, "z_tolerance": Z_TOLERANCE, "max_deviation_stderr": r["max_z"],
         "agrees": bool(r["max_z"] <= Z_TOLERANCE),
         "seconds": seconds, "elem_steps_per_s": r["directions"] * max(args.steps, 1) / seconds if seconds > 0 else None,
