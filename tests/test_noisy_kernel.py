@@ -56,12 +56,14 @@ def test_kernel_iterates_are_the_numpy_path_bit_for_bit(method, name, params):
         np.testing.assert_array_equal(res.count, np.ones(d, dtype=np.int64))
 
 
-def test_results_do_not_depend_on_block_size_or_thread_count():
+@pytest.mark.parametrize("pattern", ["interleaved", "contiguous"])
+def test_results_do_not_depend_on_block_size_or_thread_count(pattern):
+    """Interleaved labels take the element-by-element sums, contiguous runs mostly the tile sums."""
     r = np.random.default_rng(22)
     d, steps = 2 * CHUNK + 777, 15  # three chunks: the parallel kernel
     lam = r.uniform(0.5, 2.0, d)
     e0 = r.standard_normal(d)
-    groups = np.arange(d) % 5
+    groups = np.arange(d) % 5 if pattern == "interleaved" else np.arange(d) // 1000
     params = {"alpha": 0.3, "beta": 0.6}
     form = numerics.form("heavy-ball", "polyak")
     threads = numba.get_num_threads()

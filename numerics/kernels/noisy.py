@@ -29,8 +29,10 @@ the statements the noise-free kernels paste in), with the gradient line ``G = la
   :data:`CHUNK`); a block runs all steps with its state in L1/L2: per step the block's normals are filled
   (:func:`numerics.random.fill_normals`, vectorised), then the element loop updates the state;
 * at a recorded step the block adds :math:`e^2` and :math:`e^4` of its members into its chunk's
-  ``[R, G]`` partial sums; chunks are summed on the host in chunk order, so the sums too are the same bits for
-  every block size and thread count (each partial sum adds the chunk's elements in index order);
+  ``[R, G]`` partial sums, tile by tile in index order: a tile of 64 members of one group as 8 interleaved
+  partial sums combined in a fixed tree (vectorisable without reassociation), any other tile element by
+  element; chunks are summed on the host in chunk order.  Every addition is fixed by the direction indices
+  alone, so the sums too are the same bits for every block size and thread count;
 * a component that falls below the smallest normal float64 is set to 0 (as in the noise-free kernel; with
   σ > 0 this does not happen in practice); a block with a component :math:`|e_i| > 10^{75}` (so that
   :math:`e^4` stays finite) freezes, and its members add +inf to every later recorded sum — divergence is a
@@ -107,7 +109,7 @@ def _element({state_args}, lam, sig, Z, {param_args}t):
 
 
 @numba.njit(parallel=True, fastmath=False, cache=True, error_model="numpy")
-def run_noisy(lam, {state_arrays}, sig, groups, p, q, k0, k1, nsteps, block, chunk, limit, tiny, rec, s2, s4):
+def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps, block, chunk, limit, tiny, rec, s2, s4):
     n = lam.size
     nblocks = (n + block - 1) // block
     nchunks = s2.shape[0]
@@ -117,6 +119,8 @@ def run_noisy(lam, {state_arrays}, sig, groups, p, q, k0, k1, nsteps, block, chu
     for c in numba.prange(nchunks):
         prefer_wide_vectors()
         z = np.empty(block)
+        a2 = np.empty(8)
+        a4 = np.empty(8)
         for b in range(c * per, min(nblocks, (c + 1) * per)):
             lo = b * block
             hi = min(n, lo + block)
@@ -147,11 +151,27 @@ def run_noisy(lam, {state_arrays}, sig, groups, p, q, k0, k1, nsteps, block, chu
 {flush}
                     bad += abs(n0) > limit
                 if here:
-                    for i in range(m):
-                        x = S0b[i]
-                        e2 = x * x
-                        s2[c, ri, gb[i]] += e2
-                        s4[c, ri, gb[i]] += e2 * e2
+                    for w in range(mt // TILE):
+                        g = tile_group[lo // TILE + w]
+                        base = w * TILE
+                        if g >= 0:  # a whole tile of one group: 8 partial sums, combined in a fixed tree
+                            for k in range(8):
+                                a2[k] = 0.0
+                                a4[k] = 0.0
+                            for j in range(8):
+                                for k in range(8):
+                                    x = S0b[base + 8 * j + k]
+                                    e2 = x * x
+                                    a2[k] += e2
+                                    a4[k] += e2 * e2
+                            s2[c, ri, g] += ((a2[0] + a2[1]) + (a2[2] + a2[3])) + ((a2[4] + a2[5]) + (a2[6] + a2[7]))
+                            s4[c, ri, g] += ((a4[0] + a4[1]) + (a4[2] + a4[3])) + ((a4[4] + a4[5]) + (a4[6] + a4[7]))
+                        else:
+                            for i in range(base, min(base + TILE, m)):
+                                x = S0b[i]
+                                e2 = x * x
+                                s2[c, ri, gb[i]] += e2
+                                s4[c, ri, gb[i]] += e2 * e2
                     ri += 1
                 if bad:
                     frozen = True
@@ -283,7 +303,7 @@ def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, recor
         q = _scalar_table(rule, int(later[-1]))
         kernel = _kernel(rule.form, sig.size > 1, serial=nchunks == 1)
         p = np.asarray(rule.p, dtype=np.float64) if rule.p else np.zeros(1)
-        kernel(lam, *state, sig, grp, p, q, np.uint64(k0), np.uint64(k1), int(later[-1]), blk, CHUNK,
+        kernel(lam, *state, sig, grp, _tile_groups(grp), p, q, np.uint64(k0), np.uint64(k1), int(later[-1]), blk, CHUNK,
                DIVERGENCE_LIMIT, float(np.finfo(np.float64).tiny), later, s2, s4)
     sum_e2 = s2.sum(axis=0)
     sum_e4 = s4.sum(axis=0)
@@ -314,6 +334,16 @@ def _groups(groups, d: int) -> np.ndarray:
         raise v.ParameterError("groups", f"{d} integer labels >= 0 (one per direction)",
                                f"shape {raw.shape}, dtype {raw.dtype}")
     return np.ascontiguousarray(raw, dtype=np.int64)
+
+
+def _tile_groups(grp: np.ndarray) -> np.ndarray:
+    """Per tile of 64 directions: its group when all 64 members share one, else -1 (a partial last tile: -1)."""
+    full = grp.size // rng.TILE
+    tiles = grp[: full * rng.TILE].reshape(full, rng.TILE)
+    same = np.all(tiles == tiles[:, :1], axis=1)
+    out = np.full(-(-grp.size // rng.TILE), -1, dtype=np.int64)
+    out[:full] = np.where(same, tiles[:, 0], -1)
+    return out
 
 
 def _scalar_table(rule: Rule, steps: int) -> np.ndarray:
