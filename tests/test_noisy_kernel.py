@@ -195,3 +195,17 @@ def test_generated_sources_are_well_formed(method, name):
     assert "const REAL G = (lam * Y) + (sig * Z);" in src and "rc_normals4(" in src
     assert src.count("{") == src.count("}") and src.count("(") == src.count(")")
     assert "extern \"C\" __global__ void run_noisy(" in src
+
+
+def test_bench_noise_adds_the_noisy_row_with_its_ratio(cli):
+    """`ratecheck bench --noise`: a numba-noisy row beside numba-fused, its ratio taken in the same run (schema only;
+    timings are never asserted)."""
+    import json
+
+    r = cli(["bench", "--noise", "--dim", "20000", "--steps", "10", "--json", "-"])
+    assert r.code == 0, r.stderr
+    rows = {row["impl"]: row for row in json.loads(r.stdout)["results"]}
+    noisy, fused = rows["numba-noisy"], rows["numba-fused"]
+    assert noisy["dim"] == fused["dim"] and noisy["steps"] == fused["steps"]
+    assert noisy["ratio_to_fused"] == pytest.approx(noisy["elem_steps_per_s"] / fused["elem_steps_per_s"])
+    assert noisy["fraction_of_peak"] is None

@@ -119,8 +119,6 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
     for c in numba.prange(nchunks):
         prefer_wide_vectors()
         z = np.empty(block)
-        a2 = np.empty(8)
-        a4 = np.empty(8)
         for b in range(c * per, min(nblocks, (c + 1) * per)):
             lo = b * block
             hi = min(n, lo + block)
@@ -155,17 +153,7 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
                         g = tile_group[lo // TILE + w]
                         base = w * TILE
                         if g >= 0:  # a whole tile of one group: 8 partial sums, combined in a fixed tree
-                            for k in range(8):
-                                a2[k] = 0.0
-                                a4[k] = 0.0
-                            for j in range(8):
-                                for k in range(8):
-                                    x = S0b[base + 8 * j + k]
-                                    e2 = x * x
-                                    a2[k] += e2
-                                    a4[k] += e2 * e2
-                            s2[c, ri, g] += ((a2[0] + a2[1]) + (a2[2] + a2[3])) + ((a2[4] + a2[5]) + (a2[6] + a2[7]))
-                            s4[c, ri, g] += ((a4[0] + a4[1]) + (a4[2] + a4[3])) + ((a4[4] + a4[5]) + (a4[6] + a4[7]))
+{tile_sums}
                         else:
                             for i in range(base, min(base + TILE, m)):
                                 x = S0b[i]
@@ -218,11 +206,27 @@ def noisy_kernel_source(method: Method, per_direction_noise: bool = False) -> st
         new_names=", ".join(nn) + ("," if ns == 1 else ""),
         element_state=", ".join(f"S{k}b[i]" for k in range(ns)),
         element_params="".join(f"{x}, " for x in pa),
-        flush=flush,
+        flush=flush, tile_sums=_tile_sums(),
     )
     head, loop = text.split("@numba.njit(parallel=True, ", 1)
     serial = "@numba.njit(parallel=False, " + loop.replace("def run_noisy(", "def run_noisy_serial(", 1)
     return head + "@numba.njit(parallel=True, " + loop + "\n\n" + serial
+
+
+def _tile_sums() -> str:
+    """Sums of e² and e⁴ over one tile of 64 as 8 interleaved accumulators (a_k, b_k: elements k, k + 8, ...;
+    scalar variables, so LLVM packs them into one vector without reassociating), then a fixed tree."""
+    pad = " " * 28
+    lines = [pad + " = ".join([f"a{k}" for k in range(8)] + [f"b{k}" for k in range(8)] + ["0.0"])]
+    lines.append(pad + "for j in range(base, base + TILE, 8):")
+    for k in range(8):
+        lines.append(pad + f"    x = S0b[j + {k}]")
+        lines.append(pad + "    e2 = x * x")
+        lines.append(pad + f"    a{k} += e2")
+        lines.append(pad + f"    b{k} += e2 * e2")
+    lines.append(pad + "s2[c, ri, g] += ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))")
+    lines.append(pad + "s4[c, ri, g] += ((b0 + b1) + (b2 + b3)) + ((b4 + b5) + (b6 + b7))")
+    return "\n".join(lines)
 
 
 _KERNELS: dict = {}
