@@ -271,6 +271,7 @@ def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, recor
     increasing integers in 0..T; ``groups`` integer labels 0..G−1 [d] (G = max + 1).  The gradient at step t
     is :math:`\lambda_i y_i + \sigma_i \xi(\text{seed}, t, i)` at the method's gradient point y.
     ``block``: elements per block (a multiple of 64 dividing :data:`CHUNK`; results do not depend on it).
+    The run stops at the last recorded step (nothing later is observed).
     """
     rule = _rule(method, params)
     lam = v.eigenvalue_array(eigenvalues)
@@ -457,6 +458,7 @@ STATE_LOADS
     for (long long t_ = 0; t_ < nsteps; ++t_) {
         const long long tt = t_ + 1;
         const bool here = ri < nrec && rec[ri] == tt;
+        bool over = false;
         if (!frozen) {
             double zn[4];
             rc_normals4((unsigned long long)call, (unsigned long long)tt, k0, k1, zn);
@@ -470,7 +472,7 @@ SCALAR_DECLS
 STATE_READS
 ELEMENT_CODE
                 if (on[k]) { STATE_WRITES }
-                if (on[k] && fabs((double)N0) > limit) frozen = true;
+                if (on[k] && fabs((double)N0) > limit) over = true;
             }
         }
         if (here) {
@@ -484,6 +486,7 @@ ELEMENT_CODE
             }
             ++ri;
         }
+        if (over) frozen = true;  // as on the CPU: this step is recorded, the later ones are +inf
     }
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
