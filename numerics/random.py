@@ -166,10 +166,14 @@ def prefer_wide_vectors(typingctx):
     instruction-bound, and 8 float64 lanes instead of 4 measured 1.36x more normals per second here
     (``benchmarks/noisy.py``).  Arithmetic is unchanged (no fastmath): the vector width does not change any
     rounding.  On a CPU without AVX-512 LLVM clamps the width to what the target has.  llvmlite's
-    ``AttributeSet`` only admits its list of keyword attributes, so the string attribute is added to the set
-    directly; it is printed into the function's definition as written."""
+    ``AttributeSet.add`` only admits its list of keyword attributes (``llvmlite/ir/values.py``, class
+    ``AttributeSet``: ``add`` checks ``_known``), so the string attribute is added with ``set.add``; ``_to_list``
+    prints it into the function's definition as written.  Should a later llvmlite store attributes otherwise,
+    the hint is left out (a speed hint only: nothing computed changes)."""
     def codegen(context, builder, signature, args):
-        set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        attrs = getattr(builder.function, "attributes", None)
+        if isinstance(attrs, set):
+            set.add(attrs, '"prefer-vector-width"="512"')
         return context.get_dummy_value()
     return types.none(), codegen
 

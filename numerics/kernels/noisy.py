@@ -29,10 +29,12 @@ the statements the noise-free kernels paste in), with the gradient line ``G = la
   :data:`CHUNK`); a block runs all steps with its state in L1/L2: per step the block's normals are filled
   (:func:`numerics.random.fill_normals`, vectorised), then the element loop updates the state;
 * at a recorded step the block adds :math:`e^2` and :math:`e^4` of its members into its chunk's
-  ``[R, G]`` partial sums, tile by tile in index order: a tile of 64 members of one group as 8 interleaved
-  partial sums combined in a fixed tree (vectorisable without reassociation), any other tile element by
-  element; chunks are summed on the host in chunk order.  Every addition is fixed by the direction indices
-  alone, so the sums too are the same bits for every block size and thread count;
+  ``[R, G]`` partial sums, tile by tile in index order: a tile of 64 members of one group as one vectorised
+  sum (its additions reassociated by LLVM, the only arithmetic compiled with fastmath's ``reassoc``; the same
+  instructions for every tile), any other tile element by element; chunks are summed on the host in chunk
+  order.  Every addition is fixed by the direction indices alone, so the sums too are the same bits for every
+  block size and thread count on one CPU (a CPU with other vector widths may round the tile sums otherwise;
+  the iterates are the same bits everywhere);
 * a component that falls below the smallest normal float64 is set to 0 (as in the noise-free kernel; with
   σ > 0 this does not happen in practice); a block with a component :math:`|e_i| > 10^{75}` (so that
   :math:`e^4` stays finite) freezes, and its members add +inf to every later recorded sum — divergence is a
@@ -108,6 +110,22 @@ def _element({state_args}, lam, sig, Z, {param_args}t):
     return {new_tuple}
 
 
+@numba.njit(fastmath={{"reassoc"}}, cache=True, error_model="numpy")
+def _tile_sums(x, ntiles, out2, out4):
+    # sum of e^2 and e^4 over each whole tile of 64, vectorised (reassociated within the tile: the same
+    # operations for every call, so the same bits for every block size and thread count on one CPU)
+    prefer_wide_vectors()
+    for w in range(ntiles):
+        a = 0.0
+        b = 0.0
+        for k in range(w * TILE, (w + 1) * TILE):
+            e2 = x[k] * x[k]
+            a += e2
+            b += e2 * e2
+        out2[w] = a
+        out4[w] = b
+
+
 @numba.njit(parallel=True, fastmath=False, cache=True, error_model="numpy")
 def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps, block, chunk, limit, tiny, rec, s2, s4):
     n = lam.size
@@ -119,6 +137,8 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
     for c in numba.prange(nchunks):
         prefer_wide_vectors()
         z = np.empty(block)
+        t2 = np.empty(block // TILE)
+        t4 = np.empty(block // TILE)
         for b in range(c * per, min(nblocks, (c + 1) * per)):
             lo = b * block
             hi = min(n, lo + block)
@@ -149,11 +169,13 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
 {flush}
                     bad += abs(n0) > limit
                 if here:
+                    _tile_sums(S0b, m // TILE, t2, t4)
                     for w in range(mt // TILE):
                         g = tile_group[lo // TILE + w]
                         base = w * TILE
-                        if g >= 0:  # a whole tile of one group: 8 partial sums, combined in a fixed tree
-{tile_sums}
+                        if g >= 0:  # a whole tile of one group
+                            s2[c, ri, g] += t2[w]
+                            s4[c, ri, g] += t4[w]
                         else:
                             for i in range(base, min(base + TILE, m)):
                                 x = S0b[i]
@@ -206,27 +228,11 @@ def noisy_kernel_source(method: Method, per_direction_noise: bool = False) -> st
         new_names=", ".join(nn) + ("," if ns == 1 else ""),
         element_state=", ".join(f"S{k}b[i]" for k in range(ns)),
         element_params="".join(f"{x}, " for x in pa),
-        flush=flush, tile_sums=_tile_sums(),
+        flush=flush,
     )
     head, loop = text.split("@numba.njit(parallel=True, ", 1)
     serial = "@numba.njit(parallel=False, " + loop.replace("def run_noisy(", "def run_noisy_serial(", 1)
     return head + "@numba.njit(parallel=True, " + loop + "\n\n" + serial
-
-
-def _tile_sums() -> str:
-    """Sums of e² and e⁴ over one tile of 64 as 8 interleaved accumulators (a_k, b_k: elements k, k + 8, ...;
-    scalar variables, so LLVM packs them into one vector without reassociating), then a fixed tree."""
-    pad = " " * 28
-    lines = [pad + " = ".join([f"a{k}" for k in range(8)] + [f"b{k}" for k in range(8)] + ["0.0"])]
-    lines.append(pad + "for j in range(base, base + TILE, 8):")
-    for k in range(8):
-        lines.append(pad + f"    x = S0b[j + {k}]")
-        lines.append(pad + "    e2 = x * x")
-        lines.append(pad + f"    a{k} += e2")
-        lines.append(pad + f"    b{k} += e2 * e2")
-    lines.append(pad + "s2[c, ri, g] += ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))")
-    lines.append(pad + "s4[c, ri, g] += ((b0 + b1) + (b2 + b3)) + ((b4 + b5) + (b6 + b7))")
-    return "\n".join(lines)
 
 
 _KERNELS: dict = {}
