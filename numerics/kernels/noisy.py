@@ -298,6 +298,7 @@ def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, recor
     rec = _record_steps(record_steps, steps)
     grp = _groups(groups, d)
     ngroups = int(grp.max()) + 1
+    v.check_memory("groups", ngroups, 4, got=f"labels up to {ngroups - 1}")  # counts and the step-0 sums
     blk = DEFAULT_BLOCK if block is None else v.integer("block", block, 1)
     if blk % rng.TILE or CHUNK % blk:
         raise v.ParameterError("block", f"a multiple of {rng.TILE} dividing {CHUNK}", block)
