@@ -1,6 +1,6 @@
 """Run `ratecheck bench` and append its numbers to BENCHMARKS.md (``make bench``).
 
-Usage: python benchmarks/run.py [--dim D] [--steps T] [--write BENCHMARKS.md]
+Usage: python benchmarks/run.py [--dim D] [--steps T] [--noise] [--write BENCHMARKS.md]
 """
 from __future__ import annotations
 
@@ -42,8 +42,9 @@ def main() -> int:
     p.add_argument("--dim", type=int, default=10_000_000)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--write", metavar="FILE", help="append rows to this Markdown file")
+    p.add_argument("--noise", action="store_true", help="add the noisy fused kernel's row (ratecheck bench --noise)")
     a = p.parse_args()
-    record = measure(a.dim, a.steps)
+    record = measure(a.dim, a.steps, noise=a.noise)
     print(format_table(record))
     if a.write:
         path = Path(a.write)

@@ -9,6 +9,8 @@ e0 with seed 0, recording ||e_t|| and f(x_t) - f* every step):
   numpy-ref     the NumPy reference spectral path (numerics.simulate; fewer steps when d*T is large)
   numba-fused   the fused CPU kernel (numerics.backends, backend numba)
   cupy-fused    the fused GPU kernel (only where CuPy and a GPU are present)
+  numba-noisy  with --noise: the noisy fused kernel (gradient + sigma*xi, xi ~ N(0,1) drawn in the kernel;
+                reports/commands/bench_noise.py); its "x fused" is the ratio to numba-fused of the same run
 
 Throughput = d * T / seconds (steps scaled where an implementation runs fewer steps; each row
 says its own d and T).  Peak: a numba kernel of independent FMA chains on a 64-element local
@@ -24,6 +26,7 @@ with the ratio PEPit / ratecheck per N and in total.
 Examples:
   ratecheck bench
   ratecheck bench --dim 10000000 --steps 200 --json -
+  ratecheck bench --noise
   ratecheck bench --worst-case --max-n 50 --json wc.json
 """
 from __future__ import annotations
@@ -51,6 +54,8 @@ def add_arguments(p) -> None:
     p.add_argument("--worst-case", action="store_true",
                    help="time the PEP worst-case solves of gradient descent, ratecheck vs PEPit, N = 1..--max-n")
     p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
+    p.add_argument("--noise", action="store_true",
+                   help="add the noisy fused kernel (gradient + N(0, 1) noise drawn in the kernel) and its ratio")
 
 
 def measure_worst_case(ns) -> dict:
@@ -218,7 +223,7 @@ def _fma_kernel():
     return fma_chains
 
 
-def measure(dim: int, steps: int) -> dict:
+def measure(dim: int, steps: int, noise: bool = False) -> dict:
     """Run every implementation on the same problem; the JSON record of ``ratecheck bench``."""
     import numpy as np
 
@@ -237,6 +242,10 @@ def measure(dim: int, steps: int) -> dict:
     add("torch-sgd", bench_torch(rule, lam, e0, steps))
     add("numpy-ref", bench_reference(rule, lam, e0, steps))
     add("numba-fused", bench_fused(rule, lam, e0, steps, "numba"))
+    if noise:  # the noisy kernel (reports/commands/bench_noise.py)
+        from .bench_noise import bench_noisy
+
+        add("numba-noisy", bench_noisy(rule, lam, e0, steps))
     if gpu_available():  # pragma: no cover - GPU only
         add("cupy-fused", bench_fused(rule, lam, e0, steps, "cupy"))
     fused = next(r["elem_steps_per_s"] for r in results if r["impl"] == "numba-fused")
@@ -244,6 +253,8 @@ def measure(dim: int, steps: int) -> dict:
     for r in results:
         r["ratio_to_fused"] = r["elem_steps_per_s"] / fused
         r["fraction_of_peak"] = r["elem_steps_per_s"] / peak if not r["impl"].startswith("cupy") else None
+        if r["impl"] == "numba-noisy":  # the peak counts the noise-free recurrence's instructions only
+            r["fraction_of_peak"] = None
     import numba
 
     machine = {"cpu": _cpu_name(), "cores": os.cpu_count(), "numba_threads": numba.get_num_threads(),
@@ -305,7 +316,7 @@ def run(args) -> int:
     else:
         check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
         check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
-        record, text = measure(args.dim, args.steps), format_table
+        record, text = measure(args.dim, args.steps, noise=args.noise), format_table
     if json_t is not None:
         outputs.set(json_t, a.json_text(record))
         outputs.commit()
