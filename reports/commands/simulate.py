@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 
 from . import args as a
+from . import simulate_iterates
 
 HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -48,11 +49,12 @@ def add_arguments(p) -> None:
     p.add_argument("--precision", default="float64", choices=["float64", "float32"], help="state precision")
     p.add_argument("--seed", type=a.seed, default=0,
                    help="seed of x0 - x*, >= 0 (random spectra use SEED + 1); default 0")
-    p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=1.0,
+    p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=None,
                    help=f"R with E||x0 - x*||^2 = R^2, in [{RADIUS_MIN:g}, {RADIUS_MAX:g}] (default 1)")
     p.add_argument("--record-every", dest="record_every", type=a.count, default=1, metavar="K",
                    help="record the error and loss every K steps (and the last one); default 1")
     p.add_argument("--json", metavar="FILE", help="write one JSON object to FILE ('-' for stdout)")
+    simulate_iterates.add_arguments(p)
 
 
 def run(args) -> int:
@@ -70,6 +72,7 @@ def run(args) -> int:
         if k in params:
             raise UsageError(f"parameter {k} given both as --{k} and in --params")
         params[k] = x
+    simulate_iterates.check(args)
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
     from ..outputs import Outputs
@@ -91,14 +94,14 @@ def run(args) -> int:
             raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
         params = fspec.tuned(args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
-    e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
+    e0 = simulate_iterates.initial_error(args, lam, lambda: isotropic_initial_error(lam.size, args.seed, args.radius))
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
     t0 = time.perf_counter()
     try:
         traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision,
                                  record_every=args.record_every)
     except v.ParameterError as exc:
-        if exc.name == "x0":  # x0 - x* is drawn from --radius here: name the flag the user has
+        if exc.name == "x0" and args.x0 is None:  # x0 - x* is drawn from --radius here: name the flag the user has
             f32 = np.finfo(np.float32)
             rng = (f"magnitudes in [{float(f32.tiny):.2g}, {float(f32.max):.2g}] with --precision float32"
                    if args.precision == "float32" else "a squared norm and loss that are finite, normal float64 numbers")
@@ -108,7 +111,8 @@ def run(args) -> int:
     seconds = time.perf_counter() - t0
     rate_theory = float(fspec.rate(rule.params, mu, L)) if fspec is not None else None
     fit = traj.rate()
-    predicted = _prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
+    predicted = None if args.x0 is not None else _prediction(spec_, args.method, form.name, rule.params,
+                                                             traj.steps_run, args.radius)
     times = traj.times
     if predicted is not None:
         predicted = predicted[times]
@@ -121,7 +125,7 @@ def run(args) -> int:
         "seconds": seconds, "elem_steps_per_s": lam.size * max(traj.steps_run, 1) / seconds if seconds > 0 else None,
         "record_every": args.record_every, "linearity": numerics.methods.linearity(form),
     }
-    columns = (times, traj.error_ratio, traj.loss, predicted)
+    columns = (times, traj.error_ratio, traj.loss, predicted, simulate_iterates.iterates(args, rule, lam, e0, times))
     if json_t is not None:
         outputs.set(json_t, lambda: _json_chunks(out, columns))
         outputs.commit()
@@ -139,13 +143,15 @@ def _json_chunks(out: dict, columns):
     head = a.json_text(out).rstrip()
     assert head.endswith("}")
     yield head[:-1].rstrip() + ',\n  "trajectory": [\n'
-    times, ratio, loss, predicted = columns
+    times, ratio, loss, predicted, xs = columns
     n = times.size
     for lo in range(0, n, _JSON_CHUNK):
         hi = min(n, lo + _JSON_CHUNK)
         pred = [None] * (hi - lo) if predicted is None else predicted[lo:hi].tolist()
-        rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}}}'
-                for t, r, f, q in zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(), loss[lo:hi].tolist(), pred)]
+        rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}'
+                + ("}" if xs is None else ', "x": [' + ", ".join(map(_num, xs[lo + i].tolist())) + "]}")
+                for i, (t, r, f, q) in enumerate(zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(),
+                                                     loss[lo:hi].tolist(), pred))]
         yield ",\n".join(rows) + (",\n" if hi < n else "\n")
     yield "  ]\n}\n"
 
@@ -180,7 +186,7 @@ def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius:
 def _print_table(out: dict, columns) -> None:
     import numpy as np
 
-    times, ratio, loss, predicted = columns
+    times, ratio, loss, predicted, _ = columns
     has_prediction = predicted is not None
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
     print(f"{out['method']} ({out['form']} form): {ps}")
