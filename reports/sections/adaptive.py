@@ -1,6 +1,7 @@
 r"""Report section for topic 'adaptive': the conventions of the adaptive methods, and exact facts about Adam."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,32 +32,55 @@ CONVENTION = (r"Adam as in \cite{kingma2015}: $m_t = \beta_1 m_{t-1} + (1 - \bet
               r"$\hat v_t = v_t/(1 - \beta_2^t)$, $x_{t+1} = x_t - \eta\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$, "
               r"coordinate by coordinate.")
 
-#: (what differs, torch.optim, optax, the paper) -- LaTeX cells
+@dataclass(frozen=True)
+class ConventionRow:
+    """One row of the convention table: LaTeX cells, and the tests (tests/test_adaptive_conventions.py) that run
+    torch.optim and optax to back its torch and optax cells."""
+
+    method: str
+    torch: str
+    optax: str
+    paper: str
+    tests: tuple[str, ...]
+
+
 CONVENTION_TABLE = [
-    (r"Adam: $\epsilon$",
-     r"$m_t(1 - \beta_1^t)^{-1}/(\sqrt{v_t}/\sqrt{1 - \beta_2^t} + \epsilon)$",
-     r"$\hat m_t/(\sqrt{\hat v_t} + \epsilon)$, the same value",
-     r"$\hat m_t/(\sqrt{\hat v_t} + \epsilon)$ \cite{kingma2015}"),
-    (r"AdamW: decay",
-     r"$x_t(1 - \eta\lambda)$ before the step; $\lambda = 10^{-2}$",
-     r"$\eta\lambda x_t$ added to the step; $\lambda = 10^{-4}$",
-     r"$\eta_t\lambda x_t$ with the schedule multiplier $\eta_t$ \cite{loshchilov2019}"),
-    (r"AMSGrad: maximum",
-     r"of $v_t$, before the bias correction",
-     r"of $\hat v_t$, after the bias correction",
-     r"of $v_t$, no bias correction \cite{reddi2018}"),
-    (r"RMSprop",
-     r"decay $0.99$; $g_t/(\sqrt{v_t} + \epsilon)$",
-     r"decay $0.9$; $g_t/\sqrt{v_t + \epsilon}$",
-     r"decay $0.9$ \cite{tieleman2012}"),
-    (r"Adagrad",
-     r"$S_0 = 0$; $g_t/(\sqrt{S_t} + \epsilon)$, $\epsilon = 10^{-10}$; step $\eta/(1 + (t - 1)\delta)$",
-     r"$S_0 = 0.1$; $g_t/\sqrt{S_t + \epsilon}$, $\epsilon = 10^{-7}$",
-     r"$g_t/(\delta + \sqrt{S_t})$ \cite{duchi2011}"),
-    (r"AdaDelta",
-     r"$\eta = 1$, $\rho = 0.9$, $\epsilon = 10^{-6}$",
-     r"$\eta$ given, $\rho = 0.9$, $\epsilon = 10^{-6}$",
-     r"no $\eta$; $\rho = 0.95$, $\epsilon = 10^{-6}$ \cite{zeiler2012}"),
+    ConventionRow(
+        r"Adam: $\epsilon$",
+        r"after the bias-corrected root: $\hat m_t/(\sqrt{v_t}/\sqrt{1 - \beta_2^t} + \epsilon)$, $\epsilon = 10^{-8}$",
+        r"after: $\hat m_t/(\sqrt{\hat v_t} + \epsilon)$; \texttt{eps\_root} (inside) is 0",
+        r"after: $\hat m_t/(\sqrt{\hat v_t} + \epsilon)$ \cite{kingma2015}",
+        ("test_adam_epsilon_after_the_bias_corrected_root",)),
+    ConventionRow(
+        r"AdamW: decay",
+        r"$x_t(1 - \eta\lambda)$ before the step; $\lambda = 10^{-2}$",
+        r"$\eta\lambda x_t$ added to the step; $\lambda = 10^{-4}$",
+        r"$\eta_t\lambda x_t$, $\eta_t$ the schedule multiplier, not the step size $\alpha$ \cite{loshchilov2019}",
+        ("test_adamw_decay_is_multiplied_by_the_learning_rate", "test_adamw_default_decays_are_100_times_apart")),
+    ConventionRow(
+        r"AMSGrad: maximum",
+        r"of $v_t$, before the bias correction",
+        r"of $\hat v_t$, after the bias correction",
+        r"of $v_t$; no bias correction, no $\epsilon$ \cite{reddi2018}",
+        ("test_amsgrad_maximum_before_or_after_the_bias_correction",)),
+    ConventionRow(
+        r"RMSprop",
+        r"decay $0.99$; $g_t/(\sqrt{v_t} + \epsilon)$; no bias correction",
+        r"decay $0.9$; $g_t/\sqrt{v_t + \epsilon}$; no bias correction",
+        r"decay $0.9$; $g_t/\sqrt{v_t}$ \cite{tieleman2012}",
+        ("test_rmsprop_default_decay_epsilon_and_no_bias_correction",)),
+    ConventionRow(
+        r"Adagrad",
+        r"$S_0 = 0$; $g_t/(\sqrt{S_t} + \epsilon)$, $\epsilon = 10^{-10}$; step $\eta/(1 + (t - 1)\delta)$",
+        r"$S_0 = 0.1$; $g_t/\sqrt{S_t + \epsilon}$, $\epsilon = 10^{-7}$",
+        r"$S_0 = 0$; $g_t/(\delta + \sqrt{S_t})$ \cite{duchi2011}",
+        ("test_adagrad_initial_accumulator_and_epsilon", "test_torch_adagrad_lr_decay_divides_by_one_plus_t_minus_one_delta")),
+    ConventionRow(
+        r"AdaDelta",
+        r"$\eta = 1$, $\rho = 0.9$, $\epsilon = 10^{-6}$",
+        r"$\eta$ given, $\rho = 0.9$, $\epsilon = 10^{-6}$",
+        r"no $\eta$; $\rho = 0.95$, $\epsilon = 10^{-6}$ \cite{zeiler2012}",
+        ("test_adadelta_defaults_and_first_step",)),
 ]
 
 
@@ -90,6 +114,7 @@ def extra(outcomes) -> str:
              r"{\small\begin{longtable}{p{0.13\linewidth}p{0.27\linewidth}p{0.24\linewidth}p{0.22\linewidth}}",
              r"\toprule", r"method & torch.optim & optax & paper\\", r"\midrule"]
     for row in CONVENTION_TABLE:
-        lines.append(" & ".join(r"\raggedright " + cell for cell in row) + r"\tabularnewline")
+        cells = (row.method, row.torch, row.optax, row.paper)
+        lines.append(" & ".join(r"\raggedright " + cell for cell in cells) + r"\tabularnewline")
     lines += [r"\bottomrule", r"\end{longtable}}"]
     return "\n".join(lines)
