@@ -162,6 +162,12 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Nemirovski & Yudin \(1983\)", "nemirovski1983"),
     (r"Saad \(2003\)", "saad2003"),
     (r"Zhang, Lucas, Hinton & Ba \(2019\)", "zhang2019"),
+    (r"Duchi, Hazan & Singer \(2011\)", "duchi2011"),
+    (r"Tieleman & Hinton \(2012\)", "tieleman2012"),
+    (r"Zeiler \(2012\)", "zeiler2012"),
+    (r"Kingma & Ba \(2015\)", "kingma2015"),
+    (r"Loshchilov & Hutter \(2019\)", "loshchilov2019"),
+    (r"Reddi, Kale & Kumar \(2018\)", "reddi2018"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

@@ -44,7 +44,7 @@ def test_adagrad_first_step_torch_against_optax_frameworks():
     lr, g = 0.1, 0.01
     torch_step = abs(torch_steps("Adagrad", [g], x0=0.0, lr=lr)[1])
     optax_step = abs(optax_steps("adagrad", [g], x0=0.0, learning_rate=lr)[1])
-    expected = _theory(th.adagrad_first_step_derivation(), "ratio", g=g)
+    expected = _theory(th.adagrad_first_step_derivation(), "ratio", g=g, epsilon_T=1e-10, epsilon_O=1e-7, S_0=0.1)
     assert math.isclose(optax_step / torch_step, expected, rel_tol=1e-13) and 0.031 < expected < 0.032
 
 

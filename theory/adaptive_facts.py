@@ -37,7 +37,7 @@ from functools import cache
 import sympy as sp
 
 from .adaptive import _summation_step, _x
-from .derivation import Derivation, Step
+from .derivation import Derivation, Step, is_zero
 
 __all__ = ["rmsprop_first_step_derivation", "adadelta_first_steps_derivation", "adagrad_first_step_derivation",
            "adagrad_decay_derivation", "adagrad_limit_rate_derivation", "adamw_fixed_point_derivation",
@@ -63,6 +63,17 @@ def _S(name: str) -> sp.Symbol:
 
 
 _q = sp.Symbol("q", positive=True)
+
+
+def _limit_named(label, expr, shown, var, point, expected, why, *, simplifier=None) -> Step:
+    r"""``sympy.limit(expr, var -> point+) = expected``, displayed with ``shown`` (a name for ``expr``) in its place."""
+
+    def run():
+        value = sp.limit(expr, var, point, dir="+")
+        return is_zero(value - expected, simplifier)
+
+    statement = sp.Eq(sp.Limit(shown, var, point, dir="+"), expected, evaluate=False)
+    return Step.custom(label, statement, why, run, "limit", "sympy.limit of the expression named on the left")
 
 
 def _rho_below_one(expr: sp.Expr) -> sp.Expr:
@@ -93,13 +104,13 @@ def rmsprop_first_step_derivation() -> Derivation:
                              r"At $t = 1$ and $\epsilon = 0$ the gradient cancels: the first step does not depend on "
                              r"$g$, and it is longer than $\eta$ by $1/\sqrt{1 - \alpha}$.",
                              lhs=sp.Abs(_x(_S("x_2"), _S("x_1")))))
+    late = eta / sp.sqrt(1 - sp.Rational(99, 100)**t)
+    dv.add(Step.limit("later steps", late, t, sp.oo, eta,
+                      r"As $v_t$ fills up the steps fall to $\eta$ (shown at $\alpha = 0.99$, $\epsilon = 0$); a bias "
+                      r"correction $v_t/(1 - \alpha^t)$ would make every step $\eta$, as in Adam."))
     dv.add(Step.substitution("torch's default decay", first, {alpha: sp.Rational(99, 100)}, 10 * eta,
                              r"torch.optim.RMSprop's default $\alpha = 0.99$ makes the first step $10\eta$ "
                              r"(optax's $0.9$: $\sqrt{10}\,\eta \approx 3.16\eta$).", lhs=sp.Abs(_x(_S("x_2"), _S("x_1")))))
-    late = eta / sp.sqrt(1 - sp.Rational(99, 100)**t)
-    dv.add(Step.limit("later steps", late, t, sp.oo, eta,
-                      r"As $v_t$ fills up the steps fall to $\eta$ (here at $\alpha = 0.99$, $\epsilon = 0$); a bias "
-                      r"correction $v_t/(1 - \alpha^t)$ would make every step $\eta$, as in Adam."))
     dv.results.update({"step": step, "first_step": first, "v_t": v_t})
     return dv
 
@@ -121,24 +132,26 @@ def adadelta_first_steps_derivation() -> Derivation:
                              r"With $u_0 = v_0 = 0$: $v_1 = (1 - \rho) g^2$ and the numerator is $\sqrt{0 + \epsilon}$: "
                              r"the step's unit comes from $\epsilon$, not from $g$.", lhs=sp.Abs(_S(r"\Delta_1"))))
     cap = eta * sp.sqrt(eps / (1 - rho))
-    dv.add(Step.limit("large gradients", d1, g, sp.oo, cap,
-                      r"The first step grows with $g$ towards $\eta\sqrt{\epsilon/(1 - \rho)}$ and never reaches it.",
-                      simplifier=_rho_below_one))
-    dv.add(Step.substitution("torch's defaults", cap, {eta: 1, rho: sp.Rational(9, 10), eps: sp.Rational(1, 10**6)},
-                             sp.sqrt(10) / 1000,
-                             r"At torch's $\eta = 1$, $\rho = 0.9$, $\epsilon = 10^{-6}$ the cap is "
-                             r"$\sqrt{10^{-5}} \approx 3.16 \times 10^{-3}$: a gradient of $10^3$ and one of $1$ give "
-                             r"nearly the same first step.", lhs=_S(r"\eta\sqrt{\epsilon/(1 - \rho)}")))
     u1 = (1 - rho) * (d1 / eta) ** 2  # u accumulates the update before the learning rate (torch: delta, then lr)
     v2 = (1 - rho**2) * g**2
     dv.add(Step.identity("second accumulator", rho * v1 + (1 - rho) * g**2, v2,
                          r"A second equal gradient: $v_2 = \rho v_1 + (1 - \rho) g^2 = (1 - \rho^2) g^2$."))
     d2 = step(u1, v2)
     cap2 = eta * sp.sqrt(2 * eps / (1 - rho**2))
-    dv.add(Step.limit("second step, large gradients", d2, g, sp.oo, cap2,
+    dv.add(_limit_named("second step, large gradients", d2, sp.Abs(_S(r"\Delta_2")), g, sp.oo, cap2,
                       r"With $u_1 = (1 - \rho)(\Delta_1/\eta)^2 \to \epsilon$ the second step tends to "
                       r"$\eta\sqrt{2\epsilon/(1 - \rho^2)}$: larger than the first by $\sqrt{2/(1 + \rho)}$ "
                       r"($1.026$ at $\rho = 0.9$). The steps grow from the $\epsilon$-sized start.",
+                      simplifier=_rho_below_one))
+    dv.add(Step.substitution("torch's defaults", cap, {eta: 1, rho: sp.Rational(9, 10), eps: sp.Rational(1, 10**6)},
+                             sp.sqrt(10) / 1000,
+                             r"Compare the first step with $\eta\sqrt{\epsilon/(1 - \rho)}$: at torch's $\eta = 1$, $\rho = 0.9$, "
+                             r"$\epsilon = 10^{-6}$ this is "
+                             r"$\sqrt{10^{-5}} \approx 3.16 \times 10^{-3}$: a gradient of $10^3$ and one of $1$ give "
+                             r"nearly the same first step.", lhs=_S(r"\eta\sqrt{\epsilon/(1 - \rho)}")))
+    dv.add(Step.limit("large gradients", d1, g, sp.oo, cap,
+                      r"So the first step grows with $g$ towards $\eta\sqrt{\epsilon/(1 - \rho)}$ and never reaches it: "
+                      r"it is below that cap for every gradient.",
                       simplifier=_rho_below_one))
     dv.results.update({"first_step": d1, "cap": cap, "second_step": d2, "second_cap": cap2})
     return dv
@@ -153,24 +166,26 @@ def adagrad_first_step_derivation() -> Derivation:
         symbols={"eta": eta, "g": g},
         source="Duchi, Hazan & Singer (2011); torch/optim/adagrad.py; optax/_src/transform.py scale_by_rss",
     )
-    et, eo, s0 = sp.Rational(1, 10**10), sp.Rational(1, 10**7), sp.Rational(1, 10)
+    et, eo = sp.Symbol(r"epsilon_T", positive=True), sp.Symbol(r"epsilon_O", positive=True)
+    s0 = sp.Symbol("S_0", positive=True)
+    dv.symbols.update({"epsilon_T": et, "epsilon_O": eo, "S_0": s0})
     torch_step = eta * g / (g + et)
     optax_step = eta * g / sp.sqrt(s0 + g**2 + eo)
-    dv.add(Step.substitution("torch", eta * g / (sp.sqrt(_S("S_0") + g**2) + et), {_S("S_0"): 0}, torch_step,
-                             r"torch: $S_1 = S_0 + g^2$ with $S_0 = 0$ and $\epsilon = 10^{-10}$ outside the root: "
-                             r"the step is $\eta$ up to $10^{-10}/g$, a sign step.", lhs=sp.Abs(_S(r"\Delta_1^{\mathrm{torch}}"))))
-    dv.add(Step.substitution("optax", eta * g / sp.sqrt(_S("S_0") + g**2 + eo), {_S("S_0"): s0}, optax_step,
-                             r"optax: $S_0 = 0.1$ and $\epsilon = 10^{-7}$ inside the root.",
-                             lhs=sp.Abs(_S(r"\Delta_1^{\mathrm{optax}}"))))
+    dv.add(Step.substitution("torch", eta * g / (sp.sqrt(_S("A") + g**2) + et), {_S("A"): 0}, torch_step,
+                             r"torch: $S_1 = S_0 + g^2$ with its $S_0 = 0$, and $\epsilon_T = 10^{-10}$ outside the root: "
+                             r"the step is $\eta$ up to a factor $1 - 10^{-10}/g$, a sign step.",
+                             lhs=sp.Abs(_S(r"\Delta_1^{\mathrm{torch}}"))))
+    dv.add(Step.identity("optax", eta * g / sp.sqrt((s0 + g**2) + eo), optax_step,
+                         r"optax: $S_1 = S_0 + g^2$ with its $S_0 = 0.1$, and $\epsilon_O = 10^{-7}$ inside the root."))
     dv.add(Step.limit("small gradients in optax", optax_step / g, g, 0, eta / sp.sqrt(s0 + eo),
-                      r"For $g \ll \sqrt{0.1} \approx 0.316$ optax's first step is a gradient step with step size "
-                      r"$\eta/\sqrt{0.1000001} \approx 3.16\eta$; torch's is $\eta$ whatever $g$.", direction="+"))
+                      r"For $g^2 \ll S_0$ optax's first step is a gradient step of size $\eta/\sqrt{S_0 + \epsilon_O} "
+                      r"= \eta/\sqrt{0.1000001} \approx 3.16\eta$; torch's is $\eta$ whatever $g$.", direction="+"))
     dv.add(Step.limit("large gradients", optax_step / torch_step, g, sp.oo, 1,
-                      r"For large gradients the two agree."))
+                      r"For $g^2 \gg S_0$ the two agree."))
     ratio = (g + et) / sp.sqrt(s0 + g**2 + eo)
-    dv.add(Step.identity("ratio", optax_step / torch_step, ratio,
-                         r"In between, optax's step is torch's times $(g + 10^{-10})/\sqrt{0.1 + g^2 + 10^{-7}}$: "
-                         r"$0.0316$ at $g = 0.01$."))
+    dv.add(Step.substitution("ratio", optax_step / torch_step, {}, ratio,
+                             r"In between, optax's first step is torch's times this factor: $0.0316$ at $g = 0.01$ "
+                             r"with the defaults.", lhs=_S(r"|\Delta_1^{\mathrm{optax}}|/|\Delta_1^{\mathrm{torch}}|")))
     dv.results.update({"torch": torch_step, "optax": optax_step, "ratio": ratio})
     return dv
 
@@ -267,21 +282,20 @@ def adamw_fixed_point_derivation() -> Derivation:
     dv.add(Step.solve("AdamW's stationary point", eq, r, [r_plus, r_minus],
                       r"Write $x = c - r$ with $r > 0$ (then $g = -r$, and $\lambda x = r/(r + \epsilon)$): "
                       r"$\lambda(c - r)(r + \epsilon) = r$, a quadratic in $r$."))
-    dv.add(Step.identity("one positive root", sp.expand(r_plus * r_minus), -c * eps,
-                         r"The product of the roots is $-c\epsilon < 0$: exactly one root is positive, $r_+$, and "
-                         r"$x^\star = c - r_+$."))
+    dv.add(Step.substitution("one positive root", r_plus * r_minus, {}, -c * eps,
+                             r"The product of the roots is $-c\epsilon < 0$: exactly one root is positive, $r_+$, "
+                             r"and $x^\star = c - r_+$.", lhs=_S("r_+ r_-")))
     x_star = c - r_plus
-    dv.add(Step.limit("pinned at 1/lambda", x_star.subs(c, (1 + kappa) / lam), eps, 0, 1 / lam,
+    dv.add(_limit_named("pinned at 1/lambda", x_star.subs(c, (1 + kappa) / lam), _S(r"x^\star"), eps, 0, 1 / lam,
                       r"If $c > 1/\lambda$ (write $c = (1 + k)/\lambda$, $k > 0$), $x^\star \to 1/\lambda$ as "
-                      r"$\epsilon \to 0$, however large $c$ is.", direction="+"))
-    kk = sp.Symbol("k", positive=True)
-    small_c = (1 - kk / (1 + kk)) / lam  # a c in (0, 1/lambda) for every k > 0
-    dv.add(Step.limit("undecayed below 1/lambda", x_star.subs(c, small_c) - small_c, eps, 0, 0,
-                      r"If $c < 1/\lambda$ (write $c = (1 - k/(1 + k))/\lambda$, $k > 0$), $x^\star \to c$: the decay "
+                      r"$\epsilon \to 0$, however large $c$ is."))
+    small_c = 1 / (lam * (1 + kappa))  # a c in (0, 1/lambda) for every k > 0
+    dv.add(_limit_named("undecayed below 1/lambda", x_star.subs(c, small_c) - small_c, _S(r"x^\star") - c, eps, 0, 0,
+                      r"If $c < 1/\lambda$ (write $c = 1/(\lambda(1 + k))$, $k > 0$), $x^\star - c \to 0$: the decay "
                       r"has no effect at all. So the decoupled decay is undistorted by the adaptive scaling in "
                       r"this precise sense: it balances the normalised gradient $g/(|g| + \epsilon)$, of size "
                       r"below $1$, and acts as a cap $|x| \le 1/\lambda$, where $L_2$ shrinks by $1/(1 + \lambda)$.",
-                      direction="+"))
+                      ))
     dv.results.update({"adam_l2": c / (1 + lam), "adamw": x_star, "r_plus": r_plus})
     return dv
 
@@ -313,13 +327,13 @@ def note_002_forms_derivation() -> Derivation:
                              r"With $\hat m_t = g$, $\hat G_t = g^2$ the note's Adam step is $\alpha g/\sqrt{g^2 + \epsilon}$; "
                              r"torch and optax take $\alpha g/(g + \epsilon)$ (optax's \texttt{eps\_root} is the note's "
                              r"placement).", lhs=sp.Abs(_x(_S(r"\theta_t"), _S(r"\theta_{t-1}")))))
+    dv.add(Step.limit("small gradients", step / g, g, 0, eta / sp.sqrt(eps),
+                      r"Below $\sqrt\epsilon$ the note's Adam is a gradient step of size $\alpha/\sqrt\epsilon = "
+                      r"10^4\alpha$; the frameworks' is $\alpha/\epsilon = 10^8\alpha$.", direction="+"))
     dv.add(Step.substitution("at the root of epsilon", step, {g: sp.sqrt(eps)}, eta / sp.sqrt(2),
                              r"At $g = \sqrt\epsilon$ ($10^{-4}$ for the note's $\epsilon = 10^{-8}$) the note's step is "
                              r"$\alpha/\sqrt 2$, the frameworks' $\alpha/(1 + \sqrt\epsilon) \approx \alpha$.",
                              lhs=sp.Abs(_x(_S(r"\theta_t"), _S(r"\theta_{t-1}")))))
-    dv.add(Step.limit("small gradients", step / g, g, 0, eta / sp.sqrt(eps),
-                      r"Below $\sqrt\epsilon$ the note's Adam is a gradient step of size $\alpha/\sqrt\epsilon = "
-                      r"10^4\alpha$; the frameworks' is $\alpha/\epsilon = 10^8\alpha$.", direction="+"))
     dv.results.update({"note_step": step, "framework_step": eta * g / (g + eps)})
     return dv
 

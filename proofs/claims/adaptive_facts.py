@@ -98,7 +98,7 @@ def _adagrad_first_step() -> Comparison:
     torch_step = abs(constant_gradient_path(ad.ADAGRAD, {"lr": lr}, [g], 1).x[1, 0])
     optax_step = abs(constant_gradient_path(ad.ADAGRAD_OPTAX, {"lr": lr}, [g], 1).x[1, 0])
     dv = th.adagrad_first_step_derivation()
-    expected = _val(dv, "ratio", {"g": g})
+    expected = _val(dv, "ratio", {"g": g, "epsilon_T": 1e-10, "epsilon_O": 1e-7, "S_0": 0.1})
     return Comparison(optax_step / torch_step, expected, 1e-13, Guarantee.TIGHT,
                       quantity=r"optax's first Adagrad step over torch's, $g = 0.01$, $\eta = 0.1$, defaults",
                       detail=f"torch {torch_step:.10e} (= {torch_step / lr:.10f} eta), optax {optax_step:.10e} "
@@ -154,7 +154,7 @@ def _limit_rate(H, where) -> Comparison:
 
 
 def _limit_rate_diagonal() -> Comparison:
-    return _limit_rate(np.diag(ADAGRAD_RATE["eigenvalues"]), r"$H = \mathrm{diag}(0.05, 0.3, 1, 4)$")
+    return _limit_rate(np.diag(ADAGRAD_RATE["eigenvalues"]), r"diagonal $H$, eigenvalues $0.05$, $0.3$, $1$, $4$")
 
 
 def _limit_rate_diabetes() -> Comparison:
@@ -274,7 +274,7 @@ def _note_002_indexing() -> Comparison:
         worst, ROUNDING, 0.0, Guarantee.UPPER,
         quantity=r"largest relative difference, 200 steps on $\mathrm{diag}(0.5, 2, 9)$: note 002's recursions as "
                  r"indexed against the framework forms (Adagrad, RMSProp: optax with $S_0 = 0$; AdaDelta: torch "
-                 r"with lr $1$; Adam: optax with \texttt{eps\_root}, tested in tests/test\_adaptive\_forms.py)",
+                 r"with lr $1$; Adam: note 002's form, equal to optax with \texttt{eps\_root})",
         detail="; ".join(parts))
 
 
