@@ -66,6 +66,12 @@ def _eps(default, doc="offset"):
     return _p("eps", default, doc, lo_open=False)
 
 
+def _eps_inside(default, doc="offset inside the square root"):
+    r"""ε inside a square root: the sources add it to avoid a division by zero, so it is > 0 (AdaDelta would not
+    move at all with ε = 0: its numerator :math:`\sqrt{u_0 + \epsilon}` starts at 0)."""
+    return _p("eps", default, doc)
+
+
 def _divide(g, denom):
     r""":math:`g/\mathrm{denom}`, and 0 where the denominator is 0 (then g is 0: see the module docstring)."""
     return g / where(denom > 0, denom, 1.0)
@@ -174,7 +180,7 @@ _ADADELTA = (r"\Delta_t = -\frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{G_t + \epsilon
 _ADAM_1 = r"x_{t+1} = x_t - \alpha\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
 
 METHODS = (
-    Method(method="adam", name=NOTE_002, params=(_lr(), _B1, _B2, _eps(1e-8, "offset inside the square root")),
+    Method(method="adam", name=NOTE_002, params=(_lr(), _B1, _B2, _eps_inside(1e-8)),
            state=_MV, update=_adam_note_002, scalars=_bias, scalar_names=_BIAS,
            formula=r"x_{t+1} = x_t - \alpha\,\frac{\hat m_t}{\sqrt{\hat G_t + \epsilon}}", source=_N2),
     Method(method="adam", name=NOTE_003, params=(_lr(1e-3), _B1, _B2, _eps(1e-8)), state=_MV,
@@ -198,24 +204,24 @@ METHODS = (
            state=_MV + (StateArray("vmax"),), update=_amsgrad_reddi,
            formula=r"\hat v_t = \max(\hat v_{t-1}, v_t),\ x_{t+1} = x_t - \alpha\,\frac{m_t}{\sqrt{\hat v_t}}",
            source="Reddi, Kale & Kumar (2018), Algorithm 2 (constant alpha_t and beta_1t)"),
-    Method(method="rmsprop", name=NOTE_002, params=(_lr(), _decay("alpha", None, "decay gamma"), _eps(1e-8)),
+    Method(method="rmsprop", name=NOTE_002, params=(_lr(), _decay("alpha", None, "decay gamma"), _eps_inside(1e-8)),
            state=_V, update=_rmsprop_inside, formula=_RMSPROP_INSIDE, source=_N2),
-    Method(method="rmsprop", name=NOTE_003, params=(_lr(), _decay("alpha", 0.9, "decay beta"), _eps(1e-8)),
+    Method(method="rmsprop", name=NOTE_003, params=(_lr(), _decay("alpha", 0.9, "decay beta"), _eps_inside(1e-8)),
            state=_V, update=_rmsprop_inside, formula=_RMSPROP_INSIDE, source=_N3),
     Method(method="rmsprop", name=PAPER, params=(_lr(), _decay("alpha", 0.9, "decay of the mean square")),
            state=_V, update=_rmsprop_hinton,
            formula=r"\mathrm{MS}_t = \alpha\,\mathrm{MS}_{t-1} + (1-\alpha) g_t^2,\ x_{t+1} = x_t - \eta\,\frac{g_t}{\sqrt{\mathrm{MS}_t}}",
            source="Tieleman & Hinton (2012), lecture 6e"),
-    Method(method="adagrad", name=NOTE_002, params=(_lr(), _eps(1e-8)), state=_ACC, update=_adagrad_inside,
+    Method(method="adagrad", name=NOTE_002, params=(_lr(), _eps_inside(1e-8)), state=_ACC, update=_adagrad_inside,
            formula=_ADAGRAD_INSIDE, source=_N2),
-    Method(method="adagrad", name=NOTE_003, params=(_lr(), _eps(1e-8)), state=_ACC, update=_adagrad_inside,
+    Method(method="adagrad", name=NOTE_003, params=(_lr(), _eps_inside(1e-8)), state=_ACC, update=_adagrad_inside,
            formula=_ADAGRAD_INSIDE, source=_N3),
     Method(method="adagrad", name=PAPER, params=(_lr(), _eps(None, "delta, outside the square root")), state=_ACC,
            update=_adagrad_duchi,
            formula=r"S_t = S_{t-1} + g_t^2,\ x_{t+1} = x_t - \eta\,\frac{g_t}{\delta + \sqrt{S_t}}",
            source="Duchi, Hazan & Singer (2011), diagonal AdaGrad"),
-    Method(method="adadelta", name=NOTE_002, params=(_decay("rho", None, "decay gamma"), _eps(1e-8)), state=_VU,
+    Method(method="adadelta", name=NOTE_002, params=(_decay("rho", None, "decay gamma"), _eps_inside(1e-8)), state=_VU,
            update=_adadelta_no_lr, formula=_ADADELTA, source=_N2),
-    Method(method="adadelta", name=PAPER, params=(_decay("rho", 0.95, "decay rho"), _eps(1e-6)), state=_VU,
+    Method(method="adadelta", name=PAPER, params=(_decay("rho", 0.95, "decay rho"), _eps_inside(1e-6)), state=_VU,
            update=_adadelta_no_lr, formula=_ADADELTA, source="Zeiler (2012), Algorithm 1 and Sec. 4 (rho = 0.95, eps = 1e-6)"),
 )

@@ -109,6 +109,10 @@ def test_source_defaults_and_required_parameters():
     assert d["adamw/paper"]["weight_decay"] is None and d["adagrad/paper"]["eps"] is None
     with pytest.raises(numerics.validation.ParameterError, match="weight_decay"):
         rule_of(numerics.form("adamw", "paper"), {})
+    for method, f, given in [("adagrad", "note-002", {"lr": 0.1}), ("adam", "note-002", {"lr": 0.1}),
+                             ("adadelta", "paper", {})]:  # eps inside a root: > 0 (AdaDelta would never move)
+        with pytest.raises(numerics.validation.ParameterError, match=r"eps must be a number in \(0, inf\)"):
+            rule_of(numerics.form(method, f), {**given, "eps": 0.0})
 
 
 @pytest.mark.parametrize("f", af.METHODS, ids=lambda f: f.key)

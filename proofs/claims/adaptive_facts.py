@@ -147,8 +147,8 @@ def _limit_rate(H, where) -> Comparison:
     c = ADAGRAD_RATE
     predicted, measured, drift = adagrad_limit_run(H, c["lr"], c["steps"], c["window"])
     return Comparison(1 - measured, 1 - predicted, 1e-6, Guarantee.TIGHT,
-                      quantity=rf"gap $1 - \rho$ of torch's Adagrad ($\eta = 0.1$), {where}: measured over steps "
-                               rf"$7000$--$8000$ against $\rho(I - \eta D^{{-1/2}} H D^{{-1/2}})$",
+                      quantity=rf"gap $1 - \rho$, Adagrad ($\eta = 0.1$), {where}: measured (steps $7000$--$8000$) "
+                               rf"against $\rho(I - \eta D^{{-1/2}} H D^{{-1/2}})$",
                       detail=f"measured rate {measured:.12f}, predicted {predicted:.12f}; the accumulator moved by "
                              f"{drift:.1e} (relative) over the window")
 
@@ -158,7 +158,7 @@ def _limit_rate_diagonal() -> Comparison:
 
 
 def _limit_rate_diabetes() -> Comparison:
-    return _limit_rate(diabetes_hessian(), r"diabetes least-squares Hessian (standardised, intercept; $d = 11$)")
+    return _limit_rate(diabetes_hessian(), r"diabetes Hessian ($d = 11$)")
 
 
 # ---------------------------------------------------------------- AdamW against Adam with L2
@@ -272,9 +272,8 @@ def _note_002_indexing() -> Comparison:
     parts.append(f"a one-step-stale reading (gradient at theta_(t-2)) of Adagrad would differ by {off:.2f}")
     return Comparison(
         worst, ROUNDING, 0.0, Guarantee.UPPER,
-        quantity=r"largest relative difference, 200 steps on $\mathrm{diag}(0.5, 2, 9)$: note 002's recursions as "
-                 r"indexed against the framework forms (Adagrad, RMSProp: optax with $S_0 = 0$; AdaDelta: torch "
-                 r"with lr $1$; Adam: note 002's form, equal to optax with \texttt{eps\_root})",
+        quantity=r"largest relative difference over 200 steps: note 002's recursions as indexed against optax's "
+                 r"Adagrad ($S_0 = 0$) and RMSprop, torch's AdaDelta ($\eta = 1$), the note-002 Adam form",
         detail="; ".join(parts))
 
 

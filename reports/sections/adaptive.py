@@ -150,8 +150,10 @@ def _fixed_point_figure(outdir) -> Figure:
     ax.plot(cs, adamw, color="C1", lw=1.0, label=r"AdamW, $\epsilon = 0.1$: $c - r_+$")
     ax.plot(cs, cap, color="C1", lw=0.8, ls="--", label=r"AdamW, $\epsilon \to 0$: $\min(c, 1/\lambda)$")
     pts = np.array([0.5, 1.0, 2.0, 3.0, 4.5, 6.0])
-    ax.plot(pts, [fixed_point_run(ad.ADAM, c, eps)[-1] for c in pts], "o", color="C0", ms=4, label="simulated")
-    ax.plot(pts, [fixed_point_run(ad.ADAMW, c, eps)[-1] for c in pts], "s", color="C1", ms=4, label="simulated")
+    ax.plot(pts, [fixed_point_run(ad.ADAM, c, eps)[-1] for c in pts], "o", color="C0", ms=4,
+            label=r"Adam with $L_2$ (simulated)")
+    ax.plot(pts, [fixed_point_run(ad.ADAMW, c, eps)[-1] for c in pts], "s", color="C1", ms=4,
+            label="AdamW (simulated)")
     ax.set_xlabel("minimiser $c$ of $f$")
     ax.set_ylabel(r"stopping point $x^\star$")
     ax.legend(fontsize=8)
