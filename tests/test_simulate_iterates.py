@@ -71,6 +71,7 @@ def test_without_the_flags_rows_have_no_iterates_and_the_start_is_random(cli):
     (["--x0", "0,0,0"], True, "x0 must be different from the minimizer"),
     (["--x0", "1,1,1", "--radius", "2"], True, "give either --x0 or --radius, not both"),
     (["--x0", "1,1,1", "--record-iterates"], False, "--record-iterates writes the iterates into the JSON"),
+    (["--record-iterates", "--precision", "float32"], True, "--record-iterates records the float64 reference path"),
 ])
 def test_bad_x0_and_record_iterates_are_one_line_usage_errors(cli, tmp_path, argv, json_output, message):
     argv = ["--json", str(tmp_path / "out.json"), *argv] if json_output else argv

@@ -21,7 +21,8 @@ from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee
 from ratecheck.theory import adaptive_facts as th
 from ratecheck.theory.evaluate import to_float
 
-__all__ = ["CLAIMS", "constant_gradient_path", "adagrad_limit_run", "fixed_point_run",
+__all__ = ["CLAIMS", "constant_gradient_path", "adagrad_limit_path", "adagrad_limit_run", "predicted_adagrad_rate",
+           "fixed_point_run",
            "note_002_literal", "ADAGRAD_RATE", "FIXED_POINT"]
 
 TOPIC = "adaptive"
@@ -124,23 +125,28 @@ def _adagrad_decay() -> Comparison:
                              " eta sqrt(T))")
 
 
-def adagrad_limit_run(H: np.ndarray, lr: float, steps: int, window: int):
-    r"""torch's Adagrad on :math:`\tfrac12 x^\top Hx` from a fixed x0: (predicted rate, measured rate, accumulator drift).
-
-    Predicted: :math:`\max_i|1 - \eta\mu_i|` over the eigenvalues of :math:`D^{-1/2}HD^{-1/2}`,
-    :math:`D = \mathrm{diag}(\sqrt{S_T} + \epsilon)` from the run's final accumulator.  Measured: the geometric
-    mean of :math:`\|x_{t+1}\|/\|x_t\|` over the last ``window`` steps."""
-    x0 = np.linspace(-1.0, 1.0, H.shape[0])
+def adagrad_limit_path(H: np.ndarray, lr: float, steps: int):
+    r"""torch's Adagrad on :math:`\tfrac12 x^\top Hx` from x0 = linspace(−1, 1): (‖x_t‖ for t = 0..steps, final accumulator)."""
     rule = rule_of(ad.ADAGRAD, {"lr": lr})
-    path = iterate_path(rule, lambda x: H @ x, x0, steps)
-    norms = np.linalg.norm(path.x, axis=1)
+    path = iterate_path(rule, lambda x: H @ x, np.linspace(-1.0, 1.0, H.shape[0]), steps)
+    return np.linalg.norm(path.x, axis=1), path.states["acc"]
+
+
+def predicted_adagrad_rate(H: np.ndarray, lr: float, acc: np.ndarray, eps: float = 1e-10) -> float:
+    r""":math:`\rho(I - \eta D^{-1/2}HD^{-1/2}) = \max_i|1 - \eta\mu_i|`, :math:`D = \mathrm{diag}(\sqrt{S} + \epsilon)`."""
+    d = np.sqrt(acc) + eps
+    return float(np.max(np.abs(1.0 - lr * np.linalg.eigvalsh(H / np.sqrt(d)[:, None] / np.sqrt(d)[None, :]))))
+
+
+def adagrad_limit_run(H: np.ndarray, lr: float, steps: int, window: int):
+    r"""(predicted rate, measured rate, accumulator drift) of :func:`adagrad_limit_path`.
+
+    Predicted: :func:`predicted_adagrad_rate` from the run's final accumulator (eigenvalues, not iteration).
+    Measured: the geometric mean of :math:`\|x_{t+1}\|/\|x_t\|` over the last ``window`` steps."""
+    norms, acc = adagrad_limit_path(H, lr, steps)
     measured = float((norms[-1] / norms[-1 - window]) ** (1.0 / window))
-    acc = path.states["acc"]
-    d = np.sqrt(acc[-1]) + rule.params["eps"]
-    M = H / np.sqrt(d)[:, None] / np.sqrt(d)[None, :]
-    predicted = float(np.max(np.abs(1.0 - lr * np.linalg.eigvalsh(M))))
     drift = float(np.max(np.abs(acc[-1] / acc[-1 - window] - 1)))
-    return predicted, measured, drift
+    return predicted_adagrad_rate(H, lr, acc[-1], ad.ADAGRAD.param("eps").default), measured, drift
 
 
 def _limit_rate(H, where) -> Comparison:

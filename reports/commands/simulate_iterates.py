@@ -30,6 +30,8 @@ def check(args) -> None:
         raise UsageError("give either --x0 or --radius, not both")
     if args.radius is None and args.x0 is None:
         args.radius = 1.0  # with --x0 the radius stays None (null in the JSON output)
+    if args.record_iterates and args.precision != "float64":
+        raise UsageError("--record-iterates records the float64 reference path: use --precision float64")
     if args.record_iterates and args.json is None:
         raise UsageError("--record-iterates writes the iterates into the JSON output: give --json FILE (or -)")
 
