@@ -26,7 +26,7 @@ def test_torch_rmsprop_first_step_is_ten_times_lr():
     x = torch_steps("RMSprop", [1.0] * 3, x0=0.0, lr=0.01)  # torch's alpha = 0.99, eps = 1e-8
     dv = th.rmsprop_first_step_derivation()
     for t, step in enumerate(np.abs(np.diff(x)), start=1):
-        assert math.isclose(step, _theory(dv, "step", eta=0.01, alpha=0.99, epsilon=1e-8, g=1.0, t=t), rel_tol=1e-13)
+        assert math.isclose(step, _theory(dv, "rmsprop_step", eta=0.01, alpha=0.99, epsilon=1e-8, g=1.0, t=t), rel_tol=1e-13)
     assert 9.99 < abs(x[1]) / 0.01 < 10.0
 
 
@@ -34,8 +34,8 @@ def test_torch_adadelta_first_steps_are_capped_by_eps():
     dv = th.adadelta_first_steps_derivation()
     for g in (1e3, 1.0, 1e-3):
         x = torch_steps("Adadelta", [g, g], x0=0.0)
-        assert math.isclose(abs(x[1]), _theory(dv, "first_step", eta=1.0, rho=0.9, epsilon=1e-6, g=g), rel_tol=1e-13)
-        assert math.isclose(abs(x[2] - x[1]), _theory(dv, "second_step", eta=1.0, rho=0.9, epsilon=1e-6, g=g),
+        assert math.isclose(abs(x[1]), _theory(dv, "adadelta_first_step", eta=1.0, rho=0.9, epsilon=1e-6, g=g), rel_tol=1e-13)
+        assert math.isclose(abs(x[2] - x[1]), _theory(dv, "adadelta_second_step", eta=1.0, rho=0.9, epsilon=1e-6, g=g),
                             rel_tol=1e-13)
         assert abs(x[1]) < math.sqrt(1e-6 / 0.1)
 
@@ -44,7 +44,7 @@ def test_adagrad_first_step_torch_against_optax_frameworks():
     lr, g = 0.1, 0.01
     torch_step = abs(torch_steps("Adagrad", [g], x0=0.0, lr=lr)[1])
     optax_step = abs(optax_steps("adagrad", [g], x0=0.0, learning_rate=lr)[1])
-    expected = _theory(th.adagrad_first_step_derivation(), "ratio", g=g, epsilon_T=1e-10, epsilon_O=1e-7, S_0=0.1)
+    expected = _theory(th.adagrad_first_step_derivation(), "adagrad_first_step_ratio", g=g, epsilon_T=1e-10, epsilon_O=1e-7, S_0=0.1)
     assert math.isclose(optax_step / torch_step, expected, rel_tol=1e-13) and 0.031 < expected < 0.032
 
 
@@ -79,8 +79,9 @@ def test_torch_adagrad_limit_rate_on_the_diabetes_hessian():
     assert math.isclose(measured, ours_measured, rel_tol=1e-12)
 
 
-@pytest.mark.parametrize("cls,c,eps,name", [("Adam", 5.0, 0.1, "adam_l2"), ("AdamW", 5.0, 1e-8, "adamw"),
-                                            ("AdamW", 1.0, 0.1, "adamw")])
+@pytest.mark.parametrize("cls,c,eps,name", [("Adam", 5.0, 0.1, "adam_l2_fixed_point"),
+                                            ("AdamW", 5.0, 1e-8, "adamw_fixed_point"),
+                                            ("AdamW", 1.0, 0.1, "adamw_fixed_point")])
 def test_torch_adam_l2_and_adamw_fixed_points(cls, c, eps, name):
     torch = pytest.importorskip("torch")
     p = af.FIXED_POINT
@@ -97,7 +98,7 @@ def test_adamw_fixed_point_limits():
     """Evaluated closed form: c > 1/lambda pins x* at 1/lambda, c < 1/lambda leaves it at c, as eps -> 0."""
     dv = th.adamw_fixed_point_derivation()
     for c, limit in [(5.0, 2.0), (50.0, 2.0), (1.0, 1.0), (0.3, 0.3)]:
-        x_star = _theory(dv, "adamw", c=c, **{"lambda": 0.5}, epsilon=1e-12)
+        x_star = _theory(dv, "adamw_fixed_point", c=c, **{"lambda": 0.5}, epsilon=1e-12)
         assert abs(x_star - limit) < 1e-10 and abs(x_star) < 2.0
 
 

@@ -111,7 +111,7 @@ def rmsprop_first_step_derivation() -> Derivation:
     dv.add(Step.substitution("torch's default decay", first, {alpha: sp.Rational(99, 100)}, 10 * eta,
                              r"torch.optim.RMSprop's default $\alpha = 0.99$ makes the first step $10\eta$ "
                              r"(optax's $0.9$: $\sqrt{10}\,\eta \approx 3.16\eta$).", lhs=sp.Abs(_x(_S("x_2"), _S("x_1")))))
-    dv.results.update({"step": step, "first_step": first, "v_t": v_t})
+    dv.results.update({"rmsprop_step": step, "rmsprop_first_step": first, "rmsprop_v_t": v_t})
     return dv
 
 
@@ -153,7 +153,8 @@ def adadelta_first_steps_derivation() -> Derivation:
                       r"So the first step grows with $g$ towards $\eta\sqrt{\epsilon/(1 - \rho)}$ and never reaches it: "
                       r"it is below that cap for every gradient.",
                       simplifier=_rho_below_one))
-    dv.results.update({"first_step": d1, "cap": cap, "second_step": d2, "second_cap": cap2})
+    dv.results.update({"adadelta_first_step": d1, "adadelta_cap": cap, "adadelta_second_step": d2,
+                       "adadelta_second_cap": cap2})
     return dv
 
 
@@ -175,18 +176,20 @@ def adagrad_first_step_derivation() -> Derivation:
                              r"torch: $S_1 = S_0 + g^2$ with its $S_0 = 0$, and $\epsilon_T = 10^{-10}$ outside the root: "
                              r"the step is $\eta$ up to a factor $1 - 10^{-10}/g$, a sign step.",
                              lhs=sp.Abs(_S(r"\Delta_1^{\mathrm{torch}}"))))
-    dv.add(Step.identity("optax", eta * g / sp.sqrt((s0 + g**2) + eo), optax_step,
-                         r"optax: $S_1 = S_0 + g^2$ with its $S_0 = 0.1$, and $\epsilon_O = 10^{-7}$ inside the root."))
+    dv.add(Step.substitution("optax", eta * g / sp.sqrt(_S("S_1") + eo), {_S("S_1"): s0 + g**2}, optax_step,
+                             r"optax: $S_1 = S_0 + g^2$ with its $S_0 = 0.1$, and $\epsilon_O = 10^{-7}$ inside the root.",
+                             lhs=sp.Abs(_S(r"\Delta_1^{\mathrm{optax}}"))))
     dv.add(Step.limit("small gradients in optax", optax_step / g, g, 0, eta / sp.sqrt(s0 + eo),
-                      r"For $g^2 \ll S_0$ optax's first step is a gradient step of size $\eta/\sqrt{S_0 + \epsilon_O} "
+                      r"For $g^2$ much smaller than $S_0$ optax's first step is a gradient step of size $\eta/\sqrt{S_0 + \epsilon_O} "
                       r"= \eta/\sqrt{0.1000001} \approx 3.16\eta$; torch's is $\eta$ whatever $g$.", direction="+"))
     dv.add(Step.limit("large gradients", optax_step / torch_step, g, sp.oo, 1,
-                      r"For $g^2 \gg S_0$ the two agree."))
+                      r"For $g^2$ much larger than $S_0$ the two agree."))
     ratio = (g + et) / sp.sqrt(s0 + g**2 + eo)
     dv.add(Step.substitution("ratio", optax_step / torch_step, {}, ratio,
                              r"In between, optax's first step is torch's times this factor: $0.0316$ at $g = 0.01$ "
                              r"with the defaults.", lhs=_S(r"|\Delta_1^{\mathrm{optax}}|/|\Delta_1^{\mathrm{torch}}|")))
-    dv.results.update({"torch": torch_step, "optax": optax_step, "ratio": ratio})
+    dv.results.update({"adagrad_torch_first_step": torch_step, "adagrad_optax_first_step": optax_step,
+                       "adagrad_first_step_ratio": ratio})
     return dv
 
 
@@ -210,7 +213,7 @@ def adagrad_decay_derivation() -> Derivation:
                              r"$\eta/100$.", lhs=sp.Abs(_x(_S("x_{t+1}"), _S("x_t")))))
     dv.add(Step.limit("rate of decay", sp.sqrt(t) * step, t, sp.oo, eta,
                       r"With $\epsilon > 0$ too, $\sqrt t$ times the step tends to $\eta$."))
-    dv.results.update({"step": step})
+    dv.results.update({"adagrad_step": step})
     return dv
 
 
@@ -233,8 +236,8 @@ def adagrad_limit_rate_derivation() -> Derivation:
         tail = I - eta * D.inv() * H
         dv.add(Step.identity(f"similarity, n = {n}", Dh * tail * Dmh, I - eta * Dmh * H * Dmh,
                              (r"With the accumulator held at $S$, $D = \mathrm{diag}(\sqrt{S} + \epsilon)$ and "
-                              r"$\nabla f = Hx$, one step is $x \leftarrow (I - \eta D^{-1}H)x$; in $y = D^{1/2}x$ it is "
-                              r"$y \leftarrow (I - \eta D^{-1/2} H D^{-1/2})y$, gradient descent on the symmetric matrix "
+                              r"$\nabla f = Hx$, one step is $x_{t+1} = (I - \eta D^{-1}H)x_t$; in $y = D^{1/2}x$ it is "
+                              r"$y_{t+1} = (I - \eta D^{-1/2} H D^{-1/2})y_t$, gradient descent on the symmetric matrix "
                               r"$D^{-1/2} H D^{-1/2}$. Checked entrywise for $n = 2$."
                               if n == 2 else r"The same for $n = 3$.")))
     l1, l2 = sp.Symbol("lambda_1", positive=True), sp.Symbol("lambda_2", positive=True)
@@ -296,7 +299,7 @@ def adamw_fixed_point_derivation() -> Derivation:
                       r"this precise sense: it balances the normalised gradient $g/(|g| + \epsilon)$, of size "
                       r"below $1$, and acts as a cap $|x| \le 1/\lambda$, where $L_2$ shrinks by $1/(1 + \lambda)$.",
                       ))
-    dv.results.update({"adam_l2": c / (1 + lam), "adamw": x_star, "r_plus": r_plus})
+    dv.results.update({"adam_l2_fixed_point": c / (1 + lam), "adamw_fixed_point": x_star, "adamw_r_plus": r_plus})
     return dv
 
 
@@ -334,7 +337,7 @@ def note_002_forms_derivation() -> Derivation:
                              r"At $g = \sqrt\epsilon$ ($10^{-4}$ for the note's $\epsilon = 10^{-8}$) the note's step is "
                              r"$\alpha/\sqrt 2$, the frameworks' $\alpha/(1 + \sqrt\epsilon) \approx \alpha$.",
                              lhs=sp.Abs(_x(_S(r"\theta_t"), _S(r"\theta_{t-1}")))))
-    dv.results.update({"note_step": step, "framework_step": eta * g / (g + eps)})
+    dv.results.update({"note_002_adam_step": step, "framework_adam_step": eta * g / (g + eps)})
     return dv
 
 

@@ -50,7 +50,7 @@ def _rmsprop_first_step() -> Comparison:
     path = constant_gradient_path(ad.RMSPROP, {}, [1.0], T)  # torch's defaults
     steps = np.abs(np.diff(path.x[:, 0]))
     dv = th.rmsprop_first_step_derivation()
-    expected = np.array([_val(dv, "step", {"eta": lr, "alpha": alpha, "epsilon": eps, "g": 1.0, "t": t})
+    expected = np.array([_val(dv, "rmsprop_step", {"eta": lr, "alpha": alpha, "epsilon": eps, "g": 1.0, "t": t})
                          for t in range(1, T + 1)])
     worst = float(np.max(np.abs(steps / expected - 1)))
     return Comparison(float(steps[0] / lr), float(expected[0] / lr), 1e-13, Guarantee.TIGHT,
@@ -69,9 +69,9 @@ def _adadelta_first_step() -> Comparison:
     grads = np.array([1e3, 1.0, 1e-3])
     path = constant_gradient_path(ad.ADADELTA, {}, grads, 1)
     first = np.abs(path.x[1])
-    expected = np.array([_val(dv, "first_step", {**vals, "g": gi}) for gi in grads])
+    expected = np.array([_val(dv, "adadelta_first_step", {**vals, "g": gi}) for gi in grads])
     worst = float(np.max(np.abs(first / expected - 1)))
-    cap = _val(dv, "cap", vals)
+    cap = _val(dv, "adadelta_cap", vals)
     return Comparison(float(first[0]), float(expected[0]), 1e-13, Guarantee.TIGHT,
                       quantity=r"torch's AdaDelta, first step at $g = 10^3$ (defaults $\eta = 1$, $\rho = 0.9$, "
                                r"$\epsilon = 10^{-6}$)",
@@ -84,7 +84,7 @@ def _adadelta_second_step() -> Comparison:
     vals = {"eta": 1.0, "rho": 0.9, "epsilon": 1e-6, "g": 1e3}
     path = constant_gradient_path(ad.ADADELTA, {}, [1e3], 2)
     second = abs(path.x[2, 0] - path.x[1, 0])
-    expected = _val(dv, "second_step", vals)
+    expected = _val(dv, "adadelta_second_step", vals)
     return Comparison(second, expected, 1e-13, Guarantee.TIGHT,
                       quantity=r"torch's AdaDelta, second step under the constant gradient $g = 10^3$",
                       detail=f"second/first = {second / abs(path.x[1, 0]):.6f} (large-g limit sqrt(2/(1 + rho)) = "
@@ -99,7 +99,7 @@ def _adagrad_first_step() -> Comparison:
     torch_step = abs(constant_gradient_path(ad.ADAGRAD, {"lr": lr}, [g], 1).x[1, 0])
     optax_step = abs(constant_gradient_path(ad.ADAGRAD_OPTAX, {"lr": lr}, [g], 1).x[1, 0])
     dv = th.adagrad_first_step_derivation()
-    expected = _val(dv, "ratio", {"g": g, "epsilon_T": 1e-10, "epsilon_O": 1e-7, "S_0": 0.1})
+    expected = _val(dv, "adagrad_first_step_ratio", {"g": g, "epsilon_T": 1e-10, "epsilon_O": 1e-7, "S_0": 0.1})
     return Comparison(optax_step / torch_step, expected, 1e-13, Guarantee.TIGHT,
                       quantity=r"optax's first Adagrad step over torch's, $g = 0.01$, $\eta = 0.1$, defaults",
                       detail=f"torch {torch_step:.10e} (= {torch_step / lr:.10f} eta), optax {optax_step:.10e} "
@@ -111,7 +111,7 @@ def _adagrad_decay() -> Comparison:
     path = constant_gradient_path(ad.ADAGRAD, {"lr": lr}, [2.0], T)
     steps = np.abs(np.diff(path.x[:, 0]))
     dv = th.adagrad_decay_derivation()
-    expected = np.array([_val(dv, "step", {"eta": lr, "epsilon": 1e-10, "g": 2.0, "t": t}) for t in (1, 10, 100, 1000, T)])
+    expected = np.array([_val(dv, "adagrad_step", {"eta": lr, "epsilon": 1e-10, "g": 2.0, "t": t}) for t in (1, 10, 100, 1000, T)])
     measured = steps[[0, 9, 99, 999, T - 1]]
     worst = float(np.max(np.abs(measured / expected - 1)))
     # each step is a difference of two iterates of size |x_T|: its rounding is a few |x_T| eps_64, relative to the step
@@ -185,7 +185,7 @@ def _fixed(method, c, eps, name):
 
 
 def _adam_l2() -> Comparison:
-    x, expected = _fixed(ad.ADAM, 5.0, 0.1, "adam_l2")
+    x, expected = _fixed(ad.ADAM, 5.0, 0.1, "adam_l2_fixed_point")
     hover = fixed_point_run(ad.ADAM, 5.0, 1e-8)[-200:]
     return Comparison(float(x[-1]), expected, 1e-12, Guarantee.TIGHT,
                       quantity=r"torch's Adam with \texttt{weight\_decay} $\lambda = 0.5$, $\epsilon = 0.1$, on "
@@ -196,7 +196,7 @@ def _adam_l2() -> Comparison:
 
 
 def _adamw_pinned() -> Comparison:
-    x, expected = _fixed(ad.ADAMW, 5.0, 1e-8, "adamw")
+    x, expected = _fixed(ad.ADAMW, 5.0, 1e-8, "adamw_fixed_point")
     l2 = 5.0 / 1.5
     return Comparison(float(x[-1]), expected, 1e-12, Guarantee.TIGHT,
                       quantity=r"torch's AdamW, $\lambda = 0.5$, on $\tfrac12(x - 5)^2$: last iterate against "
@@ -205,7 +205,7 @@ def _adamw_pinned() -> Comparison:
 
 
 def _adamw_free() -> Comparison:
-    x, expected = _fixed(ad.ADAMW, 1.0, 0.1, "adamw")
+    x, expected = _fixed(ad.ADAMW, 1.0, 0.1, "adamw_fixed_point")
     hover = fixed_point_run(ad.ADAMW, 1.0, 1e-8)[-200:]
     return Comparison(float(x[-1]), expected, 1e-12, Guarantee.TIGHT,
                       quantity=r"torch's AdamW, $\lambda = 0.5$, $\epsilon = 0.1$, on $\tfrac12(x - 1)^2$ "
@@ -289,7 +289,7 @@ def _note_002_adam_eps() -> Comparison:
     note = np.abs(constant_gradient_path(form("adam", "note-002"), {"lr": lr, "eps": eps}, gs, 1).x[1])
     torch = np.abs(constant_gradient_path(ad.ADAM, {"lr": lr, "eps": eps}, gs, 1).x[1])
     dv = th.note_002_forms_derivation()
-    expected = _val(dv, "note_step", {"alpha": lr, "epsilon": eps, "g": 1e-4})
+    expected = _val(dv, "note_002_adam_step", {"alpha": lr, "epsilon": eps, "g": 1e-4})
     return Comparison(float(note[0]), expected, 1e-13, Guarantee.TIGHT,
                       quantity=r"note 002's first Adam step at $g = 10^{-4} = \sqrt\epsilon$, $\alpha = 0.01$ "
                                r"($\alpha/\sqrt 2$)",

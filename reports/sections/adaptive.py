@@ -143,8 +143,8 @@ def _fixed_point_figure(outdir) -> Figure:
     lam_wd, eps = FIXED_POINT["weight_decay"], 0.1
     sym = dv.symbols
     cs = np.linspace(0.25, 6.0, 70)
-    adamw = [to_float(dv.results["adamw"], {sym["c"]: c, sym["lambda"]: lam_wd, sym["epsilon"]: eps}) for c in cs]
-    cap = [to_float(dv.results["adamw"], {sym["c"]: c, sym["lambda"]: lam_wd, sym["epsilon"]: 1e-12}) for c in cs]
+    adamw = [to_float(dv.results["adamw_fixed_point"], {sym["c"]: c, sym["lambda"]: lam_wd, sym["epsilon"]: eps}) for c in cs]
+    cap = [to_float(dv.results["adamw_fixed_point"], {sym["c"]: c, sym["lambda"]: lam_wd, sym["epsilon"]: 1e-12}) for c in cs]
     fig, ax = new_figure(width=5.4, height=3.0)
     ax.plot(cs, cs / (1 + lam_wd), color="C0", lw=1.0, label=r"Adam with $L_2$: $c/(1 + \lambda)$")
     ax.plot(cs, adamw, color="C1", lw=1.0, label=r"AdamW, $\epsilon = 0.1$: $c - r_+$")
