@@ -227,27 +227,36 @@ def adagrad_limit_rate_derivation() -> Derivation:
         symbols={"eta": eta},
         source="Duchi, Hazan & Singer (2011); torch/optim/adagrad.py",
     )
+    l1, l2 = sp.Symbol("lambda_1", positive=True), sp.Symbol("lambda_2", positive=True)
+    d1, d2 = sp.Symbol("d_1", positive=True), sp.Symbol("d_2", positive=True)
+    Dm = sp.diag(1 / sp.sqrt(d1), 1 / sp.sqrt(d2))
+    lhs, rhs = sp.eye(2) - eta * Dm * sp.diag(l1, l2) * Dm, sp.diag(1 - eta * l1 / d1, 1 - eta * l2 / d2)
+    dv.add(Step.custom(
+        "diagonal Hessian", sp.Eq(sp.ImmutableMatrix(lhs), sp.ImmutableMatrix(rhs), evaluate=False),
+        r"Hold the accumulator at $S$ and write $D = \mathrm{diag}(d_i)$, $d_i = \sqrt{S_i} + \epsilon$. For a diagonal "
+        r"$H = \mathrm{diag}(\lambda_i)$ the directions decouple: direction $i$ contracts by $1 - \eta\lambda_i/d_i$ "
+        r"per step, and the limiting rate is $\max_i |1 - \eta\lambda_i/d_i|$ (checked for $n = 2$).",
+        lambda: is_zero(lhs - rhs), "identity", "entrywise residual simplifies to 0 (n = 2)",
+        latex_statement=r"I - \eta D^{-1/2}\,\mathrm{diag}(\lambda_i)\,D^{-1/2} &= "
+                        r"\mathrm{diag}\bigl(1 - \eta\lambda_i/d_i\bigr)"))
     for n in (2, 3):
         H = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"h_{min(i, j) + 1}{max(i, j) + 1}", real=True))
         d = [sp.Symbol(f"d_{i + 1}", positive=True) for i in range(n)]
         D = sp.diag(*d)
         Dh, Dmh = sp.diag(*[sp.sqrt(q) for q in d]), sp.diag(*[1 / sp.sqrt(q) for q in d])
         I = sp.eye(n)
-        tail = I - eta * D.inv() * H
-        dv.add(Step.identity(f"similarity, n = {n}", Dh * tail * Dmh, I - eta * Dmh * H * Dmh,
-                             (r"With the accumulator held at $S$, $D = \mathrm{diag}(\sqrt{S} + \epsilon)$ and "
-                              r"$\nabla f = Hx$, one step is $x_{t+1} = (I - \eta D^{-1}H)x_t$; in $y = D^{1/2}x$ it is "
-                              r"$y_{t+1} = (I - \eta D^{-1/2} H D^{-1/2})y_t$, gradient descent on the symmetric matrix "
-                              r"$D^{-1/2} H D^{-1/2}$. Checked entrywise for $n = 2$."
-                              if n == 2 else r"The same for $n = 3$.")))
-    l1, l2 = sp.Symbol("lambda_1", positive=True), sp.Symbol("lambda_2", positive=True)
-    d1, d2 = sp.Symbol("d_1", positive=True), sp.Symbol("d_2", positive=True)
-    Dm = sp.diag(1 / sp.sqrt(d1), 1 / sp.sqrt(d2))
-    dv.add(Step.identity("diagonal Hessian", sp.eye(2) - eta * Dm * sp.diag(l1, l2) * Dm,
-                         sp.diag(1 - eta * l1 / d1, 1 - eta * l2 / d2),
-                         r"For a diagonal $H = \mathrm{diag}(\lambda_i)$ the directions decouple: direction $i$ "
-                         r"contracts by $1 - \eta\lambda_i/d_i$, and the limiting rate is "
-                         r"$\max_i |1 - \eta\lambda_i/d_i|$."))
+        lhs, rhs = Dh * (I - eta * D.inv() * H) * Dmh, I - eta * Dmh * H * Dmh
+        dv.add(Step.custom(
+            f"similarity, n = {n}", sp.Eq(sp.ImmutableMatrix(lhs), sp.ImmutableMatrix(rhs), evaluate=False),
+            (r"For any symmetric $H$ (Adagrad's coordinates need not be $H$'s eigen-directions), with "
+             r"$\nabla f = Hx$ one step is $x_{t+1} = (I - \eta D^{-1}H)x_t$; in $y = D^{1/2}x$ it is "
+             r"$y_{t+1} = (I - \eta D^{-1/2} H D^{-1/2})y_t$, gradient descent on the symmetric matrix "
+             r"$D^{-1/2} H D^{-1/2}$. The two iteration matrices are similar, so they have the same eigenvalues and "
+             r"the limiting rate is $\max_i |1 - \eta\mu_i|$ over the eigenvalues $\mu_i$ of $D^{-1/2} H D^{-1/2}$. "
+             r"Checked entrywise for $n = 2$."
+             if n == 2 else r"The same identity, checked entrywise for $n = 3$."),
+            lambda lhs=lhs, rhs=rhs: is_zero(lhs - rhs), "identity", f"entrywise residual simplifies to 0 (n = {n})",
+            latex_statement=r"D^{1/2}\,(I - \eta D^{-1} H)\,D^{-1/2} &= I - \eta D^{-1/2} H D^{-1/2}"))
     return dv
 
 
@@ -274,8 +283,8 @@ def adamw_fixed_point_derivation() -> Derivation:
     dv.add(Step.substitution("AdamW's stationary step", -eta * lam * x - eta * _S(r"\hat m") / (sp.sqrt(_S(r"\hat v")) + eps),
                              {_S(r"\hat m"): gs, _S(r"\hat v"): gs**2}, adamw_step,
                              r"AdamW decays by $\eta\lambda x$ outside the quotient. At a stationary point the "
-                             r"gradient $g = x - c$ is constant, so $\hat m = g$ and $\hat v = g^2$ (Theorem on "
-                             r"Adam under a constant gradient, $t \to \infty$); the step must vanish: "
+                             r"gradient $g = x - c$ is constant, so $\hat m = g$ and $\hat v = g^2$ (the first theorem of "
+                             r"this section, as $t \to \infty$); the step must vanish: "
                              r"$\lambda x = -g/(|g| + \epsilon)$.", lhs=_x(_S("x_{t+1}"), _S("x_t"))))
     # below c: r = c - x > 0, |g| = r
     eq = lam * (c - r) * (r + eps) - r
@@ -287,7 +296,7 @@ def adamw_fixed_point_derivation() -> Derivation:
                       r"$\lambda(c - r)(r + \epsilon) = r$, a quadratic in $r$."))
     dv.add(Step.substitution("one positive root", r_plus * r_minus, {}, -c * eps,
                              r"The product of the roots is $-c\epsilon < 0$: exactly one root is positive, $r_+$, "
-                             r"and $x^\star = c - r_+$.", lhs=_S("r_+ r_-")))
+                             r"and $x^\star = c - r_+$.", lhs=sp.Mul(_S("r_{+}"), _S("r_{-}"), evaluate=False)))
     x_star = c - r_plus
     dv.add(_limit_named("pinned at 1/lambda", x_star.subs(c, (1 + kappa) / lam), _S(r"x^\star"), eps, 0, 1 / lam,
                       r"If $c > 1/\lambda$ (write $c = (1 + k)/\lambda$, $k > 0$), $x^\star \to 1/\lambda$ as "

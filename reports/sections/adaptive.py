@@ -201,7 +201,7 @@ def extra(outcomes) -> str:
               r"the framework's step against the closed forms of each placement, and its defaults as it reports them).",
               r"\subsection*{How the lecture notes write them}",
               r"Note 002 indexes the gradient as $g_{t-1} = \nabla\mathcal L(\theta_{t-1})$ inside step $t$; that is "
-              r"the gradient at the point being left, so its forms are the frameworks' methods (Theorem on note 002; "
+              r"the gradient at the point being left, so its forms are the frameworks' methods (the last theorem of this section; "
               r"claim \texttt{adaptive.note-002-indexing}). Where the notes give no value the form asks for one.",
               r"{\small\begin{longtable}{p{0.1\linewidth}p{0.3\linewidth}p{0.26\linewidth}p{0.22\linewidth}}",
               r"\toprule", r"method & note 002 & note 003 & iterates equal to\\", r"\midrule"]
