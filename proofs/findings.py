@@ -190,7 +190,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"average fixes this.",
             N, (), r"Adaptive methods are not modelled yet."),
     Finding("002", "Adagrad, RMSProp, AdaDelta, Adam",
-            r"With $g_t = \nabla\mathcal L(\theta_t)$: $G_t = G_{t-1} + g_{t-1}\odot g_{t-1}$, "
+            r"With $g_t = \nabla\mathcal L(\theta_t)$: $G_t = G_{t-1} + g_{t-1}^2$ (element-wise), "
             r"$\theta_t = \theta_{t-1} - \frac{\alpha}{\sqrt{G_t + \epsilon}}\,g_{t-1}$ (and $g_{t-1}$ inside step $t$ "
             r"for RMSProp, AdaDelta and Adam).",
             T, ("adaptive.note-002-indexing",),
@@ -206,7 +206,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"Not the Adam of \citet{kingma2015}, torch or optax, which add $\epsilon$ after the root: with "
             r"$\epsilon$ inside, a gradient of size $\sqrt\epsilon = 10^{-4}$ gets the step $\alpha/\sqrt 2$ instead of "
             r"$0.9999\,\alpha$, and smaller ones a gradient step of size $10^4\alpha$ instead of $10^8\alpha$. The "
-            r"two agree for $|g| \gg 10^{-4}$."),
+            r"two agree for $|g|$ much larger than $10^{-4}$."),
     # ------------------------------------------------------------------ note 003
     Finding("003", "Sec. 1.2",
             r"First-order Taylor: $f(x - \eta\nabla f(x)) \approx f(x) - \eta\|\nabla f(x)\|^2$, so a small step "
