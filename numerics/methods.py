@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from . import adaptive, conventions, gradient_descent, linear_family, momentum
+from . import adaptive_forms
 from . import validation as v
 from .protocol import Method, Rule
 
@@ -35,7 +36,7 @@ __all__ = ["FAMILIES", "METHOD_MODULES", "ALL", "form", "forms", "methods", "rul
 FAMILIES: tuple[tuple[str, tuple], ...] = (
     ("classic", (gradient_descent, momentum, conventions)),
     ("linear", (linear_family,)),
-    ("adaptive", (adaptive,)),
+    ("adaptive", (adaptive, adaptive_forms)),
 )
 
 #: every module holding built-in methods, in listing order

@@ -204,6 +204,24 @@ FINDINGS: tuple[Finding, ...] = (
             r"Adagrad's learning rate decays quickly so that learning can stop midway; RMSProp's exponential "
             r"average fixes this.",
             N, (), r"Adaptive methods are not modelled yet."),
+    Finding("002", "Adagrad, RMSProp, AdaDelta, Adam",
+            r"With $g_t = \nabla\mathcal L(\theta_t)$: $G_t = G_{t-1} + g_{t-1}^2$ (element-wise), "
+            r"$\theta_t = \theta_{t-1} - \frac{\alpha}{\sqrt{G_t + \epsilon}}\,g_{t-1}$ (and $g_{t-1}$ inside step $t$ "
+            r"for RMSProp, AdaDelta and Adam).",
+            T, ("adaptive.note-002-indexing",),
+            r"The index is not a delay: $g_{t-1}$ is the gradient at $\theta_{t-1}$, the point step $t$ leaves, and "
+            r"$G_t$, $m_t$ hold $t$ gradients, so the bias correction $1 - \beta^t$ is exact. Transcribed index by "
+            r"index, the four recursions give the iterates of optax's Adagrad (initial accumulator 0) and RMSProp, "
+            r"torch's AdaDelta with learning rate $1$, and optax's Adam with \texttt{eps\_root} to $10^{-16}$ "
+            r"over 200 steps; a one-step-stale reading would differ by $0.2$."),
+    Finding("002", "Adam",
+            r"Adam: $\theta_t = \theta_{t-1} - \alpha\,\hat m_t/\sqrt{\hat G_t + \epsilon}$ with "
+            r"$\epsilon = 10^{-8}$.",
+            C, ("adaptive.note-002-adam-epsilon",),
+            r"Not the Adam of \citet{kingma2015}, torch or optax, which add $\epsilon$ after the root: with "
+            r"$\epsilon$ inside, a gradient of size $\sqrt\epsilon = 10^{-4}$ gets the step $\alpha/\sqrt 2$ instead of "
+            r"$0.9999\,\alpha$, and smaller ones a gradient step of size $10^4\alpha$ instead of $10^8\alpha$. The "
+            r"two agree for $|g|$ much larger than $10^{-4}$."),
     # ------------------------------------------------------------------ note 003
     Finding("003", "Sec. 1.2",
             r"First-order Taylor: $f(x - \eta\nabla f(x)) \approx f(x) - \eta\|\nabla f(x)\|^2$, so a small step "
@@ -307,6 +325,24 @@ FINDINGS: tuple[Finding, ...] = (
             C, ("sweep.exponent-heavy-ball", "sweep.exponent-nesterov"),
             r"On quadratics at their optimal tunings both need $\Theta(\sqrt\kappa)$ iterations (fitted exponents "
             r"near $\tfrac12$); heavy ball has the better constant ($0.818$ vs $0.885$ at $\kappa = 100$)."),
+    Finding("003", "Sec. 4.1",
+            r"Adagrad: $G_t$ keeps growing, so the learning rate decreases too fast.",
+            C, ("adaptive.adagrad-inverse-sqrt-step", "adaptive.adagrad-limit-rate",
+                "adaptive.adagrad-limit-rate-diabetes"),
+            r"Under a constant gradient the step is exactly $\eta g/(\sqrt t\,g + \epsilon)$, about $\eta/\sqrt t$, "
+            r"and the distance travelled still grows like $2\eta\sqrt t$. On a strongly convex quadratic the "
+            r"accumulator converges and Adagrad converges linearly, at the rate of gradient descent on "
+            r"$D^{-1/2}HD^{-1/2}$ ($0.995711$ on the diabetes Hessian, predicted and measured to $10^{-12}$): the step "
+            r"shrinks, but learning does not stop there."),
+    Finding("003", "Sec. 4.4",
+            r"AdamW: $x_{t+1} = (1 - \eta\lambda)x_t - \eta\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$; the weight decay "
+            r"is not distorted by the adaptive scaling (unlike $L_2$ in the gradient).",
+            C, ("adaptive.adam-l2-fixed-point", "adaptive.adamw-pinned-fixed-point", "adaptive.adamw-free-fixed-point"),
+            r"True of the update: the decay is not divided by $\sqrt{\hat v_t}$. But its effect is not $L_2$ "
+            r"shrinkage: on $\tfrac12(x - c)^2$ Adam with $L_2$ stops at $c/(1 + \lambda)$, AdamW where "
+            r"$\lambda x = -g/(|g| + \epsilon)$, which tends to $\min(c, 1/\lambda)$: at $\lambda = 0.5$, $c = 5$ it "
+            r"stops at $1.99999999$ (not $3.33$), and for $c < 1/\lambda$ the decay has no effect as "
+            r"$\epsilon \to 0$. The decay acts as a cap $|x| \le 1/\lambda$."),
     Finding("003", "Sec. 4.3",
             r"Adam's bias correction divides by $1 - \beta^t$, which tends to $1$ as $t$ grows.",
             T, ("effective-lr.adam-bias-correction", "effective-lr.ema-of-constant"),

@@ -174,6 +174,12 @@ _SOURCES: list[tuple[str, str]] = [
     (r"Luenberger & Ye \(2008\)", "luenberger2008"),
     (r"Armijo \(1966\)", "armijo1966"),
     (r"Nocedal & Wright \(2006\)", "nocedal2006"),
+    (r"Duchi, Hazan & Singer \(2011\)", "duchi2011"),
+    (r"Tieleman & Hinton \(2012\)", "tieleman2012"),
+    (r"Zeiler \(2012\)", "zeiler2012"),
+    (r"Kingma & Ba \(2015\)", "kingma2015"),
+    (r"Loshchilov & Hutter \(2019\)", "loshchilov2019"),
+    (r"Reddi, Kale & Kumar \(2018\)", "reddi2018"),
 ]
 _LOCATION = re.compile(r"^[,\s]*((?:Sec|Thm|Lemma|Prop|Table|eq)\.?\s*[\w.()/, ]+?)\s*$")
 _NOTE = re.compile(r"\bseeds? (\d{3})")

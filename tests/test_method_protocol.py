@@ -134,7 +134,7 @@ def test_registry_families_split_linear_from_adaptive():
     assert numerics.methods.methods(family="adaptive") == ["adam", "adamw", "amsgrad", "rmsprop", "adagrad",
                                                            "adadelta"]
     keys = [f.key for f in numerics.forms()]
-    assert len(keys) == len(set(keys)) == 10 + 2 + 12
+    assert len(keys) == len(set(keys)) == 10 + 2 + 12 + 14  # + the note-002, note-003, paper forms
     assert numerics.methods.linearity("adam") == "not linear"
     assert numerics.methods.linearity("chebyshev") == "linear, time-varying"
     assert numerics.methods.linearity("triple-momentum") == "linear"

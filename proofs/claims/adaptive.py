@@ -145,3 +145,8 @@ CLAIMS = [
           r"\sqrt{(1 - q^T)/(1 - q)}$, $q = \beta_1^2/\beta_2$: above the bound of Kingma and Ba, Sec.~2.1.",
           th.step_bound_derivation, _step_bound),
 ]
+
+# part 2 (first steps, Adagrad's rate, AdamW's fixed points, note 002): proofs/claims/adaptive_facts.py
+from ratecheck.proofs.claims.adaptive_facts import CLAIMS as _FACTS  # noqa: E402
+
+CLAIMS += _FACTS

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 
 from . import args as a
+from . import simulate_iterates
 
 HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
 PARAMS = ("eta", "alpha", "beta", "gamma")
@@ -50,7 +51,7 @@ def add_arguments(p) -> None:
     p.add_argument("--precision", default="float64", choices=["float64", "float32"], help="state precision")
     p.add_argument("--seed", type=a.seed, default=0,
                    help="seed of x0 - x*, >= 0 (random spectra use SEED + 1); default 0")
-    p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=1.0,
+    p.add_argument("--radius", type=a.in_range(RADIUS_MIN, RADIUS_MAX), default=None,
                    help=f"R with E||x0 - x*||^2 = R^2, in [{RADIUS_MIN:g}, {RADIUS_MAX:g}] (default 1)")
     p.add_argument("--record-every", dest="record_every", type=a.count, default=1, metavar="K",
                    help="record the error and loss every K steps (and the last one); default 1")
@@ -61,12 +62,20 @@ def add_arguments(p) -> None:
     from . import noise_options
 
     noise_options.add_arguments(p, noise_options.SIMULATE_REPLICAS)
+    simulate_iterates.add_arguments(p)  # --x0, --record-iterates (reports/commands/simulate_iterates.py)
 
 
 def run(args) -> int:
     if getattr(args, "noise", None) is not None or getattr(args, "replicas", None) is not None:
         from . import simulate_noise  # stochastic gradients: loss_stderr, loss_predicted (the exact expectation)
+        from .args import UsageError
 
+        for flag, given in (("--x0", args.x0 is not None), ("--record-iterates", args.record_iterates),
+                            ("--average", getattr(args, "average", None) is not None),
+                            ("--schedule", getattr(args, "schedule", None) is not None)):
+            if given:
+                raise UsageError(f"{flag} with --noise: not supported yet (--noise starts from an isotropic x0 "
+                                 "and reports the loss over replicas)")
         return simulate_noise.run(args)
     import numpy as np
 
@@ -82,6 +91,7 @@ def run(args) -> int:
         if k in params:
             raise UsageError(f"parameter {k} given both as --{k} and in --params")
         params[k] = x
+    simulate_iterates.check(args)
     if params and args.tuning:
         raise UsageError("give either --tuning or the method's parameters, not both")
     from ..outputs import Outputs
@@ -108,14 +118,14 @@ def run(args) -> int:
     from . import simulate_filters
 
     rule, schedule = simulate_filters.scheduled_rule(args, form, rule)
-    e0 = isotropic_initial_error(lam.size, args.seed, args.radius)
+    e0 = simulate_iterates.initial_error(args, lam, lambda: isotropic_initial_error(lam.size, args.seed, args.radius))
     warm_up(rule, backend, args.precision)  # compile / cache load is not part of the timed run
     t0 = time.perf_counter()
     try:
         traj = simulate_diagonal(rule, lam, e0, args.steps, backend=backend, precision=args.precision,
                                  record_every=args.record_every)
     except v.ParameterError as exc:
-        if exc.name == "x0":  # x0 - x* is drawn from --radius here: name the flag the user has
+        if exc.name == "x0" and args.x0 is None:  # x0 - x* is drawn from --radius here: name the flag the user has
             f32 = np.finfo(np.float32)
             rng = (f"magnitudes in [{float(f32.tiny):.2g}, {float(f32.max):.2g}] with --precision float32"
                    if args.precision == "float32" else "a squared norm and loss that are finite, normal float64 numbers")
@@ -128,7 +138,7 @@ def run(args) -> int:
     rate_theory = float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None and schedule is None else None
     fit = traj.rate()
     predicted = (_prediction(spec_, args.method, form.name, rule.params, traj.steps_run, args.radius)
-                 if schedule is None else None)
+                 if schedule is None and args.x0 is None else None)
     times = traj.times
     averaged = simulate_filters.averaged_columns(args, form, rule, schedule, lam, e0, times, backend)
     if predicted is not None:
@@ -146,7 +156,8 @@ def run(args) -> int:
         out["schedule"] = schedule.spec
     if averaged is not None:
         out["average"] = args.average
-    columns = (times, traj.error_ratio, traj.loss, predicted) + ((averaged,) if averaged is not None else ())
+    columns = (times, traj.error_ratio, traj.loss, predicted,
+               simulate_iterates.iterates(args, rule, lam, e0, times), averaged)
     if json_t is not None:
         outputs.set(json_t, lambda: _json_chunks(out, columns))
         outputs.commit()
@@ -164,14 +175,15 @@ def _json_chunks(out: dict, columns):
     head = a.json_text(out).rstrip()
     assert head.endswith("}")
     yield head[:-1].rstrip() + ',\n  "trajectory": [\n'
-    times, ratio, loss, predicted = columns[:4]
-    averaged = columns[4] if len(columns) > 4 else None
+    times, ratio, loss, predicted, xs, averaged = columns
     n = times.size
     for lo in range(0, n, _JSON_CHUNK):
         hi = min(n, lo + _JSON_CHUNK)
         pred = [None] * (hi - lo) if predicted is None else predicted[lo:hi].tolist()
-        rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}}}'
-                for t, r, f, q in zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(), loss[lo:hi].tolist(), pred)]
+        rows = [f'    {{"t": {t}, "error_ratio": {_num(r)}, "loss": {_num(f)}, "loss_predicted": {_num(q)}'
+                + ("" if xs is None else ', "x": [' + ", ".join(map(_num, xs[lo + i].tolist())) + "]") + "}"
+                for i, (t, r, f, q) in enumerate(zip(times[lo:hi].tolist(), ratio[lo:hi].tolist(),
+                                                     loss[lo:hi].tolist(), pred))]
         if averaged is not None:
             from .simulate_filters import averaged_fields
 
@@ -208,8 +220,7 @@ def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius:
 def _print_table(out: dict, columns) -> None:
     import numpy as np
 
-    times, ratio, loss, predicted = columns[:4]
-    averaged = columns[4] if len(columns) > 4 else None
+    times, ratio, loss, predicted, _, averaged = columns
     has_prediction = predicted is not None
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
     print(f"{out['method']} ({out['form']} form): {ps}")
