@@ -76,6 +76,8 @@ def run(args) -> int:
             if given:
                 raise UsageError(f"{flag} with --noise: not supported yet (--noise starts from an isotropic x0 "
                                  "and reports the loss over replicas)")
+        if args.radius is None:
+            args.radius = 1.0  # the default radius of the isotropic start
         return simulate_noise.run(args)
     import numpy as np
 
