@@ -27,6 +27,7 @@ TOPICS: dict[str, str] = {
     "beyond-quadratics": "beyond_quadratics",
     "linear-family": "linear_family",
     "adaptive": "adaptive",
+    "adaptive-behaviour": "adaptive_behaviour",
 }
 
 

@@ -65,6 +65,7 @@ GUARANTEES: dict[str, str] = {
     "upper": r"the theory is an upper bound: $\text{simulated} \le \text{theory}\,(1 + \text{tol})$",
     "lower": r"the theory is a lower bound: $\text{simulated} \ge \text{theory}\,(1 - \text{tol})$",
     "exact": r"a count or a classification: equal, with tolerance $0$",
+    "measured": r"a measured statement, not a theorem: what the runs showed, equal to what the statement says",
 }
 
 
