@@ -19,6 +19,8 @@ two-cycle on a quadratic, and the invariance of Adam to the scale of each coordi
 * **Scale invariance**: with :math:`\epsilon = 0`, multiplying every gradient of a coordinate by :math:`c > 0`
   multiplies :math:`m` by :math:`c` and :math:`v` by :math:`c^2` and leaves Adam's step unchanged; on a diagonal
   quadratic the iterates therefore do not depend on the eigenvalues (the condition number plays no role there).
+  The same cancellation removes an L2 coefficient where the loss is flat, while AdamW's decoupled decay is
+  :math:`x_t = (1 - \eta\lambda)^t x_0` there.
 
 Theory only: SymPy; the runs that confirm these are in :mod:`numerics.adaptive_behaviour`.
 """
@@ -31,7 +33,7 @@ import sympy as sp
 from .derivation import Derivation, Step
 
 __all__ = ["reddi_derivation", "amsgrad_reddi_derivation", "rmsprop_cycle_derivation", "scale_invariance_derivation",
-           "behaviour_derivations", "REDDI_C"]
+           "decoupled_decay_derivation", "behaviour_derivations", "REDDI_C"]
 
 #: the C of the worked example (the derivation's sign steps are checked at this value)
 REDDI_C = 3
@@ -220,5 +222,31 @@ def scale_invariance_derivation() -> Derivation:
     return dv
 
 
+@cache
+def decoupled_decay_derivation() -> Derivation:
+    r"""AdamW where the loss is flat (g = 0 from m_0 = v_0 = 0): x_T = (1 − ηλ)^T x_0, whatever the moments."""
+    eta, lam, x0 = sp.symbols("eta lambda x_0", positive=True)
+    eps = sp.Symbol("epsilon", positive=True)
+    t = sp.Symbol("t", integer=True, nonnegative=True)
+    dv = Derivation(
+        topic="adaptive-behaviour",
+        title=r"AdamW's decay on a flat coordinate is the geometric $x_t = (1 - \eta\lambda)^t x_0$",
+        symbols={"eta": eta, "lambda": lam, "t": t},
+        source="Loshchilov & Hutter, ICLR 2019, Algorithm 2",
+    )
+    mt, vt = sp.Symbol("m_t", real=True), sp.Symbol("v_t", nonnegative=True)
+    dv.add(Step.substitution("no adaptive step", eta * mt / (sp.sqrt(vt) + eps), {mt: 0, vt: 0}, 0,
+                         r"With $g_t = 0$ from $m_0 = v_0 = 0$ the moments stay $0$ and Adam's part of the step, "
+                         r"$\eta\hat m_t/(\sqrt{\hat v_t} + \epsilon)$ with $\epsilon > 0$, is $0$."))
+    xt = (1 - eta * lam) ** t * x0
+    dv.add(Step.identity("geometric decay", (1 - eta * lam) * xt, xt.subs(t, t + 1),
+                         r"What is left is $x_{t+1} = (1 - \eta\lambda)x_t$ (torch's decoupled decay), solved by "
+                         r"$x_t = (1 - \eta\lambda)^t x_0$: the decay acts at the same rate on every coordinate, "
+                         r"untouched by the adaptive scaling."))
+    dv.results.update({"x_t": xt})
+    return dv
+
+
 def behaviour_derivations() -> list[Derivation]:
-    return [reddi_derivation(), amsgrad_reddi_derivation(), rmsprop_cycle_derivation(), scale_invariance_derivation()]
+    return [reddi_derivation(), amsgrad_reddi_derivation(), rmsprop_cycle_derivation(), scale_invariance_derivation(),
+            decoupled_decay_derivation()]

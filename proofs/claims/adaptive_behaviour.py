@@ -198,6 +198,54 @@ def _rmsprop_cycle() -> Comparison:
                       detail=f"all 20 coordinates: max relative deviation {worst:.1e}")
 
 
+def _flat_run(method, params, steps=500):
+    x0 = isotropic_initial_error(DIM, 0)
+    return nb.run_quadratic(method, params, np.zeros((DIM, DIM)), x0, steps, tail=steps), x0
+
+
+def _l2_ignores_coefficient() -> Comparison:
+    a, x0 = _flat_run(ADAM, {"weight_decay": 1e-2, "eps": 0.0})
+    b, _ = _flat_run(ADAM, {"weight_decay": 1e-4, "eps": 0.0})
+    worst = float(np.max(np.abs(a.tail - b.tail)) / np.max(np.abs(a.tail)))
+    moved = float(np.mean(np.abs(a.tail[9] - x0)))
+    return Comparison(worst, 0.0, 1e-12, Guarantee.TIGHT,
+                      quantity=r"Adam with L2 in the gradient on a flat loss: "
+                               r"$\max_{t \le 500}\|x_t^{(\lambda = 10^{-2})} - x_t^{(\lambda = 10^{-4})}\|_\infty/\|x_t\|_\infty$, "
+                               r"$\epsilon = 0$",
+                      detail=f"mean distance moved in the first 10 steps: {moved:.3e} = {moved / 10 / 1e-3:.3f} lr per step, "
+                             "for either coefficient")
+
+
+def _adamw_decay() -> Comparison:
+    from ratecheck.numerics.adaptive import ADAMW
+
+    steps, lr, wd = 500, 1e-3, 1e-2
+    run, x0 = _flat_run(ADAMW, {"lr": lr, "weight_decay": wd}, steps)
+    ratio = run.tail[-1] / x0
+    expected = to_float(th.decoupled_decay_derivation().results["x_t"], {"eta": lr, "lambda": wd, "t": steps, "x_0": 1})
+    worst = float(np.max(np.abs(ratio / expected - 1)))
+    return Comparison(float(ratio[0]), expected, 1e-12, Guarantee.TIGHT,
+                      quantity=r"AdamW ($\eta = 10^{-3}$, $\lambda = 10^{-2}$) on a flat loss: $x_{500}/x_0$ against "
+                               r"$(1 - \eta\lambda)^{500}$",
+                      detail=f"all 20 coordinates: max relative deviation {worst:.1e}")
+
+
+def _adadelta_epsilon() -> Comparison:
+    from ratecheck.numerics.adaptive import ADADELTA
+
+    H = problem_matrices()[0][0]
+    x0 = isotropic_initial_error(DIM, 0)
+    small = nb.run_quadratic(ADADELTA, {"eps": 1e-8}, H, x0, STEPS).error[-1]
+    default = behaviour_runs("adadelta")[0].error  # eps = 1e-6, the same diagonal block
+    slope_eps = math.log(default[-1] / small) / math.log(100.0)
+    slope_t = math.log(default[-1] / default[STEPS // 2]) / math.log(2.0)
+    return Comparison(slope_eps, 0.5, 0.05, Guarantee.MEASURED,
+                      quantity=r"AdaDelta, diagonal $\kappa = 10^2$: exponent of $\epsilon$ in $\|x_T - x^\star\|$ "
+                               r"($\epsilon = 10^{-6}$ against $10^{-8}$, $T = 2\cdot 10^4$), against $1/2$",
+                      detail=f"errors {default[-1]:.4e} (eps 1e-6) and {small:.4e} (eps 1e-8); exponent of T between "
+                             f"T/2 and T: {slope_t:.3f}")
+
+
 CLAIMS = [
     Claim(f"{TOPIC}.reddi-adam-stays-at-one", TOPIC,
           r"On the online problem of \citet{reddi2018} ($C = 3$, $\beta_1 = 0$, $\beta_2 = 1/(1 + C^2)$, "
@@ -226,6 +274,17 @@ CLAIMS = [
           r"Measured: Adam's bursts at its defaults begin while every $\sqrt{\hat v_t}$ is still at least "
           r"$10^3\epsilon$ (not when $\sqrt{\hat v_t}$ falls below $\epsilon$).",
           None, _bursts_above_eps),
+    Claim(f"{TOPIC}.adam-l2-ignores-coefficient", TOPIC,
+          r"With $\epsilon = 0$, Adam with the L2 term $\lambda x$ added to the gradient runs the same for every "
+          r"$\lambda > 0$ where the loss is flat: the adaptive scaling cancels the coefficient.",
+          th.scale_invariance_derivation, _l2_ignores_coefficient),
+    Claim(f"{TOPIC}.adamw-decay-geometric", TOPIC,
+          r"AdamW's decoupled decay on a flat loss is exactly $x_t = (1 - \eta\lambda)^t x_0$ in every coordinate.",
+          th.decoupled_decay_derivation, _adamw_decay),
+    Claim(f"{TOPIC}.adadelta-epsilon-sets-the-scale", TOPIC,
+          r"Measured: AdaDelta at torch's defaults does not converge on a diagonal quadratic; its error after "
+          r"$T$ steps grows like $\sqrt{\epsilon}$ (and like $\sqrt T$): $\epsilon$, not a learning rate, sets its scale.",
+          None, _adadelta_epsilon),
 ] + [
     Claim(f"{TOPIC}.measured-{m}", TOPIC,
           rf"Measured, {m} at torch's defaults, $2\cdot 10^4$ steps: " + "; ".join(
