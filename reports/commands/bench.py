@@ -25,6 +25,7 @@ Examples:
   ratecheck bench
   ratecheck bench --dim 10000000 --steps 200 --json -
   ratecheck bench --worst-case --max-n 50 --json wc.json
+  ratecheck bench --adaptive --dim 10000000 --steps 20   (the adaptive methods: reports/commands/bench_adaptive.py)
 """
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ def add_arguments(p) -> None:
     p.add_argument("--worst-case", action="store_true",
                    help="time the PEP worst-case solves of gradient descent, ratecheck vs PEPit, N = 1..--max-n")
     p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
+    p.add_argument("--adaptive", action="store_true",
+                   help="time the adaptive methods instead: NumPy reference, fused kernel and torch.optim")
 
 
 def measure_worst_case(ns) -> dict:
@@ -302,6 +305,11 @@ def run(args) -> int:
 
             raise UsageError(f"--max-n must be an integer in [1, 100] (got {args.max_n})")
         record, text = measure_worst_case(range(1, args.max_n + 1)), format_worst_case
+    elif args.adaptive:
+        from .bench_adaptive import format_adaptive, measure_adaptive
+
+        check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)
+        record, text = measure_adaptive(args.dim, args.steps), format_adaptive
     else:
         check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
         check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
