@@ -79,15 +79,17 @@ def reddi_derivation() -> Derivation:
                         r"The setting of \citet[Sec.~3]{reddi2018}: $f_t(x) = Cx$ for $t \bmod 3 = 1$ and $f_t(x) = -x$ "
                         r"otherwise on $[-1, 1]$, $C > 2$; Adam with $\beta_1 = 0$, $\beta_2 = 1/(1 + C^2)$, "
                         r"$\epsilon = 0$, step $\alpha_t = \alpha/\sqrt t$ and projection onto $[-1, 1]$."))
-    dv.add(Step.substitution("steady second moments", _moment_equations(), {v1: V1, v2: V2, v3: V3},
-                             sp.zeros(3, 1),
-                             r"The gradients $C, -1, -1, \dots$ do not depend on $x$, so $v_t$ is a fixed sequence; its "
-                             r"3-periodic steady state $(v_1, v_2, v_3)$ (after the gradients $C$, $-1$, $-1$) solves "
-                             r"$v_1 = \beta_2 v_3 + (1 - \beta_2)C^2$, $v_2 = \beta_2 v_1 + 1 - \beta_2$, "
-                             r"$v_3 = \beta_2 v_2 + 1 - \beta_2$, and $v_t$ approaches it like $\beta_2^t$.",
-                             lhs=sp.Matrix([sp.Symbol("v_1 - \\beta_2 v_3 - (1-\\beta_2)C^2"),
-                                            sp.Symbol("v_2 - \\beta_2 v_1 - (1-\\beta_2)"),
-                                            sp.Symbol("v_3 - \\beta_2 v_2 - (1-\\beta_2)")])))
+    def moments_solve():
+        residual = sp.simplify(_moment_equations().subs({v1: V1, v2: V2, v3: V3}))
+        return residual == sp.zeros(3, 1), residual
+
+    dv.add(Step.custom("steady second moments",
+                       sp.Eq(sp.Matrix([v1, v2, v3]), sp.Matrix([V1, V2, V3]), evaluate=False),
+                       r"The gradients $C, -1, -1, \dots$ do not depend on $x$, so $v_t$ is a fixed sequence; its "
+                       r"3-periodic steady state $(v_1, v_2, v_3)$ (after the gradients $C$, $-1$, $-1$) solves "
+                       r"$v_1 = \beta_2 v_3 + (1 - \beta_2)C^2$, $v_2 = \beta_2 v_1 + 1 - \beta_2$, "
+                       r"$v_3 = \beta_2 v_2 + 1 - \beta_2$, and $v_t$ approaches it like $\beta_2^t$.",
+                       moments_solve, "substitution", "the three equations, with the solution substituted, leave residual 0"))
     drift = -C / sp.sqrt(v1) + 1 / sp.sqrt(v2) + 1 / sp.sqrt(v3)
     drift_c = drift.subs({v1: V1, v2: V2, v3: V3}).subs(C, REDDI_C)
     dv.add(Step.sign("upward drift at C = 3", drift_c, ">",
@@ -150,10 +152,20 @@ def amsgrad_reddi_derivation() -> Derivation:
                      r"$\alpha_t(-C + 1 + 1)/\sqrt{v_1} = \alpha_t(2 - C)/\sqrt{v_1} < 0$; the step sizes sum to "
                      r"infinity, so $x$ reaches $-1$."))
     bound = 2 * a_t / sp.sqrt(v1)
-    dv.add(Step.identity("distance to the best point", a_t / sp.sqrt(v1) + a_t / sp.sqrt(v1), bound,
-                         r"At $-1$ the step with gradient $C$ is clipped back to $-1$ and the two others climb at most "
-                         r"$\alpha_t/\sqrt{v_1}$ each (the step sizes decrease): $|x_t + 1| \le 2\alpha_{t-2}/\sqrt{v_1}$ "
-                         r"from then on, and $R_T/T \to 0$."))
+    a1, dd = sp.Symbol("alpha_{t-1}", positive=True), sp.Symbol("delta", positive=True)  # alpha_{t-2} = alpha_{t-1} + delta
+    slack = 2 * (a1 + dd) / sp.sqrt(v1) - ((a1 + dd) / sp.sqrt(v1) + a1 / sp.sqrt(v1))
+
+    def slack_sign():
+        value = sp.factor(sp.simplify(slack))
+        return value.is_positive is True, value
+
+    dv.add(Step.custom("distance to the best point", sp.Gt(slack, 0, evaluate=False),
+                       r"At $-1$ the step with gradient $C$ is clipped back to $-1$ and the two others climb "
+                       r"$\alpha_{t-2}/\sqrt{v_1} + \alpha_{t-1}/\sqrt{v_1}$, less than $2\alpha_{t-2}/\sqrt{v_1}$ because the "
+                       r"step sizes decrease ($\alpha_{t-2} = \alpha_{t-1} + \delta$, $\delta > 0$): from then on "
+                       r"$|x_t + 1| \le 2\alpha_{t-2}/\sqrt{v_1}$, and $R_T/T \to 0$.",
+                       slack_sign, "sign", "the slack factors to delta/sqrt(v_1) > 0",
+                       latex_statement=r"|x_t + 1| &\le \frac{2\alpha_{t-2}}{\sqrt{v_1}}"))
     dv.results.update({"v1": V1, "bound": bound})
     return dv
 
@@ -184,9 +196,11 @@ def rmsprop_cycle_derivation() -> Derivation:
     dv.add(Step.substitution("back again", stepp(-ap), {ap: half}, half,
                              r"By symmetry the step from $-a$ returns to $a$: a two-cycle (when $\eta\lambda > 2\epsilon$).",
                              lhs=sp.Symbol("x_{t+2}")))
-    dv.add(Step.identity("amplitude", half - (-half), eta - 2 * eps / lam,
+    xhi, xlo = sp.symbols("x_{max} x_{min}", real=True)
+    dv.add(Step.substitution("amplitude", xhi - xlo, {xhi: half, xlo: -half}, eta - 2 * eps / lam,
                          r"The peak-to-peak amplitude is $\eta - 2\epsilon/\lambda$: for $\epsilon \ll \eta\lambda$ it is "
-                         r"the learning rate, whatever $\lambda$, and no smaller error is reached on the cycle."))
+                         r"the learning rate, whatever $\lambda$, and no smaller error is reached on the cycle.",
+                         lhs=sp.Symbol(r"x_{\max} - x_{\min}")))
     del step
     dv.results.update({"half_amplitude": half, "amplitude": eta - 2 * eps / lam})
     return dv
@@ -198,27 +212,28 @@ def scale_invariance_derivation() -> Derivation:
     b1, b2, c, eta = sp.symbols("beta_1 beta_2 c eta", positive=True)
     m, g = sp.symbols("m g", real=True)
     vv = sp.Symbol("v", positive=True)
-    gp = sp.Symbol("g", positive=True)
     dv = Derivation(
         topic="adaptive-behaviour",
         title=r"With $\epsilon = 0$ Adam does not see the scale of a coordinate's gradients",
         symbols={"c": c},
         source="Kingma & Ba, ICLR 2015, Sec. 2.1",
     )
+    dv.add(Step.assumed("diagonal quadratic", sp.Eq(sp.Symbol("g_{t,i}"), sp.Symbol(r"\lambda_i x_{t,i}"), evaluate=False),
+                        r"The setting: on $f = \tfrac12\sum_i \lambda_i x_i^2$ coordinate $i$ receives $c = \lambda_i$ "
+                        r"times the gradient of $\tfrac12 x_i^2$ at the same iterate."))
     dv.add(Step.identity("first moment scales", b1 * (c * m) + (1 - b1) * (c * g), c * (b1 * m + (1 - b1) * g),
                          r"If $m_{t-1}$ is $c$ times the unscaled one and $g_t$ is too, so is $m_t$."))
     dv.add(Step.identity("second moment scales", b2 * (c**2 * vv) + (1 - b2) * (c * g) ** 2,
                          c**2 * (b2 * vv + (1 - b2) * g**2),
                          r"Likewise $v_t$ with the factor $c^2$ (from $m_0 = v_0 = 0$, by induction on $t$)."))
-    dv.add(Step.identity("step unchanged", eta * (c * m) / sp.sqrt(c**2 * vv), eta * m / sp.sqrt(vv),
+    M, V = sp.Symbol("M", real=True), sp.Symbol("V", positive=True)
+    dv.add(Step.substitution("step unchanged", eta * M / sp.sqrt(V), {M: c * m, V: c**2 * vv}, eta * m / sp.sqrt(vv),
                          r"The bias corrections do not depend on $g$, and $\sqrt{c^2 v} = c\sqrt v$ for $c > 0$: the "
-                         r"step $\eta\hat m_t/\sqrt{\hat v_t}$ is the same."))
-    dv.add(Step.assumed("diagonal quadratic", sp.Eq(sp.Symbol("g_{t,i}"), sp.Symbol(r"\lambda_i x_{t,i}"), evaluate=False),
-                        r"On $f = \tfrac12\sum_i \lambda_i x_i^2$ coordinate $i$ sees $\lambda_i$ times the gradients of "
-                        r"$\tfrac12 x_i^2$ at the same iterates (induction on $t$): its iterates do not depend on "
-                        r"$\lambda_i$, so Adam's run does not depend on the eigenvalues or on $\kappa$.  The same holds "
-                        r"for AMSGrad, RMSprop and Adagrad (from a zero accumulator) at $\epsilon = 0$."))
-    del gp
+                         r"step $\eta\hat m_t/\sqrt{\hat v_t}$ is the same.  By induction on $t$ the iterates of "
+                         r"coordinate $i$ do not depend on $\lambda_i$: on a diagonal quadratic Adam's run does not depend "
+                         r"on the eigenvalues, nor on $\kappa$.  The same holds for AMSGrad, RMSprop and Adagrad (from a "
+                         r"zero accumulator) at $\epsilon = 0$.",
+                         lhs=sp.Symbol(r"\frac{\eta\,c\,m}{\sqrt{c^2 v}}")))
     return dv
 
 

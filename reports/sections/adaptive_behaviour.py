@@ -119,8 +119,8 @@ def extra(outcomes) -> str:
              r"covering at least $3$ e-foldings; a \emph{cycle} repeats its last iterates to $10^{-6}$ relative with "
              r"period at most $20$; \emph{no convergence} means the error of the last quarter is on average no "
              r"smaller than that of the third; \emph{undetermined} is anything slower.",
-             r"{\small\begin{longtable}{p{0.11\linewidth}p{0.19\linewidth}p{0.19\linewidth}p{0.19\linewidth}"
-             r"p{0.19\linewidth}}",
+             r"{\small\begin{longtable}{p{0.11\linewidth}p{0.185\linewidth}p{0.185\linewidth}p{0.185\linewidth}"
+             r"p{0.185\linewidth}}",
              r"\toprule",
              "method & " + " & ".join(r"\raggedright " + label for _, label in cl.PROBLEMS) + r"\tabularnewline",
              r"\midrule"]
