@@ -110,10 +110,17 @@ def reddi_derivation() -> Derivation:
                          r"The regret against $x = -1$ of the period played at $1$, $x_{3j+2} = 1 - \alpha_t C/\sqrt{v_1}$ "
                          r"and $x_{3j+3} = x_{3j+2} + \alpha_t/\sqrt{v_2}$ is $C(1 + 1) + (-x_{3j+2} - 1) + "
                          r"(-x_{3j+3} - 1)$."))
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    dv.add(Step.assumed("sum against integral",
+                        sp.Eq(sp.Sum((3 * j + 1) ** sp.Rational(-1, 2), (j, 0, K - 1))
+                              - sp.Integral((3 * k + 1) ** sp.Rational(-1, 2), (k, 0, K)), sp.Symbol("O(1)"),
+                              evaluate=False),
+                        r"The integral test: for decreasing positive terms the sum and the integral differ by at most "
+                        r"the first term, here $1$."))
     integral = sp.integrate((3 * k + 1) ** sp.Rational(-1, 2), (k, 0, K))
     dv.add(Step.limit("sum of the step sizes", integral / sp.sqrt(K), K, sp.oo, 2 / sp.sqrt(3),
                       r"The periods' step sizes $\alpha/\sqrt{3j + 1}$, $j < K$, sum to "
-                      r"$\alpha\int_0^K (3k + 1)^{-1/2}\,dk + O(1)$ (decreasing terms), which grows like "
+                      r"$\alpha\int_0^K (3k + 1)^{-1/2}\,dk + O(1)$, which grows like "
                       r"$\alpha\,(2/\sqrt3)\sqrt K$."))
     A = 2 * C / sp.sqrt(v1) - 1 / sp.sqrt(v2)
     Kconst = 2 * alpha / 3 * A
