@@ -167,3 +167,8 @@ def test_bench_adaptive_json(cli):
         assert {"impl", "dim", "steps", "seconds", "elem_steps_per_s", "ratio_to_fused"} <= set(row)
         assert row["elem_steps_per_s"] > 0
     assert {row["impl"] for row in rec["rows"]} >= {"numpy-ref", "numba-fused"}
+
+
+def test_bench_adaptive_and_worst_case_are_exclusive(cli):
+    r = cli(["bench", "--adaptive", "--worst-case"])
+    assert r.code == 2 and "--adaptive" in r.stderr and len(r.stderr.splitlines()) == 1

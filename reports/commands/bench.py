@@ -299,6 +299,10 @@ def run(args) -> int:
 
     outputs = Outputs()
     json_t = outputs.add("json", args.json)  # checked before the (long) measurement
+    if args.worst_case and args.adaptive:
+        from .args import UsageError
+
+        raise UsageError("--adaptive and --worst-case time different things: give one of them")
     if args.worst_case:
         if args.max_n > 100:
             from .args import UsageError
