@@ -230,27 +230,30 @@ def run_quadratic(method: Method, params: Mapping[str, float], H: np.ndarray, x0
             for c, Hb in parts:
                 out[c] = Hb @ y[c]
             return out
+    starts = np.array([c.start for c in cuts])
+    if (any(c.step not in (None, 1) for c in cuts) or cuts[0].start != 0 or cuts[-1].stop != x0.size
+            or any(a.stop != b.start for a, b in zip(cuts, cuts[1:]))):
+        raise v.ParameterError("blocks", f"consecutive slices covering 0..{x0.size} in order (block_diagonal's)", cuts)
     nb = len(cuts)
     err = np.full((steps + 1, nb), np.nan)
     vmin = np.full((steps + 1, nb), np.nan)
     curv = np.full(steps + 1, np.nan) if curvature else None
     keep = np.empty((min(tail, steps), x0.size))
-    err[0] = [np.linalg.norm(x0[c]) for c in cuts]
+    err[0] = np.sqrt(np.add.reduceat(x0 * x0, starts))
     n = steps
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         for t in range(1, steps + 1):
             try:
                 state = method.step(state, grad, p, t)
                 x = state["x"]
-                e = [float(np.linalg.norm(x[c])) for c in cuts]
-                if not all(math.isfinite(z) for z in e):
+                e = np.sqrt(np.add.reduceat(x * x, starts))
+                if not np.all(np.isfinite(e)):
                     raise FloatingPointError
             except FloatingPointError:
                 n = t - 1
                 break
             err[t] = e
-            root = np.sqrt(second_moment(method, state, p, t))
-            vmin[t] = [float(np.min(root[c])) for c in cuts]
+            vmin[t] = np.sqrt(np.minimum.reduceat(second_moment(method, state, p, t), starts))
             if curvature:
                 d = np.sqrt(preconditioner(method, state, p, t))
                 curv[t] = float(np.linalg.eigvalsh(d[:, None] * H * d[None, :])[-1])

@@ -94,6 +94,8 @@ def test_run_quadratic_bad_inputs():
         nb.run_quadratic(form("adam", "optax"), {"lr": 0.1}, np.eye(2), np.ones(2), 10)
     with pytest.raises(ParameterError, match="weight_decay"):
         nb.run_quadratic(RMSPROP, {"weight_decay": -1}, np.eye(2), np.ones(2), 10)
+    with pytest.raises(ParameterError, match="blocks"):
+        nb.run_quadratic(ADAM, {}, np.eye(4), np.ones(4), 10, blocks=(slice(0, 1), slice(2, 4)))
 
 
 def _run(error, tail=None):
