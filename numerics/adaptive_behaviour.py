@@ -298,8 +298,8 @@ def classify(run: QuadraticRun, *, max_period: int = 20, cycle_tolerance: float 
     * **limit cycle** — the last iterates repeat with a period :math:`p \le 20`:
       :math:`\max_t \|x_{t+p} - x_t\| \le 10^{-6}\max_t \|x_t - x^\star\|` over the recorded tail; its amplitude is
       the largest :math:`\|x_t - x^\star\|` on the cycle;
-    * **does not converge** — over the last quarter of the run the error is on average (geometric mean) no smaller
-      than over the third quarter;
+    * **does not converge** — over the last quarter of the run the error is on average (geometric mean) less than
+      1 % smaller than over the third quarter (or larger);
     * **undetermined** — none of these (a decay of fewer than 3 e-foldings over the second half: too slow to call).
     """
     e = run.error
@@ -324,6 +324,6 @@ def classify(run: QuadraticRun, *, max_period: int = 20, cycle_tolerance: float 
     q = T // 4
     if q >= 1 and np.all(e[T // 2:] > 0):
         third, last = np.mean(np.log(e[T // 2: T - q])), np.mean(np.log(e[T - q:]))
-        if last >= third:
+        if last > third + math.log(0.99):
             return Behaviour("does not converge", **out)
     return Behaviour("undetermined", **out)

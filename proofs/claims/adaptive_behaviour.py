@@ -151,7 +151,7 @@ EXPECTED = {
     "adam": ("bursts",) * 4,
     "adamw": ("bursts",) * 4,
     "amsgrad": ("converges linearly", "converges linearly", "undetermined", "converges linearly"),
-    "rmsprop": ("limit cycle", "undetermined", "undetermined", "limit cycle"),
+    "rmsprop": ("limit cycle", "does not converge", "undetermined", "limit cycle"),
     "adagrad": ("converges linearly", "undetermined", "undetermined", "undetermined"),
     "adadelta": ("does not converge",) * 4,
 }

@@ -125,8 +125,9 @@ def extra(outcomes) -> str:
              r"Definitions: a \emph{burst} is a step that multiplies $\|x_t - x^\star\|$ by more than $10$ after it "
              r"has fallen below $10^{-3}\|x_0 - x^\star\|$; \emph{linear} means a fitted $\rho < 1$ over the second half "
              r"covering at least $3$ e-foldings; a \emph{cycle} repeats its last iterates to $10^{-6}$ relative with "
-             r"period at most $20$; \emph{no convergence} means the error of the last quarter is on average no "
-             r"smaller than that of the third; \emph{undetermined} is anything slower.",
+             r"period at most $20$; \emph{no convergence} means the error of the last quarter is on average less "
+             r"than $1\,\%$ below that of the third (or above it); \emph{undetermined} is anything else: a decay "
+             r"too slow to call.",
              r"{\small\begin{longtable}{p{0.11\linewidth}p{0.185\linewidth}p{0.185\linewidth}p{0.185\linewidth}"
              r"p{0.185\linewidth}}",
              r"\toprule",
