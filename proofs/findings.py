@@ -207,7 +207,7 @@ FINDINGS: tuple[Finding, ...] = (
             r"The step no longer decays, but on a quadratic the price is that RMSprop does not converge: at torch's "
             r"defaults it ends on the two-cycle $\pm(\eta/2 - \epsilon/\lambda_i)$ in every coordinate of the diagonal "
             r"quadratic (peak-to-peak $0.00999998$ at $\lambda = 1$, derived and measured to $10^{-13}$) and on a "
-            r"two-cycle of radius $0.0166$ on the diabetes Hessian, where Adagrad still converges."),
+            r"two-cycle of radius $0.0166$ on the diabetes Hessian, where Adagrad's error keeps decreasing."),
     Finding("002", "Normalizing gradients",
             r"With normalised gradients every direction moves by about the same amount; but unless the minimum is hit "
             r"exactly the method does not converge and oscillates near the minimum.",
