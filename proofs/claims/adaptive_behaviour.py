@@ -23,7 +23,8 @@ from ratecheck.proofs.claim import Claim, Comparison, Evidence, Guarantee
 from ratecheck.theory import adaptive_behaviour as th
 from ratecheck.theory.evaluate import to_float
 
-__all__ = ["CLAIMS", "REDDI", "PROBLEMS", "STEPS", "reddi_run", "behaviour_runs", "behaviours", "EXPECTED"]
+__all__ = ["CLAIMS", "REDDI", "PROBLEMS", "STEPS", "reddi_run", "behaviour_runs", "behaviours", "EXPECTED",
+           "burst_onset_ratios"]
 
 TOPIC = "adaptive-behaviour"
 #: the worked counterexample: C, alpha (step alpha/sqrt t), T steps, start x_1
@@ -171,11 +172,15 @@ def _measured(method: str):
     return confirm
 
 
-def _bursts_above_eps() -> Comparison:
+def burst_onset_ratios() -> list:
+    r"""Adam at its defaults, per problem: :math:`\min_i\sqrt{\hat v_{t,i}}/\epsilon` at the step before the first burst."""
     eps = ADAM.param("eps").default
-    ratios = []
-    for r, b in zip(behaviour_runs("adam"), behaviours("adam")):
-        ratios.append(r.sqrt_vhat_min[b.first_burst - 1] / eps if b.first_burst else float("nan"))
+    return [r.sqrt_vhat_min[b.first_burst - 1] / eps if b.first_burst else float("nan")
+            for r, b in zip(behaviour_runs("adam"), behaviours("adam"))]
+
+
+def _bursts_above_eps() -> Comparison:
+    ratios = burst_onset_ratios()
     count = sum(1 for q in ratios if q >= 1e3)
     return Comparison(count, len(PROBLEMS), 0.0, Guarantee.MEASURED,
                       quantity=r"problems where Adam's first burst starts with $\min_i\sqrt{\hat v_{t,i}} \ge 10^3\epsilon$",
