@@ -143,8 +143,9 @@ def extra(outcomes) -> str:
               rf"${_sci(max(ratios))}\,\epsilon$.  What happens instead is "
               r"suggested, not proved here: as the gradient vanishes, $\hat v_t$ decays like $\beta_2^t$, the "
               r"per-coordinate step $\eta/\sqrt{\hat v_t}$ grows until the iteration is no longer stable, and the error "
-              r"grows until $\hat v_t$ has caught up (the linear stability limit of the frozen step does not predict the "
-              r"first burst to better than a few thousand steps, so it is not claimed).  On the "
+              r"grows until $\hat v_t$ has caught up (in exploratory runs the stability limit of the frozen step, "
+              r"$(1 - \beta_1)\lambda_{\max}(P_t H) = 2(1 + \beta_1)$, missed the first burst by more than a thousand "
+              r"steps, so no threshold is claimed).  On the "
               r"diagonal quadratic the eigenvalues do not matter at all (Theorem above): only rotated axes make the "
               r"condition number visible to these methods."]
     return "\n".join(lines)
