@@ -174,3 +174,15 @@ def test_bench_adaptive_json(cli):
 def test_bench_adaptive_and_worst_case_are_exclusive(cli):
     r = cli(["bench", "--adaptive", "--worst-case"])
     assert r.code == 2 and "--adaptive" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_curvature_of_the_frozen_step_at_step_one():
+    r"""At t = 1, v-hat = g^2 and the step is lr/((1 - beta1)(|g| + eps)): lambda_max(P_1 H) by hand on a diagonal H."""
+    lam = np.array([1.0, 4.0, 50.0])
+    x0 = np.array([0.5, -0.2, 0.1])
+    run = nb.run_quadratic(ADAM, {"lr": 0.01}, np.diag(lam), x0, 3, curvature=True)
+    g = np.abs(lam * x0)
+    expected = np.max(0.01 / ((1 - 0.9) * (g + 1e-8)) * lam)
+    assert run.curvature[1] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ParameterError, match="method"):
+        nb.run_quadratic(RMSPROP, {}, np.diag(lam), x0, 3, curvature=True)
