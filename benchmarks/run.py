@@ -1,6 +1,6 @@
 """Run `ratecheck bench` and append its numbers to BENCHMARKS.md (``make bench``).
 
-Usage: python benchmarks/run.py [--dim D] [--steps T] [--noise] [--write BENCHMARKS.md]
+Usage: python benchmarks/run.py [--dim D] [--steps T] [--noise] [--adaptive] [--write BENCHMARKS.md]
 """
 from __future__ import annotations
 
@@ -42,8 +42,13 @@ def main() -> int:
     p.add_argument("--dim", type=int, default=10_000_000)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--write", metavar="FILE", help="append rows to this Markdown file")
+    p.add_argument("--adaptive", action="store_true", help="the adaptive methods' rows (benchmarks/adaptive.py)")
     p.add_argument("--noise", action="store_true", help="add the noisy fused kernel's row (ratecheck bench --noise)")
     a = p.parse_args()
+    if a.adaptive:
+        from adaptive import run_adaptive  # benchmarks/adaptive.py, beside this file
+
+        return run_adaptive(a.dim, a.steps, a.write)
     record = measure(a.dim, a.steps, noise=a.noise)
     print(format_table(record))
     if a.write:

@@ -8,6 +8,8 @@ and the kind of guarantee (STYLE.md, example 2):
 * ``upper``  — ``computed <= expected * (1 + tolerance)`` (expected is an upper bound);
 * ``lower``  — ``computed >= expected * (1 - tolerance)``;
 * ``exact``  — a classification or count: ``computed == expected``.
+* ``measured`` — a measured statement, not a theorem: what a run showed (a behaviour, a count) against what the
+  statement says it shows; equal for a classification or count, within ``tolerance`` (relative) for a number.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class Guarantee(str, enum.Enum):
     UPPER = "upper"
     LOWER = "lower"
     EXACT = "exact"
+    MEASURED = "measured"
 
 
 class Evidence(str, enum.Enum):
@@ -61,12 +64,12 @@ class Comparison:
     @property
     def passed(self) -> bool:
         g = self.guarantee
-        if g is Guarantee.EXACT:
+        if g is Guarantee.EXACT or (g is Guarantee.MEASURED and not isinstance(self.expected, (int, float))):
             return self.computed == self.expected
         c, e = float(self.computed), float(self.expected)
         if not (math.isfinite(c) and math.isfinite(e)):
             return False
-        if g is Guarantee.TIGHT:
+        if g in (Guarantee.TIGHT, Guarantee.MEASURED):
             return abs(c - e) <= self.tolerance * (abs(e) if e != 0 else 1.0)
         if g is Guarantee.UPPER:
             return c <= e * (1 + self.tolerance) if e >= 0 else c <= e * (1 - self.tolerance)

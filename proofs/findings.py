@@ -198,12 +198,76 @@ FINDINGS: tuple[Finding, ...] = (
             r"every $t \ge 1$ \citep{kingma2015}."),
     Finding("002", "Adam",
             r"The recommended hyperparameters are $\beta = 0.9$, $\gamma = 0.999$, $\epsilon = 10^{-8}$.",
-            N, (), r"A recommendation; these are the defaults of \citet{kingma2015}.  Adaptive methods are not "
-                   r"modelled yet."),
-    Finding("002", "Adagrad, RMSProp",
-            r"Adagrad's learning rate decays quickly so that learning can stop midway; RMSProp's exponential "
-            r"average fixes this.",
-            N, (), r"Adaptive methods are not modelled yet."),
+            C, ("adaptive-behaviour.measured-adam", "adaptive-behaviour.adam-bursts-above-epsilon",
+                "adaptive-behaviour.measured-amsgrad"),
+            r"They are the defaults of \citet{kingma2015} and of torch.optim, but they do not make a full-batch run "
+            r"settle: at them (and $\eta = 10^{-3}$) Adam descends on each of four quadratics and then bursts "
+            r"(65 to 391 bursts in $2\cdot 10^4$ steps, the first at steps 4073 to 11771), while AMSGrad at the same "
+            r"values converges linearly on three of them.  Whether they suit stochastic training is not checkable here."),
+    Finding("002", "Adagrad",
+            r"Adagrad works well on sparse data, but its learning rate decreases quickly, so that learning can stop "
+            r"midway.",
+            C, ("adaptive-behaviour.measured-adagrad", "adaptive.adagrad-inverse-sqrt-step"),
+            r"Sparse data are not modelled.  The accumulator $G_t$ only grows, so the per-coordinate step "
+            r"$\alpha/\sqrt{G_t}$ never increases; but on a quadratic the gradients shrink geometrically, $G_t$ "
+            r"converges, and the step settles at a positive value: at torch's defaults Adagrad converges linearly on "
+            r"the diagonal quadratic with $\kappa = 10^2$ (fitted $\rho = 0.998596$, 14 e-foldings over the second "
+            r"half of $2\cdot 10^4$ steps) and keeps decreasing, slowly, on the three others.  Learning slows; it does "
+            r"not stop."),
+    Finding("002", "RMSProp",
+            r"RMSProp fixes Adagrad's rapid learning-rate decay with an exponential average "
+            r"$G_t = \gamma G_{t-1} + (1 - \gamma) g_{t-1}^2$.",
+            C, ("adaptive-behaviour.rmsprop-two-cycle", "adaptive-behaviour.measured-rmsprop",
+                "adaptive-behaviour.measured-adagrad", "adaptive.rmsprop-first-step"),
+            r"The step no longer decays, but on a quadratic the price is that RMSprop does not converge: at torch's "
+            r"defaults it ends on the two-cycle $\pm(\eta/2 - \epsilon/\lambda_i)$ in every coordinate of the diagonal "
+            r"quadratic (peak-to-peak $0.00999998$ at $\lambda = 1$, derived and measured to $10^{-13}$) and on a "
+            r"two-cycle of radius $0.0166$ on the diabetes Hessian, where Adagrad's error keeps decreasing."),
+    Finding("002", "Normalizing gradients",
+            r"With normalised gradients every direction moves by about the same amount; but unless the minimum is hit "
+            r"exactly the method does not converge and oscillates near the minimum.",
+            C, ("adaptive.sign-descent-cycle", "adaptive-behaviour.rmsprop-two-cycle",
+                "adaptive-behaviour.scale-invariance"),
+            r"True of the fully normalised limit: Adam with $\beta_1 = \beta_2 = \epsilon = 0$ is sign descent and ends "
+            r"on a two-cycle of amplitude exactly $\eta$, and RMSprop at its defaults ends on one of amplitude "
+            r"$\eta - 2\epsilon/\lambda$.  With averaging it depends on the method: AMSGrad converges linearly on three "
+            r"of the four quadratics measured here."),
+    Finding("002", "Normalizing gradients",
+            r"Adagrad, RMSProp, AdaDelta and Adam all apply gradient normalisation.",
+            C, ("adaptive-behaviour.scale-invariance", "adaptive-behaviour.adam-l2-ignores-coefficient",
+                "adaptive-behaviour.adadelta-epsilon-sets-the-scale"),
+            r"Adagrad, RMSProp and Adam at $\epsilon = 0$ are exactly invariant to the scale of each coordinate's "
+            r"gradients (on a diagonal quadratic Adam runs identically at $\kappa = 10^2$ and $10^4$, to "
+            r"$2\cdot 10^{-16}$).  AdaDelta divides by $\sqrt{v_t + \epsilon}$ too, but its numerator "
+            r"$\sqrt{s_{t-1} + \epsilon}$ starts at $\sqrt\epsilon$, so $\epsilon$ sets its step scale (measured: error "
+            r"$\propto \epsilon^{0.502}$)."),
+    Finding("002", "Adagrad",
+            r"Variables that have changed a lot (large gradients) are probably close to the optimum, so they get a "
+            r"small learning rate; rarely changed ones get a larger one.",
+            N, (), r"A motivation, not a checkable statement.  On a quadratic a large gradient means large curvature or a "
+                   r"large distance, not nearness to the optimum; with $\epsilon = 0$ the step of each coordinate does "
+                   r"not depend on the size of its gradients at all, only on their history's shape."),
+    Finding("002", "Adagrad",
+            r"The gradient is computed only once per step, so as not to increase the computational cost.",
+            N, (), r"A statement about cost: every method value in this toolkit evaluates one gradient per step by "
+                   r"construction of the method protocol; there is nothing to measure."),
+    Finding("002", "AdaDelta",
+            r"AdaDelta removes the learning-rate parameter and uses instead $s_t$, the running average of the "
+            r"parameter changes $\Delta\theta_t$.",
+            C, ("adaptive-behaviour.adadelta-epsilon-sets-the-scale", "adaptive-behaviour.measured-adadelta",
+                "adaptive.adadelta-first-step", "adaptive.adadelta-second-step"),
+            r"The learning rate disappears, but $\epsilon$ takes its place: from $s_0 = 0$ the numerator is "
+            r"$\sqrt\epsilon$, and at torch's defaults ($\epsilon = 10^{-6}$, multiplier $1$) AdaDelta does not "
+            r"converge on any of the four quadratics; on the diagonal one its error after $2\cdot 10^4$ steps is "
+            r"$0.269$ at $\epsilon = 10^{-6}$ and $0.0266$ at $10^{-8}$ (exponent $0.502$ in $\epsilon$), and grows "
+            r"like $\sqrt T$."),
+    Finding("002", "Adam",
+            r"Adam is the most widely used method; it fuses RMSProp and momentum.",
+            C, ("adaptive-behaviour.adam-beta1-0-is-rmsprop",),
+            r"Popularity is not checkable.  The fusion is exact with two provisos: Adam with $\beta_1 = 0$ is RMSprop "
+            r"with $\alpha = \beta_2$ once its learning rate and $\epsilon$ are multiplied by $\sqrt{1 - \beta_2^t}$ "
+            r"(the bias correction; iterates equal to $2\cdot 10^{-16}$ over 300 steps), and the momentum is the EMA "
+            r"form (step $\eta$, not $\eta/(1 - \beta_1)$), with its own bias correction."),
     Finding("002", "Adagrad, RMSProp, AdaDelta, Adam",
             r"With $g_t = \nabla\mathcal L(\theta_t)$: $G_t = G_{t-1} + g_{t-1}^2$ (element-wise), "
             r"$\theta_t = \theta_{t-1} - \frac{\alpha}{\sqrt{G_t + \epsilon}}\,g_{t-1}$ (and $g_{t-1}$ inside step $t$ "
@@ -325,29 +389,85 @@ FINDINGS: tuple[Finding, ...] = (
             C, ("sweep.exponent-heavy-ball", "sweep.exponent-nesterov"),
             r"On quadratics at their optimal tunings both need $\Theta(\sqrt\kappa)$ iterations (fitted exponents "
             r"near $\tfrac12$); heavy ball has the better constant ($0.818$ vs $0.885$ at $\kappa = 100$)."),
-    Finding("003", "Sec. 4.1",
-            r"Adagrad: $G_t$ keeps growing, so the learning rate decreases too fast.",
-            C, ("adaptive.adagrad-inverse-sqrt-step", "adaptive.adagrad-limit-rate",
-                "adaptive.adagrad-limit-rate-diabetes"),
-            r"Under a constant gradient the step is exactly $\eta g/(\sqrt t\,g + \epsilon)$, about $\eta/\sqrt t$, "
-            r"and the distance travelled still grows like $2\eta\sqrt t$. On a strongly convex quadratic the "
-            r"accumulator converges and Adagrad converges linearly, at the rate of gradient descent on "
-            r"$D^{-1/2}HD^{-1/2}$ ($0.995711$ on the diabetes Hessian, predicted and measured to $10^{-12}$): the step "
-            r"shrinks, but learning does not stop there."),
-    Finding("003", "Sec. 4.4",
-            r"AdamW: $x_{t+1} = (1 - \eta\lambda)x_t - \eta\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$; the weight decay "
-            r"is not distorted by the adaptive scaling (unlike $L_2$ in the gradient).",
-            C, ("adaptive.adam-l2-fixed-point", "adaptive.adamw-pinned-fixed-point", "adaptive.adamw-free-fixed-point"),
-            r"True of the update: the decay is not divided by $\sqrt{\hat v_t}$. But its effect is not $L_2$ "
-            r"shrinkage: on $\tfrac12(x - c)^2$ Adam with $L_2$ stops at $c/(1 + \lambda)$, AdamW where "
-            r"$\lambda x = -g/(|g| + \epsilon)$, which tends to $\min(c, 1/\lambda)$: at $\lambda = 0.5$, $c = 5$ it "
-            r"stops at $1.99999999$ (not $3.33$), and for $c < 1/\lambda$ the decay has no effect as "
-            r"$\epsilon \to 0$. The decay acts as a cap $|x| \le 1/\lambda$."),
     Finding("003", "Sec. 4.3",
             r"Adam's bias correction divides by $1 - \beta^t$, which tends to $1$ as $t$ grows.",
             T, ("effective-lr.adam-bias-correction", "effective-lr.ema-of-constant"),
             r"Exact for a constant gradient: $\hat m_t = g$ for every $t$; at $t = 10$, $m_t = (1 - 0.9^{10})g "
             r"= 0.651\,g$."),
+    Finding("003", "Sec. 4.1",
+            r"Adagrad: $G_t$ keeps growing, so the learning rate decreases too fast (early stopping when training deep "
+            r"networks); it adapts the learning rate of each parameter and is strong on sparse gradients.",
+            C, ("adaptive.adagrad-inverse-sqrt-step", "adaptive.adagrad-limit-rate",
+                "adaptive.adagrad-limit-rate-diabetes", "adaptive-behaviour.measured-adagrad"),
+            r"Per-parameter: yes, each coordinate has its own accumulator.  Sparse gradients and deep networks are not "
+            r"modelled.  Under a constant gradient the step is exactly $\eta g/(\sqrt t\,g + \epsilon)$, about "
+            r"$\eta/\sqrt t$, and the distance travelled still grows like $2\eta\sqrt t$.  On quadratics the step does "
+            r"not collapse: $G_t$ converges because the gradients decay geometrically, and Adagrad converges linearly, "
+            r"at the rate of gradient descent on $D^{-1/2}HD^{-1/2}$ with the limiting accumulator $D$ ($0.995711$ on "
+            r"the diabetes Hessian, predicted and measured to $10^{-12}$; fitted $\rho = 0.998596$ at torch's defaults "
+            r"on the diagonal quadratic with $\kappa = 10^2$): the step shrinks, but learning does not stop there."),
+    Finding("003", "Sec. 4.2",
+            r"RMSProp solves Adagrad's learning-rate decay problem and adapts to non-stationary objectives.",
+            C, ("adaptive-behaviour.rmsprop-two-cycle", "adaptive-behaviour.reddi-adam-average-regret",
+                "adaptive-behaviour.adam-beta1-0-is-rmsprop"),
+            r"The step stops decaying, at the cost of convergence on a quadratic (a two-cycle of amplitude "
+            r"$\eta - 2\epsilon/\lambda$).  Forgetting is also what fails on the non-stationary online problem of "
+            r"\citet{reddi2018}: Adam with $\beta_1 = 0$ (RMSprop with bias correction) keeps playing the worst point "
+            r"and its average regret tends to $(2C - 4)/3 = 0.667$ at $C = 3$ (measured $0.6692$ at $T = 3\cdot 10^4$, "
+            r"against the derived $0.6692$ with the $K/\sqrt T$ term), while AMSGrad's tends to $0$."),
+    Finding("003", "Sec. 4.3",
+            r"Adam's core idea: momentum (first moment) plus RMSProp (second moment); the bias correction stabilises "
+            r"early training.",
+            C, ("adaptive-behaviour.adam-beta1-0-is-rmsprop", "adaptive.first-step", "adaptive.bias-correction"),
+            r"The combination is exact as stated for note 002 (Adam with $\beta_1 = 0$ is RMSprop with a per-step "
+            r"learning rate $\eta\sqrt{1 - \beta_2^t}$).  The bias correction makes the first step exactly $\eta$ long "
+            r"whatever $\beta_1, \beta_2$ (at $\epsilon = 0$) and $\hat m_t = g$, $\hat v_t = g^2$ under a constant "
+            r"gradient; without it the first step would be $\eta(1 - \beta_1)/\sqrt{1 - \beta_2} = 3.16\,\eta$ at "
+            r"the defaults.  Whether that stabilises training is not checkable here."),
+    Finding("003", "Sec. 4.3",
+            r"$v_t = \beta_2 v_{t-1} + (1 - \beta_2)\nabla f(x_t)^2$ is the second moment, the variance.",
+            F, ("adaptive.bias-correction",),
+            r"It is the uncentred second moment, not the variance: under a constant gradient $g$ the gradients have "
+            r"variance $0$ while $\hat v_t = g^2$ exactly (e.g.\ $9$ for $g = 3$)."),
+    Finding("003", "Sec. 4.3",
+            r"Defaults: $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$, $\eta = 0.001$ (or $0.0001$).",
+            C, ("adaptive-behaviour.measured-adam", "adaptive-behaviour.adam-bursts-above-epsilon"),
+            r"These are torch.optim's defaults (and Kingma and Ba's).  At them full-batch Adam does not settle on any "
+            r"of the four quadratics measured here: it bursts, while every $\sqrt{\hat v_t}$ is still at least "
+            r"$8\cdot 10^{3}\epsilon$ (so $\epsilon$ is not what triggers the bursts)."),
+    Finding("003", "Sec. 4.4",
+            r"With L2 regularisation, $\nabla(f + \lambda\|x\|^2) = \nabla f + 2\lambda x$ is distorted by the adaptive "
+            r"scaling.",
+            C, ("adaptive-behaviour.adam-l2-ignores-coefficient",),
+            r"The gradient is right; the distortion is real and can be total: with $\epsilon = 0$ and a flat loss, Adam "
+            r"with the term $\lambda x$ in its gradient runs identically for $\lambda = 10^{-2}$ and $10^{-4}$ (to "
+            r"$2\cdot 10^{-16}$), moving about $\eta$ per step whatever $\lambda$: the scaling divides the coefficient "
+            r"out."),
+    Finding("003", "Sec. 4.4",
+            r"AdamW decouples the weight decay: $x_{t+1} = (1 - \eta\lambda)x_t - \eta\,\hat m_t/(\sqrt{\hat v_t} + "
+            r"\epsilon)$; the decay is not affected by the adaptive scaling.",
+            C, ("adaptive-behaviour.adamw-decay-geometric", "adaptive.adam-l2-fixed-point",
+                "adaptive.adamw-pinned-fixed-point", "adaptive.adamw-free-fixed-point"),
+            r"True of the update (torch.optim's AdamW): where the loss is flat it gives exactly "
+            r"$x_t = (1 - \eta\lambda)^t x_0$ in every coordinate ($x_{500}/x_0 = 0.99501245$ at $\eta = 10^{-3}$, "
+            r"$\lambda = 10^{-2}$), untouched by $\hat v_t$.  But its effect is not $L_2$ shrinkage: on "
+            r"$\tfrac12(x - c)^2$ Adam with $L_2$ stops at $c/(1 + \lambda)$, AdamW where $\lambda x = -g/(|g| + \epsilon)$, "
+            r"which tends to $\min(c, 1/\lambda)$: at $\lambda = 0.5$, $c = 5$ it stops at $1.99999999$ (not $3.33$), "
+            r"and for $c < 1/\lambda$ the decay has no effect as $\epsilon \to 0$.  The decay acts as a cap "
+            r"$|x| \le 1/\lambda$."),
+    Finding("003", "Sec. 4.4",
+            r"AdamW improves generalisation (especially for large models such as Transformers) and is one of today's "
+            r"standard optimizers.",
+            N, (), r"Generalisation and practice are not modelled: nothing here measures test error."),
+    Finding("003", "Sec. 1.3.3",
+            r"Adam and RMSProp pass flat regions quickly with momentum and escape saddle points more efficiently with "
+            r"adaptive learning rates.",
+            N, (), r"Non-convex landscapes and saddle points are not modelled."),
+    Finding("003", "Sec. 7.1",
+            r"Optimizer choice: AdamW in general (fast convergence and good generalisation); Adagrad or Adam for "
+            r"sparse data such as NLP embeddings.",
+            N, (), r"Practice advice about training networks on data; neither generalisation nor sparse data is "
+                   r"modelled."),
     Finding("003", "Sec. 7.2",
             r"Scale the learning rate with the batch size as $\mathrm{lr} \propto \sqrt{\text{batch size}}$.",
             F, ("noisy-quadratic.sgd-batch-scaling",),

@@ -32,6 +32,7 @@ TOPICS: dict[str, str] = {
     "noisy-quadratic": "noisy_quadratic",
     "line-search": "line_search",
     "momentum-exercise": "momentum_exercise",
+    "adaptive-behaviour": "adaptive_behaviour",
 }
 
 

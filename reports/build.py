@@ -65,7 +65,11 @@ GUARANTEES: dict[str, str] = {
     "upper": r"the theory is an upper bound: $\text{simulated} \le \text{theory}\,(1 + \text{tol})$",
     "lower": r"the theory is a lower bound: $\text{simulated} \ge \text{theory}\,(1 - \text{tol})$",
     "exact": r"a count or a classification: equal, with tolerance $0$",
+    "measured": r"(\emph{meas.} in the tables) a measured statement, not a theorem: what the runs showed, equal to "
+                r"what the statement says (within the tolerance for a number)",
 }
+#: how a kind is written in the claims tables' narrow kind column (the key above gives the full name)
+KIND_SHOWN: dict[str, str] = {"measured": "meas."}
 
 
 def version() -> str:
@@ -226,7 +230,8 @@ def _claim_row(o: ClaimOutcome) -> str:
     if o.claim.reference:
         statement += r" \emph{Ref.:} " + latex.cite_source(o.claim.reference.source)
     args = [latex.escape(o.claim.id), statement, n.quantity, latex.cell(n.expected, 5), latex.cell(n.computed, 5),
-            latex.cell(n.tolerance, 2), n.guarantee.value, r"\pass" if o.passed else r"\fail"]
+            latex.cell(n.tolerance, 2), KIND_SHOWN.get(n.guarantee.value, n.guarantee.value),
+            r"\pass" if o.passed else r"\fail"]
     return r"\claimrow" + "".join("{" + str(a) + "}" for a in args) + r"\\"
 
 

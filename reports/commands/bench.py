@@ -28,6 +28,7 @@ Examples:
   ratecheck bench --dim 10000000 --steps 200 --json -
   ratecheck bench --noise
   ratecheck bench --worst-case --max-n 50 --json wc.json
+  ratecheck bench --adaptive --dim 10000000 --steps 20   (the adaptive methods: reports/commands/bench_adaptive.py)
 """
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def add_arguments(p) -> None:
     p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
     p.add_argument("--noise", action="store_true",
                    help="add the noisy fused kernel (gradient + N(0, 1) noise drawn in the kernel) and its ratio")
+    p.add_argument("--adaptive", action="store_true",
+                   help="time the adaptive methods instead: NumPy reference, fused kernel and torch.optim")
 
 
 def measure_worst_case(ns) -> dict:
@@ -307,12 +310,21 @@ def run(args) -> int:
 
     outputs = Outputs()
     json_t = outputs.add("json", args.json)  # checked before the (long) measurement
+    if args.worst_case and args.adaptive:
+        from .args import UsageError
+
+        raise UsageError("--adaptive and --worst-case time different things: give one of them")
     if args.worst_case:
         if args.max_n > 100:
             from .args import UsageError
 
             raise UsageError(f"--max-n must be an integer in [1, 100] (got {args.max_n})")
         record, text = measure_worst_case(range(1, args.max_n + 1)), format_worst_case
+    elif args.adaptive:
+        from .bench_adaptive import format_adaptive, measure_adaptive
+
+        check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)
+        record, text = measure_adaptive(args.dim, args.steps), format_adaptive
     else:
         check_memory("dim", args.dim, BYTES_PER_ELEMENT // 8)  # every implementation's arrays (measured, see above)
         check_memory("steps", args.steps + 1, 6, got=args.steps)  # the fused run's per-step records
