@@ -314,6 +314,10 @@ def run(args) -> int:
         from .args import UsageError
 
         raise UsageError("--adaptive and --worst-case time different things: give one of them")
+    if args.noise and (args.adaptive or args.worst_case):
+        from .args import UsageError
+
+        raise UsageError("--noise adds a row to the linear kernels' table: not with --adaptive or --worst-case")
     if args.worst_case:
         if args.max_n > 100:
             from .args import UsageError
