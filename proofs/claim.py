@@ -63,9 +63,12 @@ class Comparison:
 
     @property
     def passed(self) -> bool:
+        return bool(self._passed())  # a Python bool: NumPy tolerances or values would give numpy.bool_
+
+    def _passed(self):
         g = self.guarantee
         if g is Guarantee.EXACT or (g is Guarantee.MEASURED and not isinstance(self.expected, (int, float))):
-            return self.computed == self.expected
+            return bool(self.computed == self.expected)  # a NumPy comparison gives numpy.bool_, not JSON-able
         c, e = float(self.computed), float(self.expected)
         if not (math.isfinite(c) and math.isfinite(e)):
             return False
@@ -77,6 +80,8 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         def clean(x):
+            if hasattr(x, "item") and not isinstance(x, (str, bytes)):  # a NumPy scalar: its Python value
+                x = x.item()
             if isinstance(x, float) and not math.isfinite(x):
                 return str(x)
             return x
@@ -156,7 +161,7 @@ class ClaimOutcome:
     @property
     def passed(self) -> bool:
         """Symbolic check not failed, numeric comparison passed, reference (if any) agrees."""
-        return (
+        return bool(
             self.symbolic is not CheckStatus.FAILED
             and self.numeric.passed
             and (self.reference is None or self.reference.passed)

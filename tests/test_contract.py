@@ -335,3 +335,23 @@ def test_contract_in_a_real_process(ratecheck_exe, tmp_path, argv, code):
     else:
         assert len(proc.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_comparison_with_numpy_values_is_json():
+    """`verify --json` once stopped mid-output on a claim whose exact comparison was a numpy.bool_."""
+    from ratecheck.proofs.claim import Comparison, Guarantee
+
+    exact = Comparison(np.float64(2.0), 2.0, 0.0, Guarantee.EXACT, "q")
+    assert type(exact.passed) is bool and exact.passed
+    d = json.loads(json.dumps(exact.to_dict()))
+    assert d["passed"] is True and d["computed"] == 2.0
+    counted = Comparison(np.int64(3), np.int64(4), 0.0, Guarantee.EXACT, "count")
+    assert json.loads(json.dumps(counted.to_dict()))["passed"] is False
+
+
+def test_comparison_with_a_numpy_tolerance_is_json():
+    from ratecheck.proofs.claim import Comparison, Guarantee
+
+    tight = Comparison(1.0, 1.0, np.float64(1e-12), Guarantee.TIGHT, "q")
+    assert type(tight.passed) is bool
+    assert json.loads(json.dumps(tight.to_dict()))["passed"] is True

@@ -51,9 +51,9 @@ def run(args) -> int:
                   f"({n.guarantee.value}, tol {n.tolerance:g})", flush=True)
     n_fail = sum(not o.passed for o in outcomes)
     if args.json:
-        json.dump({"claims": [o.to_dict() for o in outcomes], "passed": len(outcomes) - n_fail, "failed": n_fail},
-                  sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        text = json.dumps({"claims": [o.to_dict() for o in outcomes], "passed": len(outcomes) - n_fail,
+                           "failed": n_fail}, indent=2)  # whole text first: a failure prints no partial JSON
+        sys.stdout.write(text + "\n")
     else:
         print(f"{len(outcomes) - n_fail} passed, {n_fail} failed")
     return 1 if n_fail else 0
