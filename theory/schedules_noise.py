@@ -31,6 +31,7 @@ import sympy as sp
 
 from .derivation import Derivation, Step, is_zero
 from .linear_engine import LAMBDA
+from .noisy_quadratic import replace_latex
 
 __all__ = ["final_loss_derivation", "stationary_floor", "crossover_sigma2", "UNROLL_STEPS", "TOPIC"]
 
@@ -66,29 +67,16 @@ def final_loss_derivation(matrix: sp.Matrix, noise_input: sp.Matrix, lr: sp.Symb
                    symbols={"eta": ETA, "lambda": lam, "s^2": S2},
                    source="Lyapunov recursion of a noise-driven linear system; Zhang et al. (2019), Sec. 3")
     q = 1 - lr * lam
-    d.add(Step.identity("traced model", sp.Matrix([[matrix[0, 0], noise_input[0]]]), sp.Matrix([[q, -lr]]),
-                        r"Tracing the scheduled gradient-descent value with $g = \lambda x + w$ gives "
-                        r"$x_{t+1} = (1 - \eta_t\lambda)x_t - \eta_t w_t$: one state, $M_t = q_t$, $b_t = -\eta_t$."))
+    d.add(replace_latex(Step.identity(
+        "traced model", sp.Matrix([[matrix[0, 0], noise_input[0]]]), sp.Matrix([[q, -lr]]),
+        r"Tracing the scheduled gradient-descent value with $g = \lambda x + w$ gives "
+        r"$x_{t+1} = (1 - \eta_t\lambda)x_t - \eta_t w_t$: one state, $M_t = q_t$, $b_t = -\eta_t$ ($\eta_t$ the "
+        r"per-step scalar of the schedule)."), r"(M_t,\ b_t) &= (1 - \eta_t\lambda,\ -\eta_t)"))
     lyap = matrix[0, 0] * V * matrix[0, 0] + S2 * noise_input[0] ** 2
-    d.add(Step.identity("second-moment recursion", lyap, q ** 2 * V + lr ** 2 * S2,
-                        r"With $w_t$ independent of $x_t$, $\mathbb{E}x_{t+1}^2 = M_t^2\,\mathbb{E}x_t^2 + "
-                        r"s^2 b_t^2$: $v_{t+1} = q_t^2 v_t + \eta_t^2 s^2$."))
-    etas = sp.symbols(f"eta_0:{UNROLL_STEPS}", positive=True)
-    qs = [1 - e * lam for e in etas]
-    v = V0
-    for e, qq in zip(etas, qs):
-        v = qq ** 2 * v + e ** 2 * S2
-    bias = V0 * sp.Mul(*[qq ** 2 for qq in qs])
-    var = S2 * sum(etas[t] ** 2 * sp.Mul(*[qs[j] ** 2 for j in range(t + 1, UNROLL_STEPS)])
-                   for t in range(UNROLL_STEPS))
-    step = Step.identity("unrolled: bias plus variance", v, bias + var,
-                         rf"Applying the recursion {UNROLL_STEPS} times with independent step sizes "
-                         r"$\eta_0, \dots, \eta_4$ gives the bias $v_0\prod_t q_t^2$ (the noise-free residual "
-                         r"polynomial squared) plus the variance $s^2\sum_t \eta_t^2\prod_{j>t} q_j^2$; the general "
-                         r"$T$ is the same induction step.")
-    from .noisy_quadratic import replace_latex
-
-    d.add(replace_latex(step, r"v_T &= v_0\prod_{t<T} q_t^2 + s^2\sum_{t<T}\eta_t^2\prod_{t<j<T} q_j^2"))
+    d.add(replace_latex(Step.identity(
+        "second-moment recursion", lyap, q ** 2 * V + lr ** 2 * S2,
+        r"With $w_t$ independent of $x_t$, $\mathbb{E}x_{t+1}^2 = M_t^2\,\mathbb{E}x_t^2 + s^2 b_t^2$."),
+        r"v_{t+1} &= q_t^2 v_t + \eta_t^2 s^2"))
     qc = 1 - ETA * lam
     closed = qc ** (2 * T_) * V0 + ETA ** 2 * S2 * (1 - qc ** (2 * T_)) / (1 - qc ** 2)
     nxt = closed.subs(T_, T_ + 1)
@@ -117,6 +105,21 @@ def final_loss_derivation(matrix: sp.Matrix, noise_input: sp.Matrix, lr: sp.Symb
                       lambda: _solved(sp.Eq(Ba + x * Va, Bb + x * Vb), x, (Ba - Bb) / (Vb - Va)), "solve",
                       "the solution of B_a + x V_a = B_b + x V_b",
                       latex_statement=r"\sigma_*^2 &= \frac{B_a - B_b}{V_b - V_a}"))
+    etas = sp.symbols(f"eta_0:{UNROLL_STEPS}", positive=True)
+    qs = [1 - e * lam for e in etas]
+    v = V0
+    for e, qq in zip(etas, qs):
+        v = qq ** 2 * v + e ** 2 * S2
+    bias = V0 * sp.Mul(*[qq ** 2 for qq in qs])
+    var = S2 * sum(etas[t] ** 2 * sp.Mul(*[qs[j] ** 2 for j in range(t + 1, UNROLL_STEPS)])
+                   for t in range(UNROLL_STEPS))
+    step = Step.identity("unrolled: bias plus variance", v, bias + var,
+                         rf"Applying the recursion {UNROLL_STEPS} times with independent step sizes "
+                         r"$\eta_0, \dots, \eta_4$ gives the bias $v_0\prod_t q_t^2$ (the noise-free residual "
+                         r"polynomial squared) plus the variance $s^2\sum_t \eta_t^2\prod_{j>t} q_j^2$; the general "
+                         r"$T$ is the same induction step; the direction's final loss is $\frac{\lambda}{2}v_T$.")
+    d.add(replace_latex(step, r"\frac{\lambda}{2}v_T &= \frac{\lambda}{2}\Bigl(v_0\prod_{t<T} q_t^2 + "
+                              r"s^2\sum_{t<T}\eta_t^2\prod_{t<j<T} q_j^2\Bigr)"))
     d.results.update({"floor": floor, "loss_floor": ETA * S2 / (2 * (2 - ETA * lam)), "unrolled": bias + var})
     return d
 
