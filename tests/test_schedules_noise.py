@@ -104,3 +104,23 @@ def test_simulate_noise_schedule_table_and_errors(capsys):
                  "--schedule", "bogus", "--noise", "additive:sigma=0.1"]) == 2
     err = capsys.readouterr().err
     assert "--schedule" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_rate_noise_schedule_final_variance(capsys):
+    from ratecheck.numerics.schedules import parse_schedule
+
+    r = _json(capsys, ["rate", "gd", "--eta", "1", "--schedule", "cosine", "--steps", "100", "--eigenvalues", "0.5",
+                       "--noise", "additive:sigma=1", "--replicas", "50000", "--json"])
+    hand = float(_hand_final(parse_schedule("cosine", 100).values(1.0), np.array([0.5]), 0.0, 1.0)[0])
+    assert r["final_variance_theory"] == pytest.approx(hand, rel=1e-12)
+    assert abs(r["final_variance_simulated"] - hand) <= 5 * r["final_variance_stderr"] and r["final_agrees"]
+    assert r["final_loss_theory"] == pytest.approx(0.25 * hand, rel=1e-12)
+    assert r["stationary_variance_constant_step"] == pytest.approx(th.stationary_floor(1.0, 0.5, 1.0), rel=1e-12)
+    assert r["error_factor_theory"] is not None  # the noise-free fields are still there
+
+
+def test_rate_noise_schedule_needs_one_eigenvalue(capsys):
+    assert main(["rate", "gd", "--eta", "1", "--schedule", "cosine", "--steps", "10", "--eigenvalues", "0.5,1",
+                 "--noise", "additive:sigma=1"]) == 2
+    err = capsys.readouterr().err
+    assert "--eigenvalues" in err and len(err.strip().splitlines()) == 1
