@@ -33,6 +33,7 @@ TOPICS: dict[str, str] = {
     "line-search": "line_search",
     "momentum-exercise": "momentum_exercise",
     "adaptive-behaviour": "adaptive_behaviour",
+    "schedules-noise": "schedules_noise",
 }
 
 

@@ -93,12 +93,9 @@ def run(args) -> int:
         from . import rate_schedule
         from .args import UsageError
 
-        if noise is not None:
-            raise UsageError("--noise with --schedule: not supported yet (give one of them)")
-
         params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
         params.update(args.params or {})
-        return rate_schedule.run(args, eigenvalues, spectrum_note, params)
+        return rate_schedule.run(args, eigenvalues, spectrum_note, params, noise=noise)  # --noise: the final variance
     if args.method in ("chebyshev", "lookahead") or args.inner or args.inner_form or args.reset_inner_state:
         return _run_linear_family(args, eigenvalues, noise)
     if eigenvalues is None and (args.mu is None or args.L is None):

@@ -17,7 +17,7 @@ def add_arguments(p) -> None:
                    help="learning-rate schedule (see `ratecheck schedule --help`); needs --steps T")
 
 
-def run(args, eigenvalues, spectrum_note, params: dict) -> int:
+def run(args, eigenvalues, spectrum_note, params: dict, noise=None) -> int:
     from ratecheck.proofs.schedules import schedule_rate
 
     from .args import UsageError
@@ -49,6 +49,10 @@ def run(args, eigenvalues, spectrum_note, params: dict) -> int:
                       mu=args.mu, L=args.L, eigenvalues=eigenvalues, dim=args.dim)
     if spectrum_note is not None:
         r["spectrum_input"] = spectrum_note
+    if noise is not None:  # the final variance under noise (reports/commands/rate_schedule_noise.py)
+        from . import rate_schedule_noise
+
+        r.update(rate_schedule_noise.fields(args, method, r, noise))
     if args.json:
         a.write_json(r, "-")
         return 0
@@ -70,4 +74,6 @@ def run(args, eigenvalues, spectrum_note, params: dict) -> int:
     for row in r.get("per_eigenvalue", [])[:20]:
         print(f"  lambda = {row['lambda']:<12.6g} theory {show(row['error_factor_theory'], row['log10_error_factor_theory'])}"
               f", simulated {show(row['error_factor_simulated'], row['log10_error_factor_simulated'])}")
+    if noise is not None:
+        rate_schedule_noise.print_fields(r)
     return 0

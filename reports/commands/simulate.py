@@ -71,8 +71,7 @@ def run(args) -> int:
         from .args import UsageError
 
         for flag, given in (("--x0", args.x0 is not None), ("--record-iterates", args.record_iterates),
-                            ("--average", getattr(args, "average", None) is not None),
-                            ("--schedule", getattr(args, "schedule", None) is not None)):
+                            ("--average", getattr(args, "average", None) is not None)):
             if given:
                 raise UsageError(f"{flag} with --noise: not supported yet (--noise starts from an isotropic x0 "
                                  "and reports the loss over replicas)")

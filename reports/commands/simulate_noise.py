@@ -59,13 +59,16 @@ def run(args) -> int:
 
         params = tuned(fspec, args.tuning or "optimal", mu, L)
     rule = numerics.rule(args.method, params, form.name)
+    from .simulate_noise_schedule import schedule_fields, scheduled_form
+
+    run_form, schedule = scheduled_form(args, form)  # --schedule: the scheduled method value
     record = sorted(set(range(0, args.steps + 1, args.record_every)) | {args.steps})
     t0 = time.perf_counter()
-    r = noisy_run(form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
+    r = noisy_run(run_form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
                   seed=args.seed, e0=None, radius=args.radius)
     seconds = time.perf_counter() - t0
     distinct = r["eigenvalues"]
-    stat = stationary_second_moments(form, rule.params, distinct, noise.variance(distinct))
+    stat = stationary_second_moments(run_form, rule.params, distinct, noise.variance(distinct))
     stationary = None if stat is None else float(stat @ r["weights"])
     mom = r["moments"]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -78,11 +81,12 @@ def run(args) -> int:
         "steps_run": steps_run, "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
         "backend": "numpy", "precision": "float64", "seed": args.seed, "radius": args.radius,
         "diverged": r["diverged"], "noise": r["noise"], "replicas": replicas, "directions": r["directions"],
-        "rate_theory": float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None else None,
+        "rate_theory": float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None and schedule is None else None,
         "stationary_loss_theory": stationary, "z_tolerance": Z_TOLERANCE, "max_deviation_stderr": r["max_z"],
         "agrees": bool(r["max_z"] <= Z_TOLERANCE),
         "seconds": seconds, "elem_steps_per_s": r["directions"] * max(args.steps, 1) / seconds if seconds > 0 else None,
         "record_every": args.record_every, "linearity": numerics.methods.linearity(form),
+        **schedule_fields(schedule, r),
     }
     rows = [{"t": int(t), "error_ratio": _num(q), "loss": _num(f), "loss_stderr": _num(s), "loss_predicted": _num(p)}
             for t, q, f, s, p in zip(r["record_steps"].tolist(), ratio.tolist(), r["loss"].tolist(),
@@ -103,6 +107,9 @@ def _num(x):
 def _print_table(out: dict, rows: list) -> None:
     ps = ", ".join(f"{k} = {v:.10g}" for k, v in out["params"].items())
     print(f"{out['method']} ({out['form']} form): {ps}; noise {out['noise']}")
+    if "schedule" in out:
+        print(f"schedule {out['schedule']} (T = {out['steps']}); exact bias / variance parts at the end: "
+              f"{out['loss_bias_predicted_final']:.8g} / {out['loss_variance_predicted_final']:.8g}")
     print(f"spectrum {out['spectrum']}, d = {out['dim']:,}, {out['replicas']} replicas ({out['directions']:,} directions), "
           f"eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; NumPy reference path")
     keep = sorted({round(i * (len(rows) - 1) / 20) for i in range(21)}) if len(rows) > 21 else range(len(rows))
