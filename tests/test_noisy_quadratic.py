@@ -14,6 +14,7 @@ from ratecheck.numerics import noise
 from ratecheck.numerics.averaged_iterates import ema, polyak_ruppert
 from ratecheck.numerics.linear_family import lookahead
 from ratecheck.numerics.noisy import NoisyMoments, group_labels, noisy_moments
+from ratecheck.numerics.random import standard_normals
 from ratecheck.numerics.validation import ParameterError
 from ratecheck.proofs import noisy_quadratic as pnq
 from ratecheck.proofs.registry import claims_for
@@ -58,14 +59,17 @@ def test_minibatch_without_batch_has_no_std():
 
 
 # ----------------------------------------------------------------------------- the Monte Carlo seam
-def test_one_step_is_the_stochastic_gradient_step():
-    # independent of the method value: e1 = (1 - eta lam) e0 - eta s xi, xi the first Philox draw of the seed
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_one_step_is_the_stochastic_gradient_step(backend):
+    # independent of the method value: e1 = (1 - eta lam) e0 - eta s xi, xi = xi(seed, t = 1, i) of numerics.random
+    # (its stream is checked against Random123's known answers in tests/test_random.py), both backends
     lam = np.array([0.5, 1.0, 2.0, 2.0])
     e0 = np.array([1.0, -2.0, 0.5, 3.0])
     s = np.array([0.1, 0.2, 0.3, 0.4])
     eta = 0.3
-    r = noisy_moments(numerics.form("gd"), {"eta": eta}, lam, e0, s, 1, 7, [0, 1], np.array([0, 1, 2, 2]))
-    xi = np.random.Generator(np.random.Philox(7)).standard_normal(4)
+    r = noisy_moments(numerics.form("gd"), {"eta": eta}, lam, e0, s, 1, 7, [0, 1], np.array([0, 1, 2, 2]),
+                      backend=backend)
+    xi = standard_normals(7, 1, 4)
     e1 = (1 - eta * lam) * e0 - eta * s * xi
     np.testing.assert_allclose(r.sum_e2[1], [e1[0] ** 2, e1[1] ** 2, e1[2] ** 2 + e1[3] ** 2], rtol=1e-15)
     np.testing.assert_allclose(r.sum_e4[1], [e1[0] ** 4, e1[1] ** 4, e1[2] ** 4 + e1[3] ** 4], rtol=1e-15)
