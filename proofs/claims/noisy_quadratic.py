@@ -1,7 +1,7 @@
 r"""Claims of topic 'noisy-quadratic': exact expected losses and stationary variances under gradient noise.
 
-Every numeric confirmation is a Monte Carlo run (:func:`proofs.noisy_quadratic.noisy_run`: NumPy, many replicas
-per eigenvalue) against the exact expectation derived from the method value (theory/noisy_quadratic.py).  The
+Every numeric confirmation is a Monte Carlo run (:func:`proofs.noisy_quadratic.noisy_run` through the seam
+:func:`numerics.noisy.noisy_moments`, backend ``auto``: the fused kernel for these sizes; many replicas per eigenvalue) against the exact expectation derived from the method value (theory/noisy_quadratic.py).  The
 tolerance is derived from the run's own standard error: the simulated mean must lie within
 :data:`~proofs.noisy_quadratic.Z_TOLERANCE` = 5 standard errors of the exact value at every recorded step.  With
 Gaussian errors a 5-se deviation has probability :math:`5.7\times 10^{-7}` per step, and the seeds are fixed, so
