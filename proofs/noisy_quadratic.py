@@ -26,7 +26,7 @@ from ratecheck.numerics.noisy import group_labels, noisy_moments, resolve_noisy_
 from ratecheck.numerics.problems import isotropic_initial_error
 
 __all__ = ["model", "exact_second_moment", "stationary_second_moment", "stationary_second_moments", "noisy_run",
-           "stationary_record", "Z_TOLERANCE"]
+           "stationary_record", "scalars_constant", "Z_TOLERANCE"]
 
 #: the claims' and the CLI's agreement bound: |simulated - exact| <= Z_TOLERANCE standard errors at every step
 Z_TOLERANCE = 5.0
@@ -79,6 +79,22 @@ def stationary_second_moment(method, params: Mapping[str, float], eigenvalue: fl
         return None
     P = noisy_quadratic.stationary_numeric(m, dict(params), eigenvalue, noise_var, period=period)
     return None if P is None else float(P[0, 0])
+
+
+def scalars_constant(method, params: Mapping[str, float], steps: int) -> bool:
+    r"""Whether ``method``'s per-step scalars (a schedule, an averaging weight) take the same values at every step
+    t = 1..``steps`` (then one step is a period of the run, e.g. an EMA started at x0)."""
+    from ratecheck.numerics.methods import rule_of
+
+    rule = rule_of(method, params)
+    if method.scalars is None:
+        return True
+    def at(t):
+        sp = method.step_params(rule.params, t)
+        return tuple(float(sp[n]) for n in method.scalar_names)
+
+    first = at(1)
+    return all(at(t) == first for t in range(2, int(steps) + 1))
 
 
 def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseModel, *, steps: int, record_steps,
