@@ -184,5 +184,5 @@ def averaged_output(inner: Method, avg: Average) -> Method:
     return Method(method=inner.method, name=f"{inner.name}/average={avg.spec}", params=inner.params, state=state,
                   update=update, gradient_point=point, scalars=scalars,
                   scalar_names=(*inner.scalar_names, "avg_w") + (("avg_div",) if zero else ()),
-                  formula=inner.formula, source=inner.source)
+                  formula=inner.formula, source=inner.source, period=getattr(inner, "period", 1))
 

@@ -1,23 +1,37 @@
-r"""Monte Carlo reference for stochastic gradients on a diagonal quadratic (NumPy, the obviously-correct path).
+r"""Monte Carlo of stochastic gradients on a diagonal quadratic: the one seam, :func:`noisy_moments`.
 
 Per eigen-direction :math:`i` the error :math:`e = x - x^*` of a method value runs with the stochastic gradient
 
-.. math:: g_t = \lambda_i\, e(y_t) + s_i\,\xi_{t,i}, \qquad \xi_{t,i} \sim \mathcal N(0, 1)\ \text{iid over } (t, i),
+.. math:: g_t = \lambda_i\, e(y_t) + s_i\,\xi(\text{seed}, t, i), \qquad \xi \sim \mathcal N(0, 1)\ \text{iid over } (t, i),
 
-evaluated at the method's gradient point :math:`y_t` (``Method.gradient_point``), one step being
-``Rule.step`` of :func:`numerics.rule_of` — the same value every other path runs.  Directions that share
+evaluated at the method's gradient point :math:`y_t` (``Method.gradient_point``).  Directions that share
 :math:`\lambda` (and start) are independent replicas; integer ``groups`` label them, and at each recorded
 step the sums :math:`\sum e^2` and :math:`\sum e^4` over the members of each group are kept
-(:class:`NoisyMoments`).  From them: the Monte Carlo mean of :math:`\mathbb E[e^2]` per group and its
-standard error (:meth:`NoisyMoments.mean_e2`, :meth:`NoisyMoments.stderr_e2`), and the expected loss
-:math:`\sum_g w_g \mathbb E[e_g^2]` with :math:`w_g = m_g\lambda_g/2` for :math:`m_g` directions of one
-spectrum (:meth:`NoisyMoments.loss`).
+(:class:`NoisyMoments`, the one result type of both backends).  From them: the Monte Carlo mean of
+:math:`\mathbb E[e^2]` per group and its standard error (:meth:`NoisyMoments.mean_e2`,
+:meth:`NoisyMoments.stderr_e2`), and the expected loss :math:`\sum_g w_g \mathbb E[e_g^2]` with
+:math:`w_g = m_g\lambda_g/2` for :math:`m_g` directions of one spectrum (:meth:`NoisyMoments.loss`).
 
-The seam :func:`noisy_moments` is fixed: a fused kernel with in-kernel random numbers can replace it and
-return the same :class:`NoisyMoments`.  Random numbers: NumPy's ``Generator`` over the counter-based
-Philox 4x64-10 bit generator (Salmon, Moraes, Dror & Shaw, SC'11), seeded with ``seed``, one
-``standard_normal(d)`` draw per step (NumPy's ziggurat), so a run is reproducible for a given seed.
-A run whose error overflows float64 stops; the rows from that record on are ``inf`` (divergence is a result).
+Random numbers: :math:`\xi(\text{seed}, t, i)` of :mod:`numerics.random` (Philox4x32-10, Salmon, Moraes, Dror &
+Shaw, SC'11; key = the seed, counter = (call, step t); Box–Muller), a pure function of (seed, t, i).
+
+Backends (``backend``):
+
+* ``"numpy"`` — the reference: one ``Rule.step`` of :func:`numerics.rule_of` per step (the value every other
+  path runs) fed :func:`numerics.random.standard_normals` ``(seed, t, d)`` for t = 1, 2, …, and
+  :math:`g = \lambda y + s\xi` written ``lam * y + std * xi`` as in the kernel;
+* ``"numba"`` — the fused kernel :func:`numerics.kernels.noisy.noisy_moments` (the same normals drawn inside
+  the kernel, the same IEEE operations per element), so the **iterates are the same bits**; the group sums
+  differ only in the order of the additions (the kernel sums whole tiles of 64 with reassociated additions and
+  then chunks of :data:`~numerics.kernels.noisy.CHUNK` in order; NumPy's ``bincount`` sums in index order), so
+  they agree bit for bit for singleton groups and to rounding (relative :math:`\sim 10^{-15}`) otherwise;
+* ``"auto"`` — ``numpy`` for a small problem (the last recorded step at most
+  :data:`numerics.backends.SMALL_STEPS` and directions × steps at most :data:`numerics.backends.SMALL_WORK`,
+  the rule of :func:`numerics.backends.resolve_backend` for noise-free runs), else ``numba``.
+
+Divergence is a result: a run whose error exceeds :data:`DIVERGENCE_LIMIT` (so that :math:`e^4` stays finite)
+reports that step and +inf from then on — on the NumPy path every later row, in the kernel the later rows of
+the groups with a member in a frozen block of directions.  The run stops at the last recorded step.
 """
 from __future__ import annotations
 
@@ -26,16 +40,24 @@ from typing import Mapping
 
 import numpy as np
 
+from . import random as rng
 from . import validation as v
-from .methods import rule_of
 from .protocol import Method
 
-__all__ = ["NoisyMoments", "noisy_moments", "group_labels"]
+__all__ = ["NoisyMoments", "noisy_moments", "group_labels", "resolve_noisy_backend", "NOISY_BACKENDS",
+           "DIVERGENCE_LIMIT"]
+
+NOISY_BACKENDS = ("auto", "numpy", "numba")
+#: a run (NumPy) or a block of directions (kernel) stops when one |e_i| exceeds this (e^4 = 1e300 is finite)
+DIVERGENCE_LIMIT = 1e75
 
 
 @dataclass(frozen=True)
 class NoisyMoments:
-    r"""Sums over the members of each of G groups at R recorded steps: ``count[G]``, ``sum_e2[R, G]``, ``sum_e4[R, G]``."""
+    r"""Per-group moments of the error at the recorded steps of one noisy run (either backend).
+
+    ``record_steps`` [R] (int64), ``count`` [G] (members per group), ``sum_e2`` and ``sum_e4`` [R, G]
+    (:math:`\sum_{i \in g} e_{t,i}^2` and :math:`\sum_{i \in g} e_{t,i}^4`, float64; +inf after a divergence)."""
 
     record_steps: np.ndarray
     count: np.ndarray
@@ -74,17 +96,35 @@ def group_labels(values) -> tuple[np.ndarray, np.ndarray]:
     return distinct, labels.astype(np.int64)
 
 
-def noisy_moments(method: Method, params: Mapping[str, float], eigenvalues, e0, noise_std, steps: int, seed: int,
-                  record_steps, groups) -> NoisyMoments:
+def resolve_noisy_backend(backend: str, directions: int, steps: int) -> str:
+    """``numpy`` or ``numba`` for ``backend`` (``auto``: numpy for a small problem, as for noise-free runs)."""
+    from .backends import SMALL_STEPS, SMALL_WORK
+
+    if backend not in NOISY_BACKENDS:
+        raise v.ParameterError("backend", f"one of {', '.join(NOISY_BACKENDS)} (the CUDA noisy kernel has not run "
+                               "on a GPU)", backend)
+    if backend == "auto":
+        return "numpy" if steps <= SMALL_STEPS and directions * steps <= SMALL_WORK else "numba"
+    return backend
+
+
+def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_std, steps: int, seed: int,
+                  record_steps, groups, *, backend: str = "auto", block: int | None = None) -> NoisyMoments:
     r"""Run ``method`` with the stochastic gradient of the module docstring; per-group sums of :math:`e^2, e^4`.
 
-    ``eigenvalues``, ``e0`` (the initial error :math:`x_0 - x^*`), ``noise_std`` (:math:`s_i`, or one number) and
-    ``groups`` (labels 0..G-1) have one entry per direction; ``record_steps`` are steps in 0..``steps``
-    (0: the start), increasing.
+    ``method``: a :class:`~numerics.protocol.Method` value (or a built-in method name) with ``params``;
+    ``eigenvalues`` λ [d] (> 0), ``e0`` (the initial error :math:`x_0 - x^*`, :math:`|e_0| \le` 1e75),
+    ``noise_std`` (:math:`s_i` ≥ 0, one number or one per direction) and ``groups`` (integer labels 0..G−1, each
+    used) have one entry per direction; ``steps`` T ≥ 0; ``seed`` in [0, 2⁶⁴) (the Philox key);
+    ``record_steps`` strictly increasing integers in 0..T (0: the start).  ``backend``: ``auto``, ``numpy`` or
+    ``numba`` (module docstring); ``block``: the kernel's elements per block (results do not depend on it).
     """
-    if not isinstance(method, Method):
-        raise TypeError(f"method must be a numerics Method value, got {type(method).__name__}")
-    rule = rule_of(method, params)
+    from .methods import form, rule_of
+
+    value = form(method) if isinstance(method, str) else method
+    if not isinstance(value, Method):
+        raise TypeError(f"method must be a numerics Method value or a method name, got {type(method).__name__}")
+    rule = rule_of(value, {} if params is None else params)
     lam = v.eigenvalue_array(eigenvalues) if np.ndim(eigenvalues) == 1 else None
     if lam is None:
         raise v.ParameterError("eigenvalues", "a 1-D array of eigenvalues > 0", np.shape(eigenvalues))
@@ -92,14 +132,22 @@ def noisy_moments(method: Method, params: Mapping[str, float], eigenvalues, e0, 
     e0 = np.asarray(e0, dtype=np.float64)
     if e0.shape != (d,) or not np.all(np.isfinite(e0)):
         raise v.ParameterError("e0", f"finite numbers, one per eigenvalue (shape ({d},))", e0.shape)
-    std = np.broadcast_to(np.asarray(noise_std, dtype=np.float64), (d,)).copy()
-    if not np.all(np.isfinite(std)) or np.any(std < 0):
-        raise v.ParameterError("noise_std", "finite numbers >= 0", "a negative or non-finite entry")
+    if np.any(np.abs(e0) > DIVERGENCE_LIMIT):
+        raise v.ParameterError("e0", f"entries of magnitude <= {DIVERGENCE_LIMIT:g} (e^4 must be finite)",
+                               float(np.max(np.abs(e0))))
+    std = np.broadcast_to(np.asarray(noise_std, dtype=np.float64), (d,)).copy() \
+        if np.ndim(noise_std) == 0 or np.shape(noise_std) == (d,) else None
+    if std is None or not np.all(np.isfinite(std)) or np.any(std < 0):
+        raise v.ParameterError("noise_std", f"finite numbers >= 0: one, or one per direction ({d})",
+                               "a negative or non-finite entry" if std is not None else np.shape(noise_std))
     steps = v.integer("steps", steps, 0)
-    seed = v.seed("seed", seed)
-    rec = np.asarray(record_steps, dtype=np.int64).ravel()
-    if rec.size == 0 or np.any(np.diff(rec) <= 0) or rec[0] < 0 or rec[-1] > steps:
-        raise v.ParameterError("record_steps", f"increasing steps in 0..{steps}", rec.tolist()[:8])
+    rng.seed_key(seed)  # ParameterError 'seed' outside [0, 2**64)
+    seed = int(seed)
+    rec = np.asarray(record_steps).ravel()
+    if rec.size == 0 or rec.dtype.kind not in "iu" or np.any(np.diff(rec.astype(np.int64)) <= 0) or rec[0] < 0 \
+            or rec[-1] > steps:
+        raise v.ParameterError("record_steps", f"strictly increasing integers in 0..{steps}", rec.tolist()[:8])
+    rec = rec.astype(np.int64)
     labels = np.asarray(groups)
     if labels.shape != (d,) or not np.issubdtype(labels.dtype, np.integer) or (d and labels.min() < 0):
         raise v.ParameterError("groups", f"integer labels >= 0, one per direction (shape ({d},))", labels.shape)
@@ -108,30 +156,34 @@ def noisy_moments(method: Method, params: Mapping[str, float], eigenvalues, e0, 
     if np.any(count == 0):
         raise v.ParameterError("groups", "labels 0..G-1 each used at least once", int(np.argmin(count)))
     v.check_memory("record_steps", rec.size * max(G, 1), 2)
+    if resolve_noisy_backend(backend, d, int(rec[-1])) == "numba":
+        from .kernels import noisy as kernel
+
+        sig = float(std[0]) if np.ndim(noise_std) == 0 else std
+        return kernel.noisy_moments(value, rule.params, lam, e0, sig, steps, seed, rec, labels.astype(np.int64),
+                                    block=block)
+    if block is not None:
+        raise v.ParameterError("block", "only with backend numba (the kernel's block size)", block)
     sum_e2 = np.full((rec.size, G), np.inf)
     sum_e4 = np.full((rec.size, G), np.inf)
-    rng = np.random.Generator(np.random.Philox(seed))
-    state = rule.init(e0)
+    state = rule.init(e0.copy())
     i = 0
 
-    def record(x) -> bool:
+    def record(x) -> None:
         nonlocal i
         e2 = x * x
-        if not np.all(np.isfinite(e2)):
-            return False
         sum_e2[i] = np.bincount(labels, weights=e2, minlength=G)
         sum_e4[i] = np.bincount(labels, weights=e2 * e2, minlength=G)
         i += 1
-        return True
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        if rec[0] == 0 and not record(state[0]):
-            raise v.ParameterError("e0", "an initial error whose square is finite in float64", "overflow")
-        for t in range(1, steps + 1):
-            xi = rng.standard_normal(d)
+        if rec[0] == 0:
+            record(state[0])
+        for t in range(1, int(rec[-1]) + 1):
+            xi = rng.standard_normals(seed, t, d)
             state = rule.step(state, lambda y: lam * y + std * xi, t)
-            if i < rec.size and rec[i] == t and not record(state[0]):
+            if rec[i] == t:
+                record(state[0])
+            if i == rec.size or np.any(np.abs(state[0]) > DIVERGENCE_LIMIT) or not np.all(np.isfinite(state[0])):
                 break  # diverged: the rows from here on stay inf
-            if i == rec.size:
-                break
-    return NoisyMoments(rec, count, sum_e2, sum_e4)
+    return NoisyMoments(rec, count.astype(np.int64), sum_e2, sum_e4)

@@ -22,11 +22,11 @@ import numpy as np
 
 from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
-from ratecheck.numerics.noisy import group_labels, noisy_moments
+from ratecheck.numerics.noisy import group_labels, noisy_moments, resolve_noisy_backend
 from ratecheck.numerics.problems import isotropic_initial_error
 
 __all__ = ["model", "exact_second_moment", "stationary_second_moment", "stationary_second_moments", "noisy_run",
-           "stationary_record", "Z_TOLERANCE"]
+           "stationary_record", "scalars_constant", "Z_TOLERANCE"]
 
 #: the claims' and the CLI's agreement bound: |simulated - exact| <= Z_TOLERANCE standard errors at every step
 Z_TOLERANCE = 5.0
@@ -81,9 +81,25 @@ def stationary_second_moment(method, params: Mapping[str, float], eigenvalue: fl
     return None if P is None else float(P[0, 0])
 
 
+def scalars_constant(method, params: Mapping[str, float], steps: int) -> bool:
+    r"""Whether ``method``'s per-step scalars (a schedule, an averaging weight) take the same values at every step
+    t = 1..``steps`` (then one step is a period of the run, e.g. an EMA started at x0)."""
+    from ratecheck.numerics.methods import rule_of
+
+    rule = rule_of(method, params)
+    if method.scalars is None:
+        return True
+    def at(t):
+        sp = method.step_params(rule.params, t)
+        return tuple(float(sp[n]) for n in method.scalar_names)
+
+    first = at(1)
+    return all(at(t) == first for t in range(2, int(steps) + 1))
+
+
 def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseModel, *, steps: int, record_steps,
               replicas: int = 1, seed: int = 0, e0: float | None = None, radius: float = 1.0,
-              high_precision: bool = False) -> dict[str, Any]:
+              high_precision: bool = False, backend: str = "auto") -> dict[str, Any]:
     r"""Monte Carlo of ``method`` under ``noise`` on ``replicas`` copies of the spectrum ``eigenvalues`` (d entries)
     against the exact expectation.
 
@@ -91,6 +107,8 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     direction (``radius`` R, drawn from ``seed``; the noise from ``seed + 1``).  Directions with equal eigenvalues
     (over all copies) are the replicas of one group.  The loss is that of one copy of the spectrum,
     :math:`\mathbb E f(x_t) - f^* = \sum_g m_g\lambda_g\,\mathbb E[e_g^2]/2` (:math:`m_g` = multiplicity in one copy).
+    ``backend`` of :func:`numerics.noisy.noisy_moments` (``auto``: the fused kernel unless the run is small; the
+    same iterates either way); the one that ran is ``"backend"`` of the result.
     """
     from ratecheck.numerics.methods import rule_of
 
@@ -110,7 +128,9 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     distinct, labels = group_labels(lam)
     mult = np.bincount(group_labels(lam1)[1], minlength=distinct.size)
     weights = mult * distinct / 2
-    mom = noisy_moments(method, params, lam, start, std, steps, seed + 1, record_steps, labels)
+    rec = np.asarray(record_steps)
+    ran = resolve_noisy_backend(backend, lam.size, int(rec.max()) if rec.size and rec.dtype.kind in "iu" else 0)
+    mom = noisy_moments(method, params, lam, start, std, steps, seed + 1, record_steps, labels, backend=ran)
     if np.any(mom.count < 2):
         raise v.ParameterError("replicas", "at least 2 when an eigenvalue occurs once (a standard error needs two "
                                "samples per eigenvalue)", replicas)
@@ -128,7 +148,7 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     return {"record_steps": mom.record_steps, "loss": mean, "loss_stderr": se, "loss_predicted": predicted,
             "loss_bias": bias, "z": z, "max_z": float(np.max(z[finite])) if finite.any() else float("inf"),
             "diverged": bool(not finite.all()), "moments": mom, "eigenvalues": distinct, "weights": weights,
-            "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise)}
+            "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise), "backend": ran}
 
 
 def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, noise_var) -> np.ndarray | None:
@@ -167,7 +187,7 @@ def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, 
 
 def stationary_record(method, params: Mapping[str, float], eigenvalue: float, noise: NoiseModel, *,
                       replicas: int = 100_000, seed: int = 0, steps: int | None = None,
-                      rate: float | None = None) -> dict[str, Any]:
+                      rate: float | None = None, backend: str = "auto") -> dict[str, Any]:
     r"""Stationary variance and loss of one eigen-direction: derived (40-digit Lyapunov solution; at sync points for
     a periodic method) and simulated (``replicas`` directions from :math:`x_0 = x^*`, mean of :math:`e_T^2` and its
     standard error).  ``steps`` T defaults to the steps after which the per-step ``rate`` ρ has shrunk the start's
@@ -183,7 +203,8 @@ def stationary_record(method, params: Mapping[str, float], eigenvalue: float, no
         "stationary_loss_theory": None if theory is None else lam * theory / 2}
     if theory is None:
         out.update({"stationary_variance_simulated": None, "stationary_variance_stderr": None,
-                    "stationary_loss_simulated": None, "stationary_steps": None, "stationary_gap_at_steps": None})
+                    "stationary_loss_simulated": None, "stationary_steps": None, "stationary_gap_at_steps": None,
+                    "stationary_backend": None})
         return out
     if steps is None:
         r = rate if rate is not None and 0 < rate < 1 else 0.5
@@ -191,11 +212,11 @@ def stationary_record(method, params: Mapping[str, float], eigenvalue: float, no
     steps = v.integer("steps", steps, 1)
     steps = -(-steps // k) * k
     run = noisy_run(method, params, [lam], noise, steps=steps, record_steps=[steps], replicas=replicas, seed=seed,
-                    e0=0.0)
+                    e0=0.0, backend=backend)
     mc, se = float(run["loss"][-1]) * 2 / lam, float(run["loss_stderr"][-1]) * 2 / lam
     at_t = float(exact_second_moment(method, params, [lam], 0.0, var, [steps], high_precision=True)["total"][0, 0])
     out.update({"stationary_variance_simulated": mc, "stationary_variance_stderr": se,
                 "stationary_loss_simulated": lam * mc / 2, "stationary_steps": steps,
-                "stationary_gap_at_steps": 1 - at_t / theory,
+                "stationary_gap_at_steps": 1 - at_t / theory, "stationary_backend": run["backend"],
                 "stationary_z": abs(mc - theory) / se if se > 0 else None})
     return out

@@ -16,8 +16,8 @@ import pytest
 
 from ratecheck import numerics
 from ratecheck.numerics import validation as v
-from ratecheck.numerics.kernels.noisy import (CHUNK, NoisyMoments, noisy_cuda_source, noisy_kernel_source,
-                                              noisy_moments)
+from ratecheck.numerics.kernels.noisy import CHUNK, noisy_cuda_source, noisy_kernel_source, noisy_moments
+from ratecheck.numerics.noisy import NoisyMoments
 from ratecheck.numerics.random import standard_normals
 
 CASES = [

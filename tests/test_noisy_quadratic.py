@@ -11,9 +11,10 @@ import sympy as sp
 
 from ratecheck import numerics
 from ratecheck.numerics import noise
-from ratecheck.numerics.averaged_iterates import ema, polyak_ruppert
+from ratecheck.numerics.averaging import Average, averaged_output
 from ratecheck.numerics.linear_family import lookahead
 from ratecheck.numerics.noisy import NoisyMoments, group_labels, noisy_moments
+from ratecheck.numerics.random import standard_normals
 from ratecheck.numerics.validation import ParameterError
 from ratecheck.proofs import noisy_quadratic as pnq
 from ratecheck.proofs.registry import claims_for
@@ -58,14 +59,17 @@ def test_minibatch_without_batch_has_no_std():
 
 
 # ----------------------------------------------------------------------------- the Monte Carlo seam
-def test_one_step_is_the_stochastic_gradient_step():
-    # independent of the method value: e1 = (1 - eta lam) e0 - eta s xi, xi the first Philox draw of the seed
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_one_step_is_the_stochastic_gradient_step(backend):
+    # independent of the method value: e1 = (1 - eta lam) e0 - eta s xi, xi = xi(seed, t = 1, i) of numerics.random
+    # (its stream is checked against Random123's known answers in tests/test_random.py), both backends
     lam = np.array([0.5, 1.0, 2.0, 2.0])
     e0 = np.array([1.0, -2.0, 0.5, 3.0])
     s = np.array([0.1, 0.2, 0.3, 0.4])
     eta = 0.3
-    r = noisy_moments(numerics.form("gd"), {"eta": eta}, lam, e0, s, 1, 7, [0, 1], np.array([0, 1, 2, 2]))
-    xi = np.random.Generator(np.random.Philox(7)).standard_normal(4)
+    r = noisy_moments(numerics.form("gd"), {"eta": eta}, lam, e0, s, 1, 7, [0, 1], np.array([0, 1, 2, 2]),
+                      backend=backend)
+    xi = standard_normals(7, 1, 4)
     e1 = (1 - eta * lam) * e0 - eta * s * xi
     np.testing.assert_allclose(r.sum_e2[1], [e1[0] ** 2, e1[1] ** 2, e1[2] ** 2 + e1[3] ** 2], rtol=1e-15)
     np.testing.assert_allclose(r.sum_e4[1], [e1[0] ** 4, e1[1] ** 4, e1[2] ** 4 + e1[3] ** 4], rtol=1e-15)
@@ -146,7 +150,7 @@ def test_second_moment_curve_matches_the_closed_forms():
         q = 1 - eta * lam
         assert abs(c["total"][0] - (q ** 14 * 4 + eta ** 2 * s2 * (1 - q ** 14) / (1 - q ** 2))) < mpmath.mpf("1e-28")
     # Polyak-Ruppert: the time-varying recursion of the averaged method value gives the closed form
-    pr = nq.noisy_model(polyak_ruppert(numerics.form("gd")))
+    pr = nq.noisy_model(averaged_output(numerics.form("gd"), Average("polyak")))
     with mpmath.workdps(30):
         c = nq.second_moment_curve(pr, {"eta": mpmath.mpf("0.2")}, mpmath.mpf(1), mpmath.mpf(0), mpmath.mpf(1), [13])
         # the weights 1/t are the method's own float64 scalars: agreement to float64 resolution
@@ -158,10 +162,15 @@ def test_stationary_numeric_and_instability():
     assert pnq.stationary_second_moment(gd, {"eta": 0.5}, 1.0, 2.0) == pytest.approx(0.5 * 2 / 1.5, rel=1e-15)
     assert pnq.stationary_second_moment(gd, {"eta": 2.5}, 1.0, 1.0) is None
     assert pnq.stationary_second_moment(numerics.form("chebyshev"), {"mu": 1, "L": 2}, 1.0, 1.0) is None
-    e = ema(gd)
     q, beta = 0.8, 0.5
-    assert pnq.stationary_second_moment(e, {"eta": 0.2, "ema_beta": beta}, 1.0, 1.0) == pytest.approx(
+    e = averaged_output(gd, Average("ema", alpha=beta, start="x0"))
+    assert pnq.scalars_constant(e, {"eta": 0.2}, 50)
+    assert pnq.stationary_second_moment(e, {"eta": 0.2}, 1.0, 1.0) is None  # per-step scalars: no period stated
+    assert pnq.stationary_second_moment(e, {"eta": 0.2}, 1.0, 1.0, period=1) == pytest.approx(
         nq.ema_ratio(beta, q) * nq.sgd_variance(0.2, 1.0, 1.0), rel=1e-14)
+    # torch's start (the first call copies x_1: weight 1 at t = 1) is not constant; nor is Polyak's 1/t
+    assert not pnq.scalars_constant(averaged_output(gd, Average("ema", alpha=beta)), {"eta": 0.2}, 5)
+    assert not pnq.scalars_constant(averaged_output(gd, Average("polyak")), {"eta": 0.2}, 5)
 
 
 @pytest.mark.parametrize("name", ["sgd_derivation", "heavy_ball_derivation", "nesterov_derivation",
@@ -188,7 +197,8 @@ def test_tolerance_rejects_a_wrong_theory():
     off = np.abs(r["loss"] - 1.02 * r["loss_predicted"]) / np.where(r["loss_stderr"] > 0, r["loss_stderr"], np.inf)
     assert off.max() > pnq.Z_TOLERANCE  # a 2 % error in the exact curve fails the 5-se test
     # the white-noise EMA ratio (1 - beta)/(1 + beta) is rejected by the run that confirms the correlated one
-    run = pnq.noisy_run(ema(numerics.form("gd")), {"eta": 0.1, "ema_beta": 0.9}, [1.0], noise.additive(1), steps=250,
+    ema = averaged_output(numerics.form("gd"), Average("ema", alpha=0.9, start="x0"))
+    run = pnq.noisy_run(ema, {"eta": 0.1}, [1.0], noise.additive(1), steps=250,
                         record_steps=[250], replicas=20_000, e0=0.0, seed=5)
     white = 0.1 / 1.9 * 0.1 / 1.9 / 2
     assert abs(run["loss"][0] - white) / run["loss_stderr"][0] > 50

@@ -14,7 +14,9 @@ outputs, four normals per call), a pure function of (seed, t, i): the iterates d
 the number of threads or the machine, and the NumPy stream :func:`numerics.random.standard_normals` run through
 the method's own :class:`~numerics.protocol.Rule` gives the **same bits** (``tests/test_noisy_kernel.py``).
 
-:func:`noisy_moments` returns, for each group of directions (integer labels 0..G−1, e.g. the directions
+This is the ``numba`` backend of the one Monte Carlo seam :func:`numerics.noisy.noisy_moments` (which checks
+the input, picks the backend and runs the NumPy reference otherwise); :func:`noisy_moments` here returns the
+same :class:`numerics.noisy.NoisyMoments`, for each group of directions (integer labels 0..G−1, e.g. the directions
 that share one eigenvalue: independent replicas of one 1-D problem) and each recorded step, the count and the
 sums :math:`\sum e^2` and :math:`\sum e^4` over the group's members, from which the caller forms the
 Monte Carlo mean of :math:`e^2` and its standard error.
@@ -52,18 +54,18 @@ import hashlib
 import importlib.util
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .. import random as rng
 from .. import validation as v
+from ..noisy import DIVERGENCE_LIMIT, NoisyMoments
 from ..protocol import Method, Rule
 from .cpu import kernel_cache_dir
 from .trace import trace_method
 
-__all__ = ["NoisyMoments", "noisy_moments", "noisy_kernel_source", "noisy_cuda_source", "CHUNK", "DEFAULT_BLOCK",
+__all__ = ["noisy_moments", "noisy_kernel_source", "noisy_cuda_source", "CHUNK", "DEFAULT_BLOCK",
            "DIVERGENCE_LIMIT"]
 
 #: elements per chunk (the unit of work of one thread, and of the partial sums): a constant, so that the sums
@@ -71,24 +73,9 @@ __all__ = ["NoisyMoments", "noisy_moments", "noisy_kernel_source", "noisy_cuda_s
 CHUNK = 1 << 15
 #: elements per block: 512 float64 x (state + λ + normals) stays in L1
 DEFAULT_BLOCK = 512
-#: a block freezes when one of its |e_i| exceeds this (e^4 = 1e300 is still finite)
-DIVERGENCE_LIMIT = 1e75
 
 _GRADIENT_LINE = "G = lam * Y"
 _NOISY_GRADIENT = "G = (lam * Y) + (sig * Z)"
-
-
-@dataclass(frozen=True)
-class NoisyMoments:
-    r"""Per-group moments of the error at the recorded steps of one noisy run.
-
-    ``record_steps`` [R] (int64), ``count`` [G] (members per group), ``sum_e2`` and ``sum_e4`` [R, G]
-    (:math:`\sum_{i \in g} e_{t,i}^2` and :math:`\sum_{i \in g} e_{t,i}^4`, float64; +inf after a divergence)."""
-
-    record_steps: np.ndarray
-    count: np.ndarray
-    sum_e2: np.ndarray
-    sum_e4: np.ndarray
 
 
 _TEMPLATE = """\

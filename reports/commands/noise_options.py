@@ -5,7 +5,7 @@ SPEC: additive:sigma=S (Cov = sigma^2 I) | minibatch:batch=B[,scale=c] (Cov = c 
 `rate METHOD --eigenvalues LAMBDA --noise SPEC` adds the stationary variance and loss of that one eigen-direction:
 derived (the Lyapunov equation of the traced update, 40 digits) and simulated (R replicas from x0 = x*, default
 100000), with the standard error; for Lookahead those of the slow weights at sync points.
-`simulate METHOD --noise SPEC` runs R copies of the spectrum (default 10) on the NumPy reference path and gives
+`simulate METHOD --noise SPEC` runs R copies of the spectrum (default 10) (--backend auto|numpy|numba) and gives
 each recorded step the simulated expected loss, its standard error and the exact expected loss.
 """
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """`ratecheck simulate METHOD --noise SPEC`: the loss curve under stochastic gradients, simulated and exact.
 
-R copies of the spectrum (--replicas, default 10) run on the NumPy reference path
-(:func:`numerics.noisy.noisy_moments`) from isotropic x0 - x* (E||x0 - x*||^2 = R^2 per copy); each recorded
+R copies of the spectrum (--replicas, default 10) run through the Monte Carlo seam
+(:func:`numerics.noisy.noisy_moments`; --backend auto|numpy|numba, auto: the fused kernel unless the run is small,
+the same iterates either way) from isotropic x0 - x* (E||x0 - x*||^2 = R^2 per copy); each recorded
 step gets the simulated expected loss of one copy ("loss"), its standard error ("loss_stderr") and the exact
 expected loss from the mean and Lyapunov recursions ("loss_predicted"); the record gets the stationary loss
 ("stationary_loss_theory", null when there is none) and the largest deviation in standard errors.
@@ -27,8 +28,9 @@ def run(args) -> int:
     from .simulate import PARAMS, ROW_BYTES, _form_spec
 
     noise = noise_options.model(args)
-    if args.backend not in ("auto", "numpy"):
-        raise UsageError("--noise runs on the NumPy reference path: use --backend numpy (or auto)")
+    if args.backend == "cupy":
+        raise UsageError("--noise runs on the CPU: use --backend auto, numpy or numba (the CUDA noisy kernel has not "
+                         "run on a GPU)")
     if args.precision != "float64":
         raise UsageError("--noise runs in float64 only")
     params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
@@ -65,7 +67,7 @@ def run(args) -> int:
     record = sorted(set(range(0, args.steps + 1, args.record_every)) | {args.steps})
     t0 = time.perf_counter()
     r = noisy_run(run_form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
-                  seed=args.seed, e0=None, radius=args.radius)
+                  seed=args.seed, e0=None, radius=args.radius, backend=args.backend)
     seconds = time.perf_counter() - t0
     distinct = r["eigenvalues"]
     stat = stationary_second_moments(run_form, rule.params, distinct, noise.variance(distinct))
@@ -79,7 +81,7 @@ def run(args) -> int:
     out = {
         "method": args.method, "form": form.name, "spectrum": str(spec_), "dim": int(lam.size), "steps": int(args.steps),
         "steps_run": steps_run, "params": {k: float(x) for k, x in rule.params.items()}, "mu": mu, "L": L,
-        "backend": "numpy", "precision": "float64", "seed": args.seed, "radius": args.radius,
+        "backend": r["backend"], "precision": "float64", "seed": args.seed, "radius": args.radius,
         "diverged": r["diverged"], "noise": r["noise"], "replicas": replicas, "directions": r["directions"],
         "rate_theory": float(theory_rate(fspec, rule.params, mu, L)) if fspec is not None and schedule is None else None,
         "stationary_loss_theory": stationary, "z_tolerance": Z_TOLERANCE, "max_deviation_stderr": r["max_z"],
@@ -111,7 +113,8 @@ def _print_table(out: dict, rows: list) -> None:
         print(f"schedule {out['schedule']} (T = {out['steps']}); exact bias / variance parts at the end: "
               f"{out['loss_bias_predicted_final']:.8g} / {out['loss_variance_predicted_final']:.8g}")
     print(f"spectrum {out['spectrum']}, d = {out['dim']:,}, {out['replicas']} replicas ({out['directions']:,} directions), "
-          f"eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; NumPy reference path")
+          f"eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; "
+          + ("NumPy reference path" if out["backend"] == "numpy" else "fused kernel (numba)"))
     keep = sorted({round(i * (len(rows) - 1) / 20) for i in range(21)}) if len(rows) > 21 else range(len(rows))
     print(f"{'t':>7}  {'E f(x_t) - f*':>14}  {'std. error':>11}  {'exact':>14}  {'dev / se':>9}")
     for i in keep:

@@ -31,8 +31,9 @@ $P = M P M^\top + \sigma^2 b b^\top$, a linear system that SymPy solves for two-
 $40$ digits.  The minibatch model $\mathrm{Cov}\,\xi = cH/B$ is the noisy quadratic model of
 \citet{zhang2019nqm}.
 
-The simulation is independent of all this: a Monte Carlo run of the method value with Gaussian noise drawn from
-NumPy's Philox generator \citep{salmon2011}, many replicas per eigenvalue, each recorded step reduced to the mean of
+The simulation is independent of all this: a Monte Carlo run of the method value with Gaussian noise from the
+counter-based Philox4x32-10 generator \citep{salmon2011} (Box--Muller), drawn inside the fused kernel, which gives
+the same iterates to the last bit as the method's own NumPy step fed the same normals; many replicas per eigenvalue, each recorded step reduced to the mean of
 $e_t^2$ and its standard error.  Each claim compares the two within $5$ standard errors --- at every recorded step
 for a loss curve --- so a claim can fail: an error of $2\,\%$ in the exact curve of the figure is more than $5$
 standard errors at most of its steps.
@@ -91,7 +92,7 @@ def figures(outdir, outcomes) -> list[Figure]:
                          r"the Monte Carlo mean over $" + f"{dense['replicas']:,}".replace(",", "{,}")
                          + r"$ replicas per eigenvalue with $5$ standard errors as bars (log scale). Right: the "
                          r"deviation in standard errors at each recorded step, and the tolerance $\pm 5$.",
-                   "markers: simulated (NumPy, float64); lines: exact recursion (30 digits)."),
+                   "markers: simulated (fused kernel, float64); lines: exact recursion (30 digits)."),
             _batch_figure(outdir)]
 
 
