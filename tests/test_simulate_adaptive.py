@@ -71,11 +71,12 @@ def test_simulate_adam_uses_torch_defaults(cli):
     np.testing.assert_allclose([row["error_ratio"] for row in out["trajectory"]], ratio, rtol=1e-12, atol=0)
 
 
-def test_rate_of_adam_says_not_linear(cli):
-    r = cli(["rate", "adam", "--mu", "0.1", "--L", "1"])
-    assert r.code == 2 and r.stdout == ""
-    assert r.stderr.count("\n") == 1 and "adam is not linear: no iteration matrix" in r.stderr
-    assert "Traceback" not in r.stderr
+def test_rate_of_adam_says_not_linear_and_reports_the_measured_behaviour(cli):
+    r = cli(["rate", "adam", "--mu", "0.1", "--L", "1", "--dim", "10", "--steps", "500"])
+    assert r.code == 0 and "Traceback" not in r.stderr
+    assert "not linear: no iteration matrix" in r.stdout and "measured over 500 steps:" in r.stdout
+    r = cli(["rate", "adam", "--mu", "0.1", "--L", "1"])  # the linear methods' default dim (100000) is refused
+    assert r.code == 2 and r.stdout == "" and r.stderr.count("\n") == 1 and "--dim D <= 2000" in r.stderr
 
 
 def test_simulate_params_twice_is_a_usage_error(cli):

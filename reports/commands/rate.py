@@ -73,11 +73,14 @@ def run(args) -> int:
         if args.method_file or not args.method:
             raise UsageError("--form ? lists the forms of a built-in METHOD: give gd, heavy-ball or nesterov")
         return print_forms(args.method)
-    for name in (args.method, args.inner):
-        if name and numerics.methods.family(name) == "adaptive":
-            raise UsageError(f"{name} is not linear: no iteration matrix, so no derived rate "
-                             f"(run it with `ratecheck simulate {name}`)")
+    if args.inner and numerics.methods.family(args.inner) == "adaptive":
+        raise UsageError(f"{args.inner} is not linear: no iteration matrix, so no derived rate "
+                         f"(run it with `ratecheck simulate {args.inner}`)")
     eigenvalues, spectrum_note = spectrum_input.resolve(args)
+    if args.method and numerics.methods.family(args.method) == "adaptive":  # measured, not derived
+        from . import rate_adaptive
+
+        return rate_adaptive.run(args, eigenvalues)
     if rate_line_search.wants(args):
         if noise_options.model(args) is not None:
             from .args import UsageError
