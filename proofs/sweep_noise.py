@@ -33,15 +33,40 @@ from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
 
 from .methods import theory_rate, tuned
-from .noisy_quadratic import model, stationary_second_moments
+from .noisy_quadratic import Z_TOLERANCE, model, noisy_run, stationary_second_moments
 from .sweep import SPECTRA, SweepConfig, fit_exponent
 
-__all__ = ["noisy_point", "run_noisy_sweep", "steps_to_target", "MAX_RANDOM_DIM", "BLOCK"]
+__all__ = ["noisy_point", "run_noisy_sweep", "steps_to_target", "floor_check", "MAX_RANDOM_DIM", "BLOCK",
+           "MC_REPLICAS", "MC_BUDGET"]
 
 #: the largest spectrum the noisy sweep takes with init="random" (one 4x4 solve and a scan per eigenvalue)
 MAX_RANDOM_DIM = 10_000
 #: steps evaluated at once in the scan for the target
 BLOCK = 4096
+#: the Monte Carlo check of the floor: replicas of the problem, and the most element-steps it may cost per point
+MC_REPLICAS = 1000
+MC_BUDGET = 20_000_000
+
+
+def floor_check(method, params: dict[str, float], lam: np.ndarray, noise: NoiseModel, rate: float,
+                seed: int = 0) -> dict[str, Any]:
+    r"""The Monte Carlo check of the noise floor, where it is cheap: :data:`MC_REPLICAS` copies of the problem
+    from :math:`x_0 = x^*` run T steps, T such that :math:`\rho^{2T} \le 10^{-12}` (the start's share of the
+    stationary state gone), when ``lam.size * MC_REPLICAS * T <= MC_BUDGET``.  The simulated mean loss at T,
+    its standard error and the deviation ``z`` in standard errors from the EXACT expected loss at T
+    (:func:`proofs.noisy_quadratic.noisy_run`); all ``None`` (with the reason) when it would cost more."""
+    steps = math.ceil(6 * math.log(10) / -math.log(rate)) if 0 < rate < 1 else None
+    none = {"stationary_loss_simulated": None, "stationary_loss_stderr": None, "stationary_loss_exact_at_steps": None,
+            "stationary_z": None, "stationary_steps": steps}
+    if steps is None or lam.size * MC_REPLICAS * steps > MC_BUDGET:
+        return {**none, "stationary_check": f"skipped (costs more than {MC_BUDGET:.0e} element-steps)"}
+    r = noisy_run(method, params, lam, noise, steps=steps, record_steps=[steps], replicas=MC_REPLICAS, seed=seed,
+                  e0=0.0, backend="numpy")
+    z = float(r["z"][-1])
+    return {"stationary_loss_simulated": float(r["loss"][-1]), "stationary_loss_stderr": float(r["loss_stderr"][-1]),
+            "stationary_loss_exact_at_steps": float(r["loss_predicted"][-1]), "stationary_z": z,
+            "stationary_steps": steps,
+            "stationary_check": "agrees" if z <= Z_TOLERANCE else f"DISAGREES (z > {Z_TOLERANCE:g})"}
 
 
 def _matrices(method, params: dict[str, float], lam: np.ndarray):
@@ -136,15 +161,19 @@ def noisy_point(cfg: SweepConfig, method: str, kappa: float, noise: NoiseModel, 
     if target is not None and floor is not None:
         steps = steps_to_target(form, rule.params, lam, e0_sq, var, target, cfg.max_steps)
     initial = float(np.sum(lam * e0_sq) / 2)
+    rate = float(theory_rate(form, p, mu, L))
+    check = floor_check(form, rule.params, lam, noise, rate, cfg.seed) if floor is not None else {
+        "stationary_loss_simulated": None, "stationary_loss_stderr": None, "stationary_loss_exact_at_steps": None,
+        "stationary_z": None, "stationary_steps": None, "stationary_check": "no floor (unstable)"}
     return {"method": method, "form": form.name, "kappa": kappa, "mu": mu, "L": L, "init": cfg.init,
-            "params": p, "rate_theory": float(theory_rate(form, p, mu, L)), "noise": str(noise),
+            "params": p, "rate_theory": rate, "noise": str(noise),
             "directions": int(lam.size), "initial_loss": initial,
             "stationary_loss_theory": floor, "stable": floor is not None, "target_loss": target,
             "steps_to_target_theory": steps,
             "target_status": (None if target is None else "unstable" if floor is None
                               else "never" if floor >= target
                               else "reached" if steps is not None else "beyond max_steps"),
-            "seconds": round(time.perf_counter() - t0, 4)}
+            **check, "seconds": round(time.perf_counter() - t0, 4)}
 
 
 def run_noisy_sweep(cfg: SweepConfig, noise: NoiseModel, target: float | None = None,
@@ -176,10 +205,14 @@ def run_noisy_sweep(cfg: SweepConfig, noise: NoiseModel, target: float | None = 
             ps = [p for p in points if p["method"] == method and p["steps_to_target_theory"]]
             fits.append({"method": method, **fit_exponent([p["kappa"] for p in ps],
                                                           [p["steps_to_target_theory"] for p in ps])})
-    return {"config": {**cfg.to_dict(), "noise": str(noise), "target_loss": target,
+    config = {k: x for k, x in cfg.to_dict().items() if k not in ("tol", "backend", "initial_error", "iters_theory")}
+    return {"config": {**config, "noise": str(noise), "target_loss": target,
                        "noisy_problem": ("the two-mode quadratic diag(mu, L), e0 = (1, 1)/sqrt(2)" if cfg.init == "extreme"
                                          else "all eigenvalues, E[e0_i^2] = 1/d (isotropic start)"),
                        "stationary_loss_theory": "sum_i lambda_i P_i / 2, P_i the stationary E[e_i^2] (Lyapunov)",
+                       "stationary_loss_simulated": f"Monte Carlo check where cheap: {MC_REPLICAS} copies from x* "
+                                                    "for T steps (rho^(2T) <= 1e-12), mean loss at T +- its standard "
+                                                    "error; stationary_z: deviation from the exact loss at T",
                        "steps_to_target_theory": "first t with the exact E f(x_t) - f* <= target_loss; null if never "
                                                  "(floor >= target) or beyond max_steps"},
             "points": points, "fits": fits, "seconds": time.perf_counter() - t0}
