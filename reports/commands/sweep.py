@@ -48,7 +48,7 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from . import spectrum_input
+from . import spectrum_input, sweep_noise
 from .args import UsageError
 
 if TYPE_CHECKING:  # NumPy, SymPy and the sweep engine are imported when a sweep runs, not to build the parser
@@ -112,6 +112,7 @@ def add_arguments(p) -> None:
     p.add_argument("--params", metavar="NAME=VALUE,...", help="with --vary: the method's other parameters")
     p.add_argument("--executor", help="local (default), process, or dask://HOST:PORT of a running Dask scheduler")
     p.add_argument("--workers", help="worker processes for --executor process (default: CPU count)")
+    sweep_noise.add_arguments(p)  # --noise SPEC [--target-loss X]: the noise floor and steps to a target loss
 
 
 # ----------------------------------------------------------------------------- configuration
@@ -460,6 +461,8 @@ def run(args) -> int:
     check_init_uses(args, options, bool(eigenvalues))
     config = sweep_config(options, eigenvalues, label)
     params_list = vary_params(args, config)
+    if sweep_noise.wanted(args):
+        return sweep_noise.run(args, options, config, params_list, _given(args))
     parse_executor(options["executor"])
     no_progress = _bool("no_progress", options["no_progress"])
     outputs = Outputs()  # every output path is checked here, before the sweep runs
