@@ -42,25 +42,6 @@ d = sp.Symbol("d", positive=True)  # eta - r > 0
 x = sp.Symbol("x", real=True)
 
 
-def _geometric(expr: sp.Expr) -> sp.Expr:
-    expr = sp.piecewise_fold(expr)
-    if isinstance(expr, sp.Piecewise):
-        for value, cond in expr.args:
-            if cond is sp.true:
-                return value
-    return expr
-
-
-def _summation_step(label, term, var, lo, hi, expected, why) -> Step:
-    def run():
-        total = _geometric(sp.summation(term, (var, lo, hi)))
-        residual = sp.simplify(sp.cancel(sp.expand(total - expected)))
-        return residual == 0, residual
-
-    return Step.custom(label, sp.Eq(sp.Sum(term, (var, lo, hi)), expected, evaluate=False), why, run, "summation",
-                       "sympy.summation (branch beta != 1), residual simplifies to 0")
-
-
 def _x(a, b):
     """The difference a - b, unevaluated (shown as written)."""
     return sp.Add(a, sp.Mul(-1, b, evaluate=False), evaluate=False)
@@ -82,9 +63,9 @@ def bias_correction_derivation() -> Derivation:
     )
     m_t = (1 - beta1**t) * g
     v_t = (1 - beta2**t) * g**2
-    dv.add(_summation_step("first moment", (1 - beta1) * beta1**k * g, k, 0, t - 1, m_t,
+    dv.add(Step.summation("first moment", (1 - beta1) * beta1**k * g, k, 0, t - 1, m_t,
                            r"Unroll $m_t = \beta_1 m_{t-1} + (1 - \beta_1) g$ from $m_0 = 0$: a geometric sum."))
-    dv.add(_summation_step("second moment", (1 - beta2) * beta2**k * g**2, k, 0, t - 1, v_t,
+    dv.add(Step.summation("second moment", (1 - beta2) * beta2**k * g**2, k, 0, t - 1, v_t,
                            r"Unroll $v_t = \beta_2 v_{t-1} + (1 - \beta_2) g^2$ from $v_0 = 0$."))
     dv.add(Step.substitution("bias-corrected first moment", m / (1 - beta1**t), {m: m_t}, g,
                              r"Divide by $1 - \beta_1^t$: the correction removes the start-up factor exactly.",
@@ -162,11 +143,11 @@ def step_bound_derivation() -> Derivation:
     c = beta1 / beta2
     m_t = (1 - beta1) * (1 - q**t) / (1 - q)
     v_t = (1 - beta2) * (1 - q**t) / (1 - q)
-    dv.add(_summation_step("first moment of the history", (1 - beta1) * (beta1 * c)**k, k, 0, t - 1,
+    dv.add(Step.summation("first moment of the history", (1 - beta1) * (beta1 * c)**k, k, 0, t - 1,
                            ((1 - beta1) * (1 - (beta1 * c)**t) / (1 - beta1 * c)),
                            r"Take the gradients $g_{t-k} = (\beta_1/\beta_2)^k$, $k = 0, \dots, t - 1$: then "
                            r"$m_t = (1 - \beta_1)\sum_k \beta_1^k g_{t-k}$ is a geometric sum with ratio $q = \beta_1^2/\beta_2$."))
-    dv.add(_summation_step("second moment of the history", (1 - beta2) * beta2**k * c**(2 * k), k, 0, t - 1,
+    dv.add(Step.summation("second moment of the history", (1 - beta2) * beta2**k * c**(2 * k), k, 0, t - 1,
                            (1 - beta2) * (1 - (beta1**2 / beta2)**t) / (1 - beta1**2 / beta2),
                            r"$v_t = (1 - \beta_2)\sum_k \beta_2^k g_{t-k}^2$ has the same ratio $q$."))
     ratio = (1 - beta1) / sp.sqrt(1 - beta2) * sp.sqrt((1 - q**t) / (1 - q))

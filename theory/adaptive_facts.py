@@ -36,7 +36,7 @@ from functools import cache
 
 import sympy as sp
 
-from .adaptive import _summation_step, _x
+from .adaptive import _x
 from .derivation import Derivation, Step, is_zero
 
 __all__ = ["rmsprop_first_step_derivation", "adadelta_first_steps_derivation", "adagrad_first_step_derivation",
@@ -92,7 +92,7 @@ def rmsprop_first_step_derivation() -> Derivation:
         source="Tieleman & Hinton (2012), lecture 6e; torch/optim/rmsprop.py",
     )
     v_t = (1 - alpha**t) * g**2
-    dv.add(_summation_step("accumulator", (1 - alpha) * alpha**k * g**2, k, 0, t - 1, v_t,
+    dv.add(Step.summation("accumulator", (1 - alpha) * alpha**k * g**2, k, 0, t - 1, v_t,
                            r"Unroll $v_t = \alpha v_{t-1} + (1 - \alpha) g^2$ from $v_0 = 0$ under a constant gradient "
                            r"$g$: a geometric sum, and no correction divides it by $1 - \alpha^t$."))
     step = eta * g / (sp.sqrt(1 - alpha**t) * g + eps)
@@ -202,7 +202,7 @@ def adagrad_decay_derivation() -> Derivation:
         symbols={"eta": eta, "epsilon": eps, "g": g, "t": t},
         source="Duchi, Hazan & Singer (2011)",
     )
-    dv.add(_summation_step("accumulator", g**2, k, 1, t, t * g**2,
+    dv.add(Step.summation("accumulator", g**2, k, 1, t, t * g**2,
                            r"$S_t = S_{t-1} + g^2$ from $S_0 = 0$: the squares add up, $S_t = t g^2$."))
     step = eta * g / (sp.sqrt(t) * g + eps)
     dv.add(Step.substitution("step t", eta * g / (sp.sqrt(_S("S_t")) + eps), {_S("S_t"): t * g**2}, step,
@@ -328,7 +328,7 @@ def note_002_forms_derivation() -> Derivation:
                              r"The note defines $g_t = \nabla\mathcal L(\theta_t)$ and computes $\theta_t$ from "
                              r"$\theta_{t-1}$ with $g_{t-1}$: that is the gradient at $\theta_{t-1}$, the point the step "
                              r"leaves, as in torch.optim and optax (no stale gradient).", lhs=_S("g_{t-1}")))
-    dv.add(_summation_step("its bias correction counts right", (1 - beta) * beta**(tt - 1 - k) * g, k, 0, tt - 1,
+    dv.add(Step.summation("its bias correction counts right", (1 - beta) * beta**(tt - 1 - k) * g, k, 0, tt - 1,
                            (1 - beta**tt) * g,
                            r"$m_t = \beta m_{t-1} + (1 - \beta) g_{t-1}$ from $m_0 = 0$ holds $g_0, \dots, g_{t-1}$: "
                            r"$t$ gradients, so under a constant one $m_t = (1 - \beta^t) g$ and the note's "

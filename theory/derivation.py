@@ -36,6 +36,7 @@ __all__ = [
     "Derivation",
     "DerivationError",
     "is_zero",
+    "generic_branch",
 ]
 
 
@@ -137,6 +138,14 @@ def _limit_dir(point: Any, direction: str) -> str:
     if point == -sp.oo:
         return "+"
     return direction
+
+
+def generic_branch(expr: Any) -> sp.Expr:
+    r"""A SymPy result off its special cases: every ``Piecewise`` replaced by its last ("otherwise") branch.
+
+    ``sympy.summation`` of a geometric term returns ``Piecewise((T, Eq(q, 1)), (S, True))``; the generic value
+    ``S`` is the one a derivation states under a hypothesis such as :math:`0 < q < 1`."""
+    return sp.sympify(expr).replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1].expr)
 
 
 @dataclass(frozen=True)
@@ -344,6 +353,19 @@ class Step:
         ``run`` must perform the check with SymPy and return (ok, residual).
         """
         return cls(label, statement, justification, Check(kind, run, description), latex_statement)
+
+    @classmethod
+    def summation(cls, label: str, term: Any, var: sp.Symbol, lo: Any, hi: Any, expected: Any, justification: str,
+                  case: str = "beta != 1") -> "Step":
+        r""":math:`\sum_{var=lo}^{hi} term = expected`, checked by ``sympy.summation`` in its generic ``case``
+        (:func:`generic_branch`): the residual simplifies to 0."""
+        def run():
+            total = generic_branch(sp.summation(term, (var, lo, hi)))
+            residual = sp.simplify(sp.cancel(sp.expand(total - expected)))
+            return residual == 0, residual
+
+        return cls(label, sp.Eq(sp.Sum(term, (var, lo, hi)), expected, evaluate=False), justification,
+                   Check("summation", run, f"sympy.summation (branch {case}), residual simplifies to 0"))
 
     @classmethod
     def assumed(cls, label: str, statement: Any, justification: str, *, latex_statement: str | None = None) -> "Step":

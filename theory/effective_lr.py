@@ -43,26 +43,6 @@ step_factor = (1 - beta**t) / (1 - beta)  # velocity: step after t iterations, i
 ema_factor = 1 - beta**t  # ema: m_t / g
 
 
-def _geometric_branch(expr: sp.Expr) -> sp.Expr:
-    """The beta != 1 branch of a ``summation`` result (SymPy returns a Piecewise on Eq(beta, 1))."""
-    expr = sp.piecewise_fold(expr)
-    if isinstance(expr, sp.Piecewise):
-        for value, cond in expr.args:
-            if cond is sp.true:
-                return value
-    return expr
-
-
-def _summation_step(label: str, term: sp.Expr, var: sp.Symbol, lo, hi, expected: sp.Expr, why: str) -> Step:
-    def run():
-        total = _geometric_branch(sp.summation(term, (var, lo, hi)))
-        residual = sp.simplify(sp.cancel(sp.expand(total - expected)))
-        return residual == 0, residual
-
-    return Step.custom(label, sp.Eq(sp.Sum(term, (var, lo, hi)), expected, evaluate=False), why, run, "summation",
-                       "sympy.summation (branch beta != 1), residual simplifies to 0")
-
-
 def _limit_step(label: str, expr: sp.Expr, expected: sp.Expr, why: str) -> Step:
     def run():
         value = sp.limit(expr.subs(beta, 1 / (1 + q)), t, sp.oo)
@@ -85,7 +65,7 @@ def velocity_derivation() -> Derivation:
     d.add(Step.solve("fixed point", sp.Eq(v, beta * v + g), v, [g / (1 - beta)],
                      r"A constant velocity under $v_{t+1} = \beta v_t + g$ ($0 < \beta < 1$)."))
     v_t = g * step_factor
-    d.add(_summation_step("geometric sum", beta**k * g, k, 0, t - 1, v_t,
+    d.add(Step.summation("geometric sum", beta**k * g, k, 0, t - 1, v_t,
                           r"Unroll $v_t = \beta v_{t-1} + g$ from $v_0 = 0$: $v_t = \sum_{k<t} \beta^k g$."))
     d.add(Step.identity("closed form obeys the update", v_t.subs(t, t + 1), beta * v_t + g,
                         r"The closed form satisfies $v_{t+1} = \beta v_t + g$.", simplifier=lambda e: sp.simplify(sp.expand(e))))
@@ -96,7 +76,7 @@ def velocity_derivation() -> Derivation:
     d.add(Step.substitution("note 000: beta = 0.9", eta / (1 - beta), {beta: sp.Rational(9, 10)}, 10 * eta,
                             r"$\beta = 0.9$ amplifies the step tenfold.", lhs=sp.Symbol(r"\eta_{\mathrm{eff}}")))
     total = -eta * g / (1 - beta) * (T - beta * (1 - beta**T) / (1 - beta))
-    d.add(_summation_step("total displacement", -eta * g * (1 - beta**t) / (1 - beta), t, 1, T, total,
+    d.add(Step.summation("total displacement", -eta * g * (1 - beta**t) / (1 - beta), t, 1, T, total,
                           r"$x_T - x_0 = \sum_{t=1}^{T} (-\eta v_t)$: $T$ full steps minus the start-up deficit."))
     d.add(Step.solve("Sutskever/Keras terminal velocity", sp.Eq(m, gamma * m - eta * g), m, [-eta * g / (1 - gamma)],
                      r"Note 004: $m_{t+1} = \gamma m_t - \eta C$ has the fixed point $-\eta C/(1 - \gamma)$."))
@@ -118,7 +98,7 @@ def ema_derivation() -> Derivation:
                      r"The EMA of a constant is the constant: the steady step is $-\alpha g$, with no factor $1/(1 - "
                      r"\beta)$."))
     m_t = g * ema_factor
-    d.add(_summation_step("geometric sum", (1 - beta) * beta**k * g, k, 0, t - 1, m_t,
+    d.add(Step.summation("geometric sum", (1 - beta) * beta**k * g, k, 0, t - 1, m_t,
                           r"Unroll $m_t = \beta m_{t-1} + (1 - \beta) g$ from $m_0 = 0$."))
     d.add(_limit_step("limit of the step", alpha * ema_factor, alpha, r"The step $-\alpha m_t$ tends to $-\alpha g$."))
     m_adam = g * (1 - beta1**t)

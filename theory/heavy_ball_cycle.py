@@ -78,7 +78,6 @@ def cycles(update: Callable, p: Sequence[Any], period: int = 3) -> list[Cycle]:
 def _derivation(update_key: str, update: Callable, p: tuple) -> Derivation:
     d = Derivation(topic="beyond-quadratics", title="Heavy ball with Polyak's tuning cycles on a piecewise quadratic strongly convex function",
                    source="Lessard, Recht & Packard (2016), Sec. 4.6")
-    x = sp.Symbol("x", real=True)
     d.add(Step.identity("continuity at 1", SLOPES[0] * 1 + OFFSETS[0], SLOPES[1] * 1 + OFFSETS[1],
                         r"The gradient pieces $25x$ and $x + 24$ agree at the first break point $x = 1$."))
     d.add(Step.identity("continuity at 2", SLOPES[1] * 2 + OFFSETS[1], SLOPES[2] * 2 + OFFSETS[2],

@@ -148,7 +148,6 @@ def tight_start_derivation() -> Derivation:
     d = Derivation(TOPIC, r"The start at which every exact step is the worst: $x_0 = e_1/\mu + e_n/L$",
                    source="Luenberger & Ye (2008), Sec. 8.6", symbols=dict(SYMBOLS))
     qv = (L - mu) / (L + mu)
-    t = sp.Symbol("t", integer=True, nonnegative=True)
     sgn = sp.Symbol("sigma", real=True)  # +-1
 
     def x_of(scale, sign):
@@ -228,7 +227,7 @@ def armijo_guarantee_derivation() -> Derivation:
     r""":math:`\eta \ge \min(\eta_0, 2(1-c)s/L)` for L-smooth f, and the per-step loss ratio bound."""
     d = Derivation(TOPIC, r"Armijo's guarantee: $\eta \ge \min(\eta_0, 2(1 - c)s/L)$ for every $L$-smooth $f$",
                    source="Nocedal & Wright (2006), Sec. 3.1; Nesterov (2018), Sec. 1.2.3", symbols=dict(SYMBOLS))
-    G, F = sp.Symbol("G", positive=True), sp.Symbol("Delta", positive=True)  # ||g||^2, f - f*
+    F = sp.Symbol("Delta", positive=True)  # f - f*
     d.add(Step.assumed("descent lemma", sp.Symbol("D"),
                        r"$f$ is $L$-smooth: $f(x - \eta g) \le f(x) - \eta(1 - L\eta/2)\|g\|^2$ "
                        r"(the descent lemma, topic descent-lemma)",

@@ -57,7 +57,7 @@ from __future__ import annotations
 import math
 import random
 from fractions import Fraction
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Callable, Mapping
 

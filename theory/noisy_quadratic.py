@@ -47,7 +47,7 @@ from typing import Any, Callable, Mapping, Sequence
 import mpmath
 import sympy as sp
 
-from .derivation import Derivation, Step, is_zero
+from .derivation import Derivation, Step, generic_branch, is_zero
 from .linear_engine import LAMBDA, NotLinear, linear_model, matrix_latex, tidy
 from .printing import latex
 
@@ -186,11 +186,6 @@ def noisy_model(method) -> NoisyModel:
 
 
 # ----------------------------------------------------------------------------- numbers: the moment recursions
-def _generic(e):
-    r"""A SymPy sum's value off its special cases: each ``Piecewise`` by its last ("otherwise") branch (here the
-    geometric sums' :math:`q \ne 1`, which the hypothesis :math:`0 < q < 1` guarantees)."""
-    return sp.sympify(e).replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1].expr)
-
 
 def _step(S, M, b, var):
     n = len(M)
@@ -361,7 +356,7 @@ def polyak_ruppert_variance(q, lam, var, T):
 def polyak_ruppert_derivation() -> Derivation:
     r"""The Polyak–Ruppert average of SGD from :math:`x_0 = x^*`: exact finite-T variance, and
     :math:`T\,\mathrm{Var}\,\bar x_T \to \sigma^2/\lambda^2` for every :math:`0 < \eta\lambda < 1`."""
-    q, lam, T, m, j = Q_, LAMBDA, STEPS_T, sp.Symbol("m", positive=True, integer=True), sp.Symbol("j", integer=True)
+    q, lam, T, m = Q_, LAMBDA, STEPS_T, sp.Symbol("m", positive=True, integer=True)
     d = Derivation(TOPIC, r"Variance of the Polyak--Ruppert average of SGD",
                    source="Polyak & Juditsky (1992)",
                    symbols={"q": q, "lambda": lam, "T": T, "sigma^2": SIGMA2})
@@ -369,11 +364,11 @@ def polyak_ruppert_derivation() -> Derivation:
                        r"Start at $x_0 = x^*$, so only the noise acts; $x_t = q x_{t-1} - \eta w_t$ with $q = 1 - "
                        r"\eta\lambda \in (0, 1)$ and $w_t$ independent, $\mathbb{E} w_t^2 = \sigma^2$.",
                        latex_statement=r"x_t &= \sum_{j=1}^{t} q^{t-j}(-\eta w_j)"))
-    inner = _generic(sp.summation(q ** (sp.Symbol("u", integer=True)), (sp.Symbol("u", integer=True), 0, m - 1)))
+    inner = generic_branch(sp.summation(q ** (sp.Symbol("u", integer=True)), (sp.Symbol("u", integer=True), 0, m - 1)))
     d.add(Step.identity("geometric sum", sp.simplify(inner), (1 - q ** m) / (1 - q),
                         r"Noise $w_j$ enters $x_j, \dots, x_T$ with weights $q^0, \dots, q^{T-j}$; with "
                         r"$m = T - j + 1$ their sum is geometric."))
-    var_sum = SIGMA2 / lam ** 2 * _generic(sp.summation(sp.expand((1 - q ** m) ** 2), (m, 1, T)))
+    var_sum = SIGMA2 / lam ** 2 * generic_branch(sp.summation(sp.expand((1 - q ** m) ** 2), (m, 1, T)))
     closed = polyak_ruppert_variance(q, lam, SIGMA2, T) * T ** 2
     d.add(replace_latex(Step.identity(
         "variance of the sum", var_sum, closed,
@@ -459,7 +454,7 @@ def lookahead_derivation(models: Mapping[int, NoisyModel] | None = None) -> Deri
     d = Derivation(TOPIC, r"Variance of Lookahead's slow weights over SGD at sync points",
                    source="Zhang, Lucas, Hinton & Ba (2019), NeurIPS, Proposition 1",
                    symbols={"q": q, "alpha": alpha, "k": k, "sigma^2": SIGMA2})
-    noise_k = sp.simplify(eta ** 2 * SIGMA2 * _generic(sp.summation(q ** (2 * u), (u, 0, k - 1))))
+    noise_k = sp.simplify(eta ** 2 * SIGMA2 * generic_branch(sp.summation(q ** (2 * u), (u, 0, k - 1))))
     d.add(replace_latex(Step.identity("one period", noise_k, eta ** 2 * SIGMA2 * (1 - q ** (2 * k)) / (1 - q ** 2),
                                       r"From $x = \phi$, $k$ SGD steps give $x_k = q^k\phi + n$ with independent "
                                       r"noise $n$ of variance $\eta^2\sigma^2\sum_{u<k} q^{2u}$."),

@@ -84,7 +84,6 @@ def schedule_facts_derivation() -> Derivation:
     :math:`(T+1)/2`; Chebyshev step sizes give the Chebyshev polynomial."""
     d = Derivation(TOPIC, r"What a schedule can and cannot do on a quadratic",
                    source="Young (1953); Loshchilov & Hutter (2017); Nemirovski & Yudin (1983)", symbols=dict(SYMBOLS))
-    et = sp.Symbol("eta_t", nonnegative=True)
     dd = sp.Symbol("d", nonnegative=True)
     d.add(Step.assumed("peak", sp.Symbol("H"),
                        r"a schedule with $0 \le \eta_t \le \eta$ and a peak $\eta \le 1/L$, so $0 \le \eta\lambda \le 1$ on "

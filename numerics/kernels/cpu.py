@@ -185,10 +185,12 @@ def cpu_kernel(method, serial: bool = False):
     return _KERNELS[text][1 if serial else 0]
 
 
-def _load(method, text: str):
+def load_generated(method, text: str, prefix: str = "rc_kernel"):
+    """The module of generated kernel source ``text``, written once to the kernel cache directory under a name
+    from ``prefix``, the method's key and the text's digest (so numba's on-disk cache keys on it), and imported."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     safe = "".join(ch if ch.isalnum() else "_" for ch in method.key)
-    path = kernel_cache_dir() / f"rc_kernel_{safe}_{digest}.py"
+    path = kernel_cache_dir() / f"{prefix}_{safe}_{digest}.py"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text)
@@ -197,6 +199,11 @@ def _load(method, text: str):
     module = importlib.util.module_from_spec(spec)
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def _load(method, text: str):
+    module = load_generated(method, text)
     return module.run_steps, module.run_steps_serial
 
 

@@ -51,9 +51,6 @@ text, and its generator functions compiled with the host C compiler against the 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +59,7 @@ from .. import random as rng
 from .. import validation as v
 from ..noisy import DIVERGENCE_LIMIT, NoisyMoments
 from ..protocol import Method, Rule
-from .cpu import kernel_cache_dir
+from .cpu import load_generated
 from .trace import trace_method
 
 __all__ = ["noisy_moments", "noisy_kernel_source", "noisy_cuda_source", "CHUNK", "DEFAULT_BLOCK",
@@ -228,17 +225,7 @@ _KERNELS: dict = {}
 def _kernel(method: Method, per_direction_noise: bool, serial: bool):
     text = noisy_kernel_source(method, per_direction_noise)
     if text not in _KERNELS:
-        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        safe = "".join(ch if ch.isalnum() else "_" for ch in method.key)
-        path = kernel_cache_dir() / f"rc_noisy_{safe}_{digest}.py"
-        if not path.exists():
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text)
-            os.replace(tmp, path)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[path.stem] = module
-        spec.loader.exec_module(module)
+        module = load_generated(method, text, "rc_noisy")
         _KERNELS[text] = (module.run_noisy, module.run_noisy_serial)
     return _KERNELS[text][1 if serial else 0]
 

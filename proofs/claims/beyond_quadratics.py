@@ -148,7 +148,7 @@ def _textbook_factor() -> Comparison:
     v = npep.solve(prob).value
     return Comparison(v, 1 - 1 / 10, PEP_TOL, Guarantee.UPPER,
                       quantity=r"PEP worst $\|x_1 - x_\star\|^2$ at step $1/L$ ($\mu = 1$, $L = 10$) vs the textbook factor $1 - \mu/L$",
-                      detail=f"valid; the worst case is (1 - mu/L)^2 = 0.81, the textbook factor 0.9 is not tight")
+                      detail="valid; the worst case is (1 - mu/L)^2 = 0.81, the textbook factor 0.9 is not tight")
 
 
 @cache

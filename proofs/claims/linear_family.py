@@ -29,7 +29,7 @@ from ratecheck.numerics.problems import DiagonalQuadratic
 from ratecheck.theory import linear_engine
 from ratecheck.theory import linear_family as lf
 
-from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
+from ..claim import Claim, Comparison, Guarantee, Reference
 from ..methods import engine_model, engine_worst_case, theory_rate
 from ..methods import tuned as tuned_params
 from ..rate import measure_rate

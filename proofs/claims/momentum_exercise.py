@@ -8,17 +8,16 @@ velocity form, :math:`x_0 = (1, 1)`, tolerance :math:`10^{-6}` on :math:`\|e_t\|
   oscillation of complex roots does not bias it; the larger of the two); the engine's worst case agrees with the closed form.
 * ``momentum-exercise.iterations`` — iterations to the tolerance: the run (float64 array code) against the
   derivation's recurrence in 30 digits, exactly.
-* ``momentum-exercise.best-beta`` — the best beta at this step, by golden-section search on the engine's worst-case
+* ``momentum-exercise.best-beta`` — the best beta at this step, by bounded Brent search (scipy) on the engine's worst-case
   rate, is the derived critical damping :math:`(1 - \sqrt{\eta\mu})^2 = 0.81`; of the four the best is 0.9.
 * ``momentum-exercise.out-of-region`` — beyond :math:`(1 - \eta\mu)^2 = 0.9801` momentum is slower than gradient
-  descent at the same step (bisection on the engine's rate); 0.99 is beyond it.
+  descent at the same step (Brent root of the engine's rate minus gradient descent's, scipy); 0.99 is beyond it.
 """
 from __future__ import annotations
 
 import math
 from functools import cache
 
-import mpmath
 import numpy as np
 
 from ratecheck import numerics
@@ -129,22 +128,6 @@ def _iterations_claim() -> Comparison:
                       + ", ".join(f"{r[b]['iterations_asymptotic']:.0f}" for b in me.BETAS))
 
 
-def _golden(f, lo: float, hi: float, iters: int = 80) -> float:
-    g = (math.sqrt(5) - 1) / 2
-    a, b = lo, hi
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(iters):
-        if fc < fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = f(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = f(d)
-    return (a + b) / 2
-
 
 @cache
 def numeric_beta() -> dict:
@@ -154,13 +137,14 @@ def numeric_beta() -> dict:
     def rate(b):
         return float(engine_worst_case(m, _params(b), s["mu"], s["L"]).rate)
 
-    best = _golden(rate, 0.0, 0.999)
+    from scipy.optimize import brentq, minimize_scalar
+
+    best = float(minimize_scalar(rate, bounds=(0.0, 0.999), method="bounded",
+                                 options={"xatol": 1e-12, "maxiter": 500}).x)
     gd = rate(0.0)
-    lo, hi = float(me.best_beta()), 0.9999
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if rate(mid) < gd else (lo, mid)
-    return {"best": best, "best_rate": rate(best), "threshold": (lo + hi) / 2, "gd": gd}
+    # the rate crosses gradient descent's once between the best beta and 0.9999
+    threshold = float(brentq(lambda b: rate(b) - gd, float(me.best_beta()), 0.9999, xtol=1e-15))
+    return {"best": best, "best_rate": rate(best), "threshold": threshold, "gd": gd}
 
 
 def _best() -> Comparison:
@@ -169,7 +153,7 @@ def _best() -> Comparison:
     four = min(me.BETAS, key=lambda b: r[b]["iterations"])
     bc = float(me.best_beta())
     return Comparison(e["best"], bc, 1e-6, Guarantee.TIGHT,
-                      r"$\beta$ minimising the engine's worst-case rate (golden section) vs $(1 - \sqrt{\eta\mu})^2$",
+                      r"$\beta$ minimising the engine's worst-case rate (bounded Brent, scipy) vs $(1 - \sqrt{\eta\mu})^2$",
                       f"rate there {e['best_rate']:.9f} (1 - sqrt(eta mu) = {1 - math.sqrt(me.SETTING['eta']):.9f}); "
                       f"{r[bc]['iterations']} iterations at beta_c; of the four, beta = {four:g} is best "
                       f"({r[four]['iterations']} iterations)")
@@ -179,7 +163,7 @@ def _out_of_region() -> Comparison:
     e = numeric_beta()
     r = runs()
     return Comparison(e["threshold"], float(me.slower_than_gd_beyond()), 1e-9, Guarantee.TIGHT,
-                      r"$\beta$ above which the engine's rate exceeds gradient descent's at the same $\eta$ (bisection) "
+                      r"$\beta$ above which the engine's rate exceeds gradient descent's at the same $\eta$ (Brent root) "
                       r"vs $(1 - \eta\mu)^2$",
                       f"beta = 0.99: rate {r[0.99]['rate_simulated']:.6f} (run) > {r[0.0]['rate_simulated']:.6f} (gd), "
                       f"{r[0.99]['iterations']} vs {r[0.0]['iterations']} iterations")

@@ -14,7 +14,6 @@ import math
 from functools import cache
 
 import mpmath
-import sympy as sp
 
 from ratecheck import numerics
 from ratecheck.numerics import noise as noise_models
@@ -23,7 +22,7 @@ from ratecheck.numerics.linear_family import lookahead
 from ratecheck.theory import noisy_quadratic as nq
 from ratecheck.theory.linear_engine import LAMBDA
 
-from ..claim import Claim, Comparison, Evidence, Guarantee, Reference
+from ..claim import Claim, Comparison, Guarantee, Reference
 from ..noisy_quadratic import Z_TOLERANCE, model, noisy_run, scalars_constant, stationary_second_moment
 
 __all__ = ["CLAIMS", "sgd_derivation", "heavy_ball_derivation", "nesterov_derivation", "polyak_ruppert_derivation",
@@ -165,7 +164,6 @@ def _curve_comparison(r, what: str) -> Comparison:
 
 
 def _curve_claim() -> Claim:
-    c = CURVE
     return Claim(
         f"{TOPIC}.expected-loss-curve",
         TOPIC,

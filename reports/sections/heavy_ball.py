@@ -14,7 +14,6 @@ import matplotlib
 import numpy as np
 import sympy as sp
 
-from ratecheck import numerics
 from ratecheck.numerics import spectra
 from ratecheck.numerics.problems import isotropic_initial_error
 from ratecheck.proofs.report_runs import diagonal_run

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 
 from ratecheck.proofs.claims import schedules_noise as claims
 from ratecheck.proofs.noisy_quadratic import Z_TOLERANCE
