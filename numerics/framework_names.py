@@ -79,6 +79,10 @@ def canonical_params(method: str, form: str | None, params: Mapping[str, Any]) -
         if target is None:
             if name in MOMENTUM_ALIASES and not mom:
                 hint = "gd has no momentum: torch.optim.SGD(momentum=beta) is method='heavy-ball', form='velocity'"
+            elif name in _STEP_NAMES and step:
+                hint = f"this form calls its step size {step!r}"  # eta for alpha: not a typo of beta
+            elif name in _MOMENTUM_NAMES and mom:
+                hint = f"this form calls its momentum {mom!r}"
             else:
                 valid = [*own, *aliases]
                 close = [n for n in valid if n.startswith(name) or name.startswith(n)] or \

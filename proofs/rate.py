@@ -97,8 +97,7 @@ def measure_rate(
     asks for it).
 
     Judged on the gap.  Near ρ = 1 the relative error of ρ says nothing (1 − 1e-10 and 1 − 2e-6
-    differ by 2e-6); the record carries the gap :math:`1 - 
-ho` of theory and simulation
+    differ by 2e-6); the record carries the gap :math:`1 - \rho` of theory and simulation
     (``gap_theory``, ``gap_simulated``, ``gap_relative_error``) next to ``relative_error`` of ρ.
 
     Verdict.  ``verdict_theory`` is "converges" (ρ < 1), "does not converge" (ρ = 1 exactly: e.g. a

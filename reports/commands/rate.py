@@ -144,8 +144,13 @@ def run(args) -> int:
         print(f"simulation       : DIVERGES, growth factor {r['growth_factor']:.8g} per step "
               f"(stopped after {r['steps']} step{'s' if r['steps'] != 1 else ''}: {why}; {r['growth_measured']})")
     else:
-        print(f"rate (simulated) : {r['rate_simulated']:.12g}   (fit over steps {r['fit_window'][0]}..{r['fit_window'][1]}, "
-              f"{_efold(r['e_foldings'])} e-foldings)")
+        window = f"fit over steps {r['fit_window'][0]}..{r['fit_window'][1]}"
+        if r["verdict"] == "undetermined" and r["e_foldings"] < 0:
+            # a short run inside a transient: the fitted ratio is above 1, but that is growth, not a rate
+            window += f": the error grew by {_efold(-r['e_foldings'])} e-foldings, still in the transient, not a rate"
+        else:
+            window += f", {_efold(r['e_foldings'])} e-foldings"
+        print(f"rate (simulated) : {r['rate_simulated']:.12g}   ({window})")
         print(f"gap 1 - rho      : theory {r['gap_theory']:.6g}, simulated {r['gap_simulated']:.6g}")
         print(f"converges        : {_verdict(r)}")
     gap = "n/a, the theory gap is 0" if r["gap_relative_error"] is None else f"{r['gap_relative_error']:.3e}"
@@ -172,6 +177,9 @@ def _verdict(r: dict) -> str:
         return "yes"
     if v == "undetermined":
         more = f"; about {r['steps_suggested']:,} steps would cover 20" if r.get("steps_suggested") else ""
+        if r["e_foldings"] < 0:
+            return (f"undetermined (the error grew over the fit window, by {_efold(-r['e_foldings'])} e-foldings; "
+                    f"divergence needs >= {r['e_foldings_needed']:g} of growth, convergence as many of decay{more})")
         return (f"undetermined (the fit window covers {_efold(r['e_foldings'])} e-foldings, a verdict needs "
                 f">= {r['e_foldings_needed']:g}{more})")
     if r["rate_theory"] == 1:
