@@ -323,9 +323,10 @@ def check_arguments(params: tuple[KernelParam, ...], args: tuple) -> None:
             if s is None or isinstance(a, np.ndarray):
                 raise LaunchError(f"{where}: a scalar is needed, got {type(a).__name__}")
             if s.dtype != p.dtype:
-                raise LaunchError(f"{where}: a {p.dtype} scalar is needed, got {type(a).__name__} ({s.dtype}: CuPy "
-                                  f"passes {s.dtype.itemsize} bytes where the kernel reads {p.dtype.itemsize} as "
-                                  f"{p.ctype})")
+                how = (f"CuPy passes {s.dtype.itemsize} bytes where the kernel reads {p.dtype.itemsize}"
+                       if s.dtype.itemsize != p.dtype.itemsize else f"CuPy passes its bits, which the kernel reads as "
+                                                                     f"{p.ctype}")
+                raise LaunchError(f"{where}: a {p.dtype} scalar is needed, got {type(a).__name__} ({s.dtype}: {how})")
 
 
 def host_compiler() -> str | None:
