@@ -27,6 +27,7 @@ from ratecheck.numerics.methods import rule_of
 from ratecheck.numerics.noisy import noisy_moments
 from ratecheck.numerics.problems import DiagonalQuadratic
 from ratecheck.numerics.random import standard_normals
+from test_kernels import _compare, _params  # the GPU test's own comparison and parameters
 
 pytestmark = pytest.mark.skipif(host_compiler() is None or os.name != "posix",
                                 reason="the CUDA host emulation needs a C++ compiler (c++, g++ or clang++) and POSIX "
@@ -157,26 +158,6 @@ def host_gpu(monkeypatch):
     """simulate_diagonal(backend="cupy") runs its CuPy code path with the host emulation as the device."""
     monkeypatch.setattr(cuda, "gpu_available", lambda: True)
     monkeypatch.setattr(cuda, "current_device", lambda: HOST)
-
-
-def _params(form, scale: float) -> dict:
-    out = {}
-    for p in form.params:
-        if np.isfinite(p.hi) and p.hi <= 1.0:
-            out[p.name] = min(0.6, (p.lo + p.hi) / 2 if np.isfinite(p.lo) else 0.6)
-        else:
-            out[p.name] = scale
-    return out
-
-
-def _compare(a, b, rtol=1e-12):
-    """Trajectories agree to ``rtol``; below the smallest normal float64 (where a value holds fewer digits: a loss
-    of 6.5e-313 has 11) to ``rtol`` times that number (heavy-ball/ema at alpha = 3 reaches such losses)."""
-    assert a.steps_run == b.steps_run
-    assert a.diverged == b.diverged and a.reached_tolerance == b.reached_tolerance
-    floor = rtol * np.finfo(np.float64).tiny
-    np.testing.assert_allclose(a.error_norm, b.error_norm, rtol=rtol, atol=floor)
-    np.testing.assert_allclose(a.loss, b.loss, rtol=rtol, atol=floor)
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.key)
