@@ -302,3 +302,12 @@ def test_seeds_above_2_53_are_taken_exactly():
     assert rng.seed_key(2**64 - 1) == (2**32 - 1, 2**32 - 1)
     assert rng.seed_key(2**53 + 1) == (1, 2**21)
     assert not np.array_equal(standard_normals(2**53 + 1, 1, 64), standard_normals(2**53, 1, 64))
+
+
+def test_the_launch_options_compile_the_kernels_in_their_own_language_standard():
+    """The host compiler takes the launch's -std=: strict C++14 rejects the noisy kernel's hexadecimal floating
+    literals (C++17), so the launchers pass -std=c++17 (they passed -std=c++14 before this test)."""
+    assert "-std=c++17" in cuda.OPTIONS and "--fmad=false" in cuda.OPTIONS
+    with pytest.raises(LaunchError, match="exponent has no digits|hexadecimal"):
+        HostKernel(noisy_cuda_source(numerics.form("gd")), "run_noisy", ("-std=c++14", "--fmad=false"))
+    assert HostKernel(cuda.cuda_source(numerics.form("gd")), "run_steps", ("-std=c++14", "--fmad=false"))

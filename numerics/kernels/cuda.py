@@ -147,8 +147,10 @@ def gpu_available() -> bool:
 
 #: NVRTC options of every kernel here: --fmad=false, so no x - eta*g is contracted into one FMA and the state is
 #: rounded as the NumPy reference rounds it (NVRTC contracts by default; the same defect as the numba fast-math of
-#: issue 8, item 14).  The option name is NVRTC's documented --fmad={true|false}.
-OPTIONS = ("-std=c++14", "--fmad=false")
+#: issue 8, item 14).  The option name is NVRTC's documented --fmad={true|false}.  -std=c++17: the noisy kernel's
+#: constants are hexadecimal floating literals, standard C++ only since C++17 (strict C++14 rejects them: the host
+#: emulation, numerics.kernels.cuda_host, compiled with the launch's -std=c++14, failed on them).
+OPTIONS = ("-std=c++17", "--fmad=false")
 
 
 @dataclass(frozen=True)

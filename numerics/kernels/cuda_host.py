@@ -68,8 +68,9 @@ class LaunchError(RuntimeError):
     """A launch the GPU would run wrongly (argument types, out-of-bounds writes) or the emulation cannot run."""
 
 
-#: the host compiler flags mirroring NVRTC's ``--fmad=false`` (no contraction, no fast-math, IEEE double)
-COMPILE_FLAGS = ("-std=c++17", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fPIC", "-shared",
+#: the host compiler flags mirroring NVRTC's ``--fmad=false`` (no contraction, no fast-math, IEEE double); the
+#: language standard is the launch's own ``-std=`` option (NVRTC's default, c++17, without one), in strict mode
+COMPILE_FLAGS = ("-O2", "-ffp-contract=off", "-fno-fast-math", "-fPIC", "-shared",
                  "-Wno-unknown-pragmas", "-U_FORTIFY_SOURCE")
 
 #: C type (after ``#define`` substitution, without const/__restrict__) -> NumPy dtype
@@ -358,19 +359,21 @@ class HostKernel:
                               "which this emulation (-ffp-contract=off) does not mirror")
         self.source, self.name, self.options = source, name, tuple(options)
         self.params = kernel_params(source, name)
+        std = [o for o in options if o.startswith(("-std=", "--std="))]
+        self.flags = ("-std=" + (std[-1].split("=", 1)[1] if std else "c++17"), *COMPILE_FLAGS)
         cxx = host_compiler()
         if cxx is None:
             raise LaunchError("no host C++ compiler (c++, g++ or clang++) found")
         call = ", ".join(f"*({self._cast(k)})rc_emu::args[{k}]" for k in range(len(self.params)))
         text = SHIM + source + _LAUNCHER.replace("NAME(ARGS)", f"{name}({call})")
-        key = hashlib.sha256("\0".join((text, cxx, *COMPILE_FLAGS)).encode()).hexdigest()[:24]
+        key = hashlib.sha256("\0".join((text, cxx, *self.flags)).encode()).hexdigest()[:24]
         lib = _cache_dir() / f"{name}-{key}.so"
         if not lib.exists():
             with tempfile.TemporaryDirectory(dir=lib.parent) as tmp:
                 src = Path(tmp) / "kernel.cpp"
                 src.write_text(text)
                 out = Path(tmp) / lib.name
-                r = subprocess.run([cxx, *COMPILE_FLAGS, "-o", str(out), str(src)], capture_output=True, text=True)
+                r = subprocess.run([cxx, *self.flags, "-o", str(out), str(src)], capture_output=True, text=True)
                 if r.returncode:
                     raise LaunchError(f"the host compiler rejected kernel {name}:\n{r.stderr[-4000:]}")
                 os.replace(out, lib)
