@@ -226,6 +226,23 @@ def test_cupy_path_tolerance_stop_and_float32(host_gpu):
     np.testing.assert_allclose(f32.error_norm, ref.error_norm, rtol=1e-5)
 
 
+@pytest.mark.parametrize("case", ["gd-1e200-kappa-1", "gd-1e-200", "gd-wide", "heavy-ball-1e150", "nesterov-1e-150"])
+def test_cupy_path_matches_reference_at_extreme_magnitudes(case, host_gpu):
+    """tests/test_kernel_ieee.py's cases (issue 8, item 14: a contracted FMA stalls gd at 2e-124 where the NumPy
+    path reaches 0) through the CUDA kernel compiled as --fmad=false is mirrored."""
+    from test_kernel_ieee import CASES
+
+    method, params, lam = CASES[case]
+    rule = numerics.rule(method, params)
+    lam = np.array(lam)
+    e0 = np.linspace(0.3, 0.7, lam.size)
+    ref = simulate_diagonal(rule, lam, e0, 60, backend="numpy")
+    got = simulate_diagonal(rule, lam, e0, 60, backend="cupy")
+    assert got.steps_run == ref.steps_run
+    np.testing.assert_allclose(got.error_norm, ref.error_norm, rtol=1e-14, atol=0)
+    assert np.array_equal(got.error_norm == 0, ref.error_norm == 0)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # the harness can fail: wrong argument types, out-of-bounds writes, divergent barriers
 
