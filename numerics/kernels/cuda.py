@@ -3,7 +3,9 @@ r"""Fused GPU kernels (CuPy ``RawKernel``): the whole segment of T steps inside 
 **Not run on a GPU in this repository's development session** (none was available); the
 code generation is tested on the CPU (the traced statements are executed in Python
 against the method), the kernel itself only where CuPy and a GPU are present
-(tests marked ``gpu``).
+(tests marked ``gpu``) — and, from the same source, on the host CPU by the emulation
+:mod:`numerics.kernels.cuda_host` (``tests/test_cuda_host_emulation.py``: the launch of
+:func:`segment_launch`, its C argument types, the iterates bit for bit).
 
 The per-element update is generated from the method value itself (:mod:`numerics.kernels.trace`):
 its ``gradient_point`` and ``update`` are traced on placeholders into C statements, so a new

@@ -46,7 +46,8 @@ The CUDA source (:func:`noisy_cuda_source`) runs the same generator as device fu
 operations, ``--fmad=false``), one Philox call per thread per step for the thread's four directions of one
 tile; its group sums use ``atomicAdd`` (so on a GPU the iterates are reproducible but the sums only up to
 rounding).  **Not run on a GPU** in this repository's development session: only generated and checked as
-text, and its generator functions compiled with the host C compiler against the NumPy stream.
+text, and its generator functions compiled with the host C compiler against the NumPy stream; the whole kernel runs
+in the host emulation :mod:`numerics.kernels.cuda_host` (launcher: :mod:`numerics.kernels.noisy_cuda`).
 """
 from __future__ import annotations
 
