@@ -55,6 +55,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -347,6 +348,7 @@ def _cache_dir() -> Path:
 
 
 _GUARD = 64  # elements of canary on each side of every array
+_LOCK = threading.Lock()  # a compiled kernel keeps its fibers in globals: one launch at a time per process
 _CANARY = 0xA5
 
 
@@ -413,7 +415,8 @@ class HostKernel:
                 values.append(ctypes.c_void_p(s.ctypes.data))
         argv = (ctypes.c_void_p * max(1, len(values)))(*[v.value for v in values])
         err = ctypes.create_string_buffer(512)
-        rc = self._launch(argv, (ctypes.c_uint * 3)(*g), (ctypes.c_uint * 3)(*b), err, 512)
+        with _LOCK:  # ctypes releases the GIL during the call
+            rc = self._launch(argv, (ctypes.c_uint * 3)(*g), (ctypes.c_uint * 3)(*b), err, 512)
         if rc:
             raise LaunchError(f"kernel {self.name}: {err.value.decode()}")
         for p, a, buf in guarded:
