@@ -99,6 +99,7 @@ def test_noisy_kernel_group_sums_agree_to_rounding(form, params):
 
 
 def test_noisy_kernel_results_do_not_depend_on_the_block_size():
+    """32, 96 and 1024 threads per block (blocks of 128, 384 and 4096 directions): the same bits."""
     form, params = NOISY_CASES[1]
     r = np.random.default_rng(6)
     d = 700
@@ -127,7 +128,7 @@ def test_noisy_kernel_divergence_freezes_the_thread_of_the_divergent_direction()
     ref = noisy_moments(form, {"eta": 0.4}, benign, e0, 0.1, steps, 3, rec, np.arange(d), backend="numpy")
     x = 1e60
     over = 0
-    while abs(x) <= 1e75:  # the divergent direction, noise ignored (relative 1e-61), by the NumPy rule itself
+    while abs(x) <= 1e75:  # the step at which the divergent direction passes 1e75 (its noise is 1e-61 relative)
         x = x * (1 - 0.4 * 6.0)
         over += 1
     thread = [64 * (70 // 64) + 70 % 16 + 16 * k for k in range(4)]  # 70, 86, 102, 118: one Philox call
