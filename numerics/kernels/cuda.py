@@ -3,7 +3,9 @@ r"""Fused GPU kernels (CuPy ``RawKernel``): the whole segment of T steps inside 
 **Not run on a GPU in this repository's development session** (none was available); the
 code generation is tested on the CPU (the traced statements are executed in Python
 against the method), the kernel itself only where CuPy and a GPU are present
-(tests marked ``gpu``).
+(tests marked ``gpu``) — and, from the same source, on the host CPU by the emulation
+:mod:`numerics.kernels.cuda_host` (``tests/test_cuda_host_emulation.py``: the launch of
+:func:`segment_launch`, its C argument types, the iterates bit for bit).
 
 The per-element update is generated from the method value itself (:mod:`numerics.kernels.trace`):
 its ``gradient_point`` and ``update`` are traced on placeholders into C statements, so a new
@@ -18,11 +20,14 @@ the CPU kernel, so nothing overflows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .trace import trace_method
 
-__all__ = ["cuda_source", "gpu_available", "run_segment_gpu", "THREADS", "ELEMS"]
+__all__ = ["cuda_source", "gpu_available", "run_segment_gpu", "segment_launch", "GpuState", "KernelLaunch",
+           "CupyDevice", "current_device", "OPTIONS", "THREADS", "ELEMS"]
 
 THREADS = 256  # threads per block (8 warps)
 ELEMS = 4  # eigen-components per thread (independent chains for ILP)
@@ -142,49 +147,84 @@ def gpu_available() -> bool:
         return False
 
 
+#: NVRTC options of every kernel here: --fmad=false, so no x - eta*g is contracted into one FMA and the state is
+#: rounded as the NumPy reference rounds it (NVRTC contracts by default; the same defect as the numba fast-math of
+#: issue 8, item 14).  The option name is NVRTC's documented --fmad={true|false}.  -std=c++17: the noisy kernel's
+#: constants are hexadecimal floating literals, standard C++ only since C++17 (strict C++14 rejects them: the host
+#: emulation, numerics.kernels.cuda_host, compiled with the launch's -std=c++14, failed on them).
+OPTIONS = ("-std=c++17", "--fmad=false")
+
+
+@dataclass(frozen=True)
+class KernelLaunch:
+    """One kernel launch as CuPy's ``RawKernel(source, name, options)(grid, block, args)`` takes it."""
+
+    source: str
+    name: str
+    options: tuple[str, ...]
+    grid: tuple[int, ...]
+    block: tuple[int, ...]
+    args: tuple
+
+
 _COMPILED: dict = {}
 
 
-def _compiled(form, precision: str):  # pragma: no cover - GPU only
-    import cupy
+class CupyDevice:  # pragma: no cover - GPU only
+    """The GPU: CuPy arrays, kernels compiled by NVRTC (``cupy.RawKernel``) and cached per source."""
 
-    src = cuda_source(form, precision)
-    if src not in _COMPILED:
-        # --fmad=false: no contraction of x - eta*g into one FMA, so the state is rounded as the NumPy reference
-        # rounds it (NVRTC contracts by default; the same defect as the numba fast-math of issue 8, item 14).
-        # Not yet run on a GPU (none was available): the option name is NVRTC's documented --fmad={true|false}.
-        _COMPILED[src] = cupy.RawKernel(src, "run_steps", options=("-std=c++14", "--fmad=false"))
-    return _COMPILED[src]
-
-
-class GpuState:  # pragma: no cover - GPU only
-    """Device arrays of one run: λ, the state arrays and the per-block freeze flags."""
-
-    def __init__(self, lam, arrays, precision: str):
+    def __init__(self):
         import cupy
 
+        self.xp = cupy
+
+    def launch(self, launch: KernelLaunch) -> None:
+        key = (launch.source, launch.name, launch.options)
+        if key not in _COMPILED:
+            _COMPILED[key] = self.xp.RawKernel(launch.source, launch.name, options=launch.options)
+        _COMPILED[key](launch.grid, launch.block, launch.args)
+
+    def to_host(self, a) -> np.ndarray:
+        return self.xp.asnumpy(a)
+
+
+def current_device():  # pragma: no cover - GPU only
+    """The device the ``cupy`` backend runs on (:class:`numerics.kernels.cuda_host.HostDevice` stands in for it
+    in the host emulation tests)."""
+    return CupyDevice()
+
+
+class GpuState:
+    """Device arrays of one run: λ, the state arrays and the per-block freeze flags (on ``device``)."""
+
+    def __init__(self, lam, arrays, precision: str, device=None):
+        self.device = current_device() if device is None else device
+        xp = self.device.xp
         dtype = np.float64 if precision == "float64" else np.float32
-        self.lam = cupy.asarray(lam, dtype=dtype)
-        self.arrays = [cupy.asarray(a, dtype=dtype) for a in arrays]
+        self.lam = xp.array(lam, dtype=dtype)
+        self.arrays = [xp.array(a, dtype=dtype) for a in arrays]
         n = lam.size
         self.nblocks = (n + THREADS * ELEMS - 1) // (THREADS * ELEMS)
-        self.frozen = cupy.zeros(self.nblocks, dtype=np.int32)
-        self.frozen_err2 = cupy.zeros(self.nblocks)
-        self.frozen_loss = cupy.zeros(self.nblocks)
+        self.frozen = xp.zeros(self.nblocks, dtype=np.int32)
+        self.frozen_err2 = xp.zeros(self.nblocks)
+        self.frozen_loss = xp.zeros(self.nblocks)
 
 
-def run_segment_gpu(form, state: "GpuState", p, q, t0: int, nsteps: int, limit2: float,
-                    precision: str):  # pragma: no cover - GPU only
+def segment_launch(form, state: "GpuState", p, q, t0: int, nsteps: int, limit2: float, precision: str):
+    """The launch of one segment (steps t0+1 .. t0+nsteps) and its two output arrays (‖e‖², Σλx² per step)."""
+    xp = state.device.xp
+    err2 = xp.zeros(nsteps)
+    loss = xp.zeros(nsteps)
+    params = xp.asarray(np.asarray(p, dtype=np.float64) if p else np.zeros(1))
+    scalars = xp.asarray(np.asarray(q, dtype=np.float64).ravel() if q.size else np.zeros(1))
+    args = (state.lam, *state.arrays, params, scalars, np.int64(t0), np.int64(state.lam.size), np.int32(nsteps),
+            np.float64(limit2), err2, loss, state.frozen, state.frozen_err2, state.frozen_loss)
+    launch = KernelLaunch(cuda_source(form, precision), "run_steps", OPTIONS, (state.nblocks,), (THREADS,), args)
+    return launch, err2, loss
+
+
+def run_segment_gpu(form, state: "GpuState", p, q, t0: int, nsteps: int, limit2: float, precision: str):
     """Advance the device state by ``nsteps`` (steps t0+1..); return host float64 arrays (‖e‖², Σλx²) per step."""
-    import cupy
-
-    kernel = _compiled(form, precision)
-    err2 = cupy.zeros(nsteps)
-    loss = cupy.zeros(nsteps)
-    params = cupy.asarray(np.asarray(p, dtype=np.float64) if p else np.zeros(1))
-    scalars = cupy.asarray(np.asarray(q, dtype=np.float64).ravel() if q.size else np.zeros(1))
-    kernel((state.nblocks,), (THREADS,),
-           (state.lam, *state.arrays, params, scalars, np.int64(t0), np.int64(state.lam.size), np.int32(nsteps),
-            np.float64(limit2),
-            err2, loss, state.frozen, state.frozen_err2, state.frozen_loss))
-    return cupy.asnumpy(err2), cupy.asnumpy(loss)
+    launch, err2, loss = segment_launch(form, state, p, q, t0, nsteps, limit2, precision)
+    state.device.launch(launch)
+    return state.device.to_host(err2), state.device.to_host(loss)

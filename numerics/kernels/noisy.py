@@ -46,11 +46,13 @@ The CUDA source (:func:`noisy_cuda_source`) runs the same generator as device fu
 operations, ``--fmad=false``), one Philox call per thread per step for the thread's four directions of one
 tile; its group sums use ``atomicAdd`` (so on a GPU the iterates are reproducible but the sums only up to
 rounding).  **Not run on a GPU** in this repository's development session: only generated and checked as
-text, and its generator functions compiled with the host C compiler against the NumPy stream.
+text, and its generator functions compiled with the host C compiler against the NumPy stream; the whole kernel runs
+in the host emulation :mod:`numerics.kernels.cuda_host` (launcher: :mod:`numerics.kernels.noisy_cuda`).
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -517,4 +519,9 @@ def noisy_cuda_source(method: Method) -> str:
             .replace("STATE_STORES", " ".join(f"st{k}[i] = r{k}[k];" for k in range(ns)))
             .replace("SCALAR_DECLS", scal)
             .replace("PARAM_DECLS", decls))
-    return "#define REAL double\n" + noisy_cuda_generator_source() + body
+    # the generator's constants (S1.., C1.., LG1..) are macros: undefine them before the element code, whose state
+    # names S0, S1, ... they would otherwise replace (found by tests/test_cuda_host_emulation.py: no method with two
+    # or more state arrays compiled)
+    undef = "".join(f"#undef {name}\n" for name in re.findall(r"^#define (\w+)", _cuda_constants(), flags=re.M)
+                    if name != "CUDART_INF")
+    return "#define REAL double\n" + noisy_cuda_generator_source() + undef + body
