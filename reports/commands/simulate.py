@@ -68,16 +68,9 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     if getattr(args, "noise", None) is not None or getattr(args, "replicas", None) is not None:
         from . import simulate_noise  # stochastic gradients: loss_stderr, loss_predicted (the exact expectation)
-        from .args import UsageError
 
-        for flag, given in (("--x0", args.x0 is not None), ("--record-iterates", args.record_iterates),
-                            ("--average", getattr(args, "average", None) is not None)):
-            if given:
-                raise UsageError(f"{flag} with --noise: not supported yet (--noise starts from an isotropic x0 "
-                                 "and reports the loss over replicas)")
-        if args.radius is None:
-            args.radius = 1.0  # the default radius of the isotropic start
-        return simulate_noise.run(args)
+        simulate_iterates.check(args)  # --x0 / --radius (default 1), --record-iterates needs --json
+        return simulate_noise.run(args)  # --average, --x0, --record-iterates: reports/commands/simulate_noise_options.py
     import numpy as np
 
     from ratecheck import numerics
