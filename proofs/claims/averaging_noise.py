@@ -36,7 +36,7 @@ from ..claim import Claim, Comparison, Guarantee, Reference
 from ..noisy_quadratic import Z_TOLERANCE, exact_second_moment, model, noisy_run
 
 __all__ = ["CLAIMS", "POLYAK", "EMA", "polyak_run", "polyak_closed", "polyak_comparison", "polyak_reference",
-           "ema_runs", "ema_comparison", "ema_reference", "ema_stationary"]
+           "ema_runs", "ema_comparison", "ema_reference", "ema_stationary", "curves"]
 
 TOPIC = "averaging"
 #: SGD (gd, eta) on two eigenvalues from e0 = 1 under additive noise sigma; Polyak-Ruppert over x_1..x_T
@@ -204,6 +204,28 @@ def _ema_claim() -> Claim:
         reference=Reference("closed form of the EMA of correlated SGD iterates (theory.noisy_quadratic.ema_ratio)",
                             ema_stationary(), "stationary variance of the EMA"),
         reference_check=ema_reference)
+
+
+@cache
+def curves() -> dict:
+    r"""Exact expected losses at every step (float64 recursion) for the report's figure: SGD's last iterate and its
+    Polyak mean in the setting of :data:`POLYAK` (``t``, ``last``, ``polyak``, the mean's ``polyak_bias``), and the
+    EMAs of :data:`EMA` (``t_ema``, ``ema`` by start, ``ema_last`` the iterate)."""
+    c, e = POLYAK, EMA
+    lam = np.array(c["eigenvalues"])
+    t = np.arange(0, c["record"][-1] + 1)
+    kw = dict(eigenvalues=lam, e0_sq=c["e0"] ** 2, noise_var=c["sigma"] ** 2, record_steps=t)
+    w = lam / 2
+    pol = exact_second_moment(_value("polyak"), {"eta": c["eta"]}, **kw)
+    out = {"t": t, "last": exact_second_moment(numerics.form("gd"), {"eta": c["eta"]}, **kw)["total"] @ w,
+           "polyak": pol["total"] @ w, "polyak_bias": pol["bias"] @ w}
+    te = np.arange(0, e["steps"] + 1)
+    kw = dict(eigenvalues=[e["lam"]], e0_sq=e["e0"] ** 2, noise_var=e["sigma"] ** 2, record_steps=te)
+    out["t_ema"] = te
+    out["ema_last"] = exact_second_moment(numerics.form("gd"), {"eta": e["eta"]}, **kw)["total"][:, 0] * e["lam"] / 2
+    out["ema"] = {s: exact_second_moment(_value(_ema_spec(s)), {"eta": e["eta"]}, **kw)["total"][:, 0] * e["lam"] / 2
+                  for s in e["starts"]}
+    return out
 
 
 CLAIMS = [_polyak_claim(), _ema_claim()]
