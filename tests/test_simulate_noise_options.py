@@ -137,3 +137,6 @@ def test_record_iterates_bound(capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "needs d <= 1000" in err and err.count("\n") == 1
+    assert main(argv[:argv.index("--steps") + 1] + ["1000000000"] + argv[argv.index("--steps") + 2:]) == 2
+    err = capsys.readouterr().err  # the rows would not fit in memory: refused before the run
+    assert "--steps must be at most" in err and err.count("\n") == 1

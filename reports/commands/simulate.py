@@ -12,6 +12,7 @@ Examples:
   ratecheck simulate adam --params lr=0.01 --spectrum eigenvalues:0.5,1,2 --steps 100 --json -
   ratecheck simulate gd --eta 1 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 100 --average polyak --json -
   ratecheck simulate heavy-ball --params alpha=0.5,beta=0.8 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 200 --schedule cosine
+  ratecheck simulate gd --eta 0.5 --spectrum eigenvalues:0.25,1 --x0 1,-2 --steps 200 --noise additive:sigma=0.3 --average polyak
 
 SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
       two-clusters:mu=1,L=100[,fraction=0.5,width=0.1] | power-law:[L=1,exponent=1] |

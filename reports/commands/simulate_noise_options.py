@@ -15,7 +15,8 @@ reports/commands/simulate_noise.py calls in; each hook returns nothing / None wh
   scalar table).
 * ``--x0 v1,...,vd``: every replica starts at x0 − x* = (v1, ..., vd) instead of the isotropic start; groups are
   (eigenvalue, start) pairs and ``loss_predicted`` has the bias term of that start.
-* ``--record-iterates`` (with ``--json``, d ≤ 1000): each row gains ``"x"``, the errors of the *first replica*
+* ``--record-iterates`` (with ``--json``, d ≤ 1000): each row gains ``"x"``, the errors of the *first replica*'s
+  iterate (the method's, not the average, as without noise)
   (directions 0..d−1 of the run, :func:`numerics.noisy.noisy_iterates`; the same numbers for a given
   ``--seed`` on every backend and for every ``--replicas``).
 """
@@ -35,6 +36,8 @@ def initial_error(args, lam):
     if args.record_iterates and lam.size > MAX_DIM:
         raise UsageError(f"--record-iterates with --noise records the first replica's d iterates: needs d <= {MAX_DIM} "
                          f"(here d = {lam.size})")
+    if args.record_iterates:  # rows of d floats: the array, the rows' Python floats and their JSON text
+        v.check_memory("steps", args.steps // args.record_every + 2, lam.size, itemsize=64, got=args.steps)
     if args.x0 is None:
         return None
     e0 = user_error(args.x0, lam.size)
