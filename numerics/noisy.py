@@ -44,8 +44,8 @@ from . import random as rng
 from . import validation as v
 from .protocol import Method
 
-__all__ = ["NoisyMoments", "noisy_moments", "group_labels", "resolve_noisy_backend", "NOISY_BACKENDS",
-           "DIVERGENCE_LIMIT"]
+__all__ = ["NoisyMoments", "noisy_moments", "noisy_iterates", "group_labels", "resolve_noisy_backend",
+           "NOISY_BACKENDS", "DIVERGENCE_LIMIT"]
 
 NOISY_BACKENDS = ("auto", "numpy", "numba")
 #: a run (NumPy) or a block of directions (kernel) stops when one |e_i| exceeds this (e^4 = 1e300 is finite)
@@ -187,3 +187,56 @@ def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_st
             if i == rec.size or np.any(np.abs(state[0]) > DIVERGENCE_LIMIT) or not np.all(np.isfinite(state[0])):
                 break  # diverged: the rows from here on stay inf
     return NoisyMoments(rec, count.astype(np.int64), sum_e2, sum_e4)
+
+
+def noisy_iterates(method, params: Mapping[str, float], eigenvalues, e0, noise_std, seed: int,
+                   record_steps) -> np.ndarray:
+    r"""The errors :math:`e_t = x_t - x^*` of the first ``d`` directions of a noisy run, at ``record_steps`` (rows).
+
+    The NumPy reference path of :func:`noisy_moments` (``Rule.step`` fed ``lam * y + std * xi`` with
+    :math:`\xi = ` :func:`numerics.random.standard_normals` ``(seed, t, d)``), keeping the iterates instead of
+    their sums.  :math:`\xi(\text{seed}, t, i)` is a pure function of :math:`(\text{seed}, t, i)`, so these are
+    the iterates of directions :math:`0..d-1` of every :func:`noisy_moments` run with the same seed and start
+    (on both backends: the same bits), e.g. the first replica of ``simulate --noise`` (tested against the seam's
+    sums, ``tests/test_simulate_noise_options.py``).  Arguments as :func:`noisy_moments`; memory is
+    ``len(record_steps) × d`` floats.  After a divergence (:data:`DIVERGENCE_LIMIT`) the rows are NaN.
+    """
+    from .methods import form, rule_of
+
+    value = form(method) if isinstance(method, str) else method
+    if not isinstance(value, Method):
+        raise TypeError(f"method must be a numerics Method value or a method name, got {type(method).__name__}")
+    rule = rule_of(value, {} if params is None else params)
+    lam = v.eigenvalue_array(eigenvalues)
+    d = lam.size
+    e0 = np.asarray(e0, dtype=np.float64)
+    if e0.shape != (d,) or not np.all(np.isfinite(e0)):
+        raise v.ParameterError("e0", f"finite numbers, one per eigenvalue (shape ({d},))", e0.shape)
+    std = np.broadcast_to(np.asarray(noise_std, dtype=np.float64), (d,)).copy() \
+        if np.ndim(noise_std) == 0 or np.shape(noise_std) == (d,) else None
+    if std is None or not np.all(np.isfinite(std)) or np.any(std < 0):
+        raise v.ParameterError("noise_std", f"finite numbers >= 0: one, or one per direction ({d})",
+                               "a negative or non-finite entry" if std is not None else np.shape(noise_std))
+    rng.seed_key(seed)
+    seed = int(seed)
+    rec = np.asarray(record_steps).ravel()
+    if rec.size == 0 or rec.dtype.kind not in "iu" or np.any(np.diff(rec.astype(np.int64)) <= 0) or rec[0] < 0:
+        raise v.ParameterError("record_steps", "strictly increasing integers >= 0", rec.tolist()[:8])
+    rec = rec.astype(np.int64)
+    v.check_memory("record_steps", rec.size, d)
+    out = np.full((rec.size, d), np.nan)
+    state = rule.init(e0.copy())
+    i = 0
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if rec[0] == 0:
+            out[0] = state[0]
+            i = 1
+        for t in range(1, int(rec[-1]) + 1):
+            xi = rng.standard_normals(seed, t, d)
+            state = rule.step(state, lambda y: lam * y + std * xi, t)
+            if rec[i] == t:
+                out[i] = state[0]
+                i += 1
+            if i == rec.size or np.any(np.abs(state[0]) > DIVERGENCE_LIMIT) or not np.all(np.isfinite(state[0])):
+                break
+    return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
-from ratecheck.numerics.noisy import group_labels, noisy_moments, resolve_noisy_backend
+from ratecheck.numerics.noisy import group_labels, noisy_iterates, noisy_moments, resolve_noisy_backend
 from ratecheck.numerics.problems import isotropic_initial_error
 
 __all__ = ["model", "exact_second_moment", "stationary_second_moment", "stationary_second_moments", "noisy_run",
@@ -98,14 +98,18 @@ def scalars_constant(method, params: Mapping[str, float], steps: int) -> bool:
 
 
 def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseModel, *, steps: int, record_steps,
-              replicas: int = 1, seed: int = 0, e0: float | None = None, radius: float = 1.0,
-              high_precision: bool = False, backend: str = "auto") -> dict[str, Any]:
+              replicas: int = 1, seed: int = 0, e0=None, radius: float = 1.0,
+              high_precision: bool = False, backend: str = "auto", record_iterates: bool = False) -> dict[str, Any]:
     r"""Monte Carlo of ``method`` under ``noise`` on ``replicas`` copies of the spectrum ``eigenvalues`` (d entries)
     against the exact expectation.
 
-    Start: every direction at ``e0`` (a number) or, with ``e0=None``, isotropic :math:`e_0 \sim N(0, R^2/d)` per
-    direction (``radius`` R, drawn from ``seed``; the noise from ``seed + 1``).  Directions with equal eigenvalues
-    (over all copies) are the replicas of one group.  The loss is that of one copy of the spectrum,
+    Start: every direction at ``e0`` (a number), every copy at ``e0`` (an array of d numbers, one per eigenvalue:
+    ``simulate --noise --x0``) or, with ``e0=None``, isotropic :math:`e_0 \sim N(0, R^2/d)` per direction
+    (``radius`` R, drawn from ``seed``; the noise from ``seed + 1``).  Directions with equal eigenvalues (and, for
+    an array ``e0``, equal starts) over all copies are the replicas of one group; ``"e0_sq"`` of the result is
+    :math:`\mathbb E[e_0^2]` (one number, or one per group for an array ``e0``), the bias term's start.
+    ``record_iterates``: ``"iterates"`` of the result are the first copy's errors at the recorded steps
+    (:func:`numerics.noisy.noisy_iterates`, the same directions of the same run).  The loss is that of one copy of the spectrum,
     :math:`\mathbb E f(x_t) - f^* = \sum_g m_g\lambda_g\,\mathbb E[e_g^2]/2` (:math:`m_g` = multiplicity in one copy).
     ``backend`` of :func:`numerics.noisy.noisy_moments` (``auto``: the fused kernel unless the run is small; the
     same iterates either way); the one that ran is ``"backend"`` of the result.
@@ -118,15 +122,27 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     d = lam1.size
     v.check_memory("replicas", d * replicas, 8)
     lam = np.tile(lam1, replicas)
+    per_direction = e0 is not None and np.ndim(e0) == 1
     if e0 is None:
         start = np.concatenate([isotropic_initial_error(d, seed + r, radius) for r in range(replicas)])
         e0_sq = radius ** 2 / d
+    elif per_direction:
+        e0_1 = np.asarray(e0, dtype=np.float64)
+        if e0_1.shape != (d,) or not np.all(np.isfinite(e0_1)):
+            raise v.ParameterError("e0", f"finite numbers, one per eigenvalue ({d})", e0_1.shape)
+        start = np.tile(e0_1, replicas)
     else:
         start = np.full(lam.size, v.finite("e0", e0))
         e0_sq = float(e0) ** 2
     std = noise.std(lam)
-    distinct, labels = group_labels(lam)
-    mult = np.bincount(group_labels(lam1)[1], minlength=distinct.size)
+    if per_direction:  # a group is one (eigenvalue, start) pair
+        keys, labels = np.unique(np.stack([lam, start], axis=1), axis=0, return_inverse=True)
+        labels = labels.ravel().astype(np.int64)
+        distinct, e0_sq = keys[:, 0].copy(), keys[:, 1] ** 2
+        mult = np.bincount(labels[:d], minlength=distinct.size)
+    else:
+        distinct, labels = group_labels(lam)
+        mult = np.bincount(group_labels(lam1)[1], minlength=distinct.size)
     weights = mult * distinct / 2
     rec = np.asarray(record_steps)
     ran = resolve_noisy_backend(backend, lam.size, int(rec.max()) if rec.size and rec.dtype.kind in "iu" else 0)
@@ -148,7 +164,9 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     return {"record_steps": mom.record_steps, "loss": mean, "loss_stderr": se, "loss_predicted": predicted,
             "loss_bias": bias, "z": z, "max_z": float(np.max(z[finite])) if finite.any() else float("inf"),
             "diverged": bool(not finite.all()), "moments": mom, "eigenvalues": distinct, "weights": weights,
-            "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise), "backend": ran}
+            "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise), "backend": ran,
+            **({"iterates": noisy_iterates(method, params, lam1, start[:d], std[:d], seed + 1, mom.record_steps)}
+               if record_iterates else {})}
 
 
 def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, noise_var) -> np.ndarray | None:

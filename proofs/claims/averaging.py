@@ -191,3 +191,7 @@ def curves(steps: int = 300) -> dict:
 
 
 CLAIMS = [_polyak_claim(), _sublinear_claim(), _ema_claim(), _lag_claim()]
+
+from ratecheck.proofs.claims.averaging_noise import CLAIMS as _UNDER_NOISE  # noqa: E402  (the filters under noise)
+
+CLAIMS += _UNDER_NOISE

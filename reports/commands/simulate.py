@@ -12,6 +12,7 @@ Examples:
   ratecheck simulate adam --params lr=0.01 --spectrum eigenvalues:0.5,1,2 --steps 100 --json -
   ratecheck simulate gd --eta 1 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 100 --average polyak --json -
   ratecheck simulate heavy-ball --params alpha=0.5,beta=0.8 --spectrum uniform:mu=0.01,L=1 --dim 1000 --steps 200 --schedule cosine
+  ratecheck simulate gd --eta 0.5 --spectrum eigenvalues:0.25,1 --x0 1,-2 --steps 200 --noise additive:sigma=0.3 --average polyak
 
 SPEC: uniform:mu=1,L=100 | geometric:mu=1,L=1e4 | random-uniform:mu=1,L=10 |
       two-clusters:mu=1,L=100[,fraction=0.5,width=0.1] | power-law:[L=1,exponent=1] |
@@ -68,16 +69,9 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     if getattr(args, "noise", None) is not None or getattr(args, "replicas", None) is not None:
         from . import simulate_noise  # stochastic gradients: loss_stderr, loss_predicted (the exact expectation)
-        from .args import UsageError
 
-        for flag, given in (("--x0", args.x0 is not None), ("--record-iterates", args.record_iterates),
-                            ("--average", getattr(args, "average", None) is not None)):
-            if given:
-                raise UsageError(f"{flag} with --noise: not supported yet (--noise starts from an isotropic x0 "
-                                 "and reports the loss over replicas)")
-        if args.radius is None:
-            args.radius = 1.0  # the default radius of the isotropic start
-        return simulate_noise.run(args)
+        simulate_iterates.check(args)  # --x0 / --radius (default 1), --record-iterates needs --json
+        return simulate_noise.run(args)  # --average, --x0, --record-iterates: reports/commands/simulate_noise_options.py
     import numpy as np
 
     from ratecheck import numerics

@@ -6,6 +6,7 @@ the same iterates either way) from isotropic x0 - x* (E||x0 - x*||^2 = R^2 per c
 step gets the simulated expected loss of one copy ("loss"), its standard error ("loss_stderr") and the exact
 expected loss from the mean and Lyapunov recursions ("loss_predicted"); the record gets the stationary loss
 ("stationary_loss_theory", null when there is none) and the largest deviation in standard errors.
+--average, --x0 and --record-iterates: reports/commands/simulate_noise_options.py.
 """
 from __future__ import annotations
 
@@ -65,17 +66,19 @@ def run(args) -> int:
 
     run_form, schedule = scheduled_form(args, form)  # --schedule: the scheduled method value
     record = sorted(set(range(0, args.steps + 1, args.record_every)) | {args.steps})
+    from . import simulate_noise_options as options  # --average, --x0, --record-iterates
+
+    e0 = options.initial_error(args, lam)
     t0 = time.perf_counter()
     r = noisy_run(run_form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
-                  seed=args.seed, e0=None, radius=args.radius, backend=args.backend)
+                  seed=args.seed, e0=e0, radius=args.radius if args.radius is not None else 1.0, backend=args.backend,
+                  record_iterates=args.record_iterates)
     seconds = time.perf_counter() - t0
+    averaged = options.averaged_run(args, run_form, rule.params, lam, noise, record, replicas, e0)
     distinct = r["eigenvalues"]
     stat = stationary_second_moments(run_form, rule.params, distinct, noise.variance(distinct))
     stationary = None if stat is None else float(stat @ r["weights"])
-    mom = r["moments"]
-    with np.errstate(over="ignore", invalid="ignore"):
-        mult = r["weights"] * 2 / distinct
-        ratio = np.sqrt(mom.mean_e2() @ mult / (r["e0_sq"] * mult.sum()))
+    ratio = _error_ratio(r)
     finite = np.isfinite(r["loss"])
     steps_run = int(r["record_steps"][finite][-1]) if finite.any() else 0
     out = {
@@ -88,11 +91,13 @@ def run(args) -> int:
         "agrees": bool(r["max_z"] <= Z_TOLERANCE),
         "seconds": seconds, "elem_steps_per_s": r["directions"] * max(args.steps, 1) / seconds if seconds > 0 else None,
         "record_every": args.record_every, "linearity": numerics.methods.linearity(form),
-        **schedule_fields(schedule, r),
+        **schedule_fields(schedule, r), **options.record_fields(averaged, Z_TOLERANCE),
     }
-    rows = [{"t": int(t), "error_ratio": _num(q), "loss": _num(f), "loss_stderr": _num(s), "loss_predicted": _num(p)}
-            for t, q, f, s, p in zip(r["record_steps"].tolist(), ratio.tolist(), r["loss"].tolist(),
-                                     r["loss_stderr"].tolist(), r["loss_predicted"].tolist())]
+    avg_ratio = None if averaged is None else _error_ratio(averaged)
+    rows = [{"t": int(t), "error_ratio": _num(q), "loss": _num(f), "loss_stderr": _num(s), "loss_predicted": _num(p),
+             **options.row_fields(averaged, avg_ratio, r.get("iterates"), i, _num)}
+            for i, (t, q, f, s, p) in enumerate(zip(r["record_steps"].tolist(), ratio.tolist(), r["loss"].tolist(),
+                                                    r["loss_stderr"].tolist(), r["loss_predicted"].tolist()))]
     if json_t is not None:
         outputs.set(json_t, lambda: a.json_text({**out, "trajectory": rows}) + "\n")
         outputs.commit()
@@ -100,6 +105,15 @@ def run(args) -> int:
             return 0
     _print_table(out, rows)
     return 0
+
+
+def _error_ratio(r):
+    r"""Simulated :math:`\sqrt{\sum_i \mathbb E[e_{t,i}^2] / \sum_i \mathbb E[e_{0,i}^2]}` over one copy of the spectrum."""
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        mult = r["weights"] * 2 / r["eigenvalues"]
+        return np.sqrt(r["moments"].mean_e2() @ mult / float(np.sum(np.broadcast_to(r["e0_sq"], mult.shape) * mult)))
 
 
 def _num(x):
@@ -115,6 +129,8 @@ def _print_table(out: dict, rows: list) -> None:
     print(f"spectrum {out['spectrum']}, d = {out['dim']:,}, {out['replicas']} replicas ({out['directions']:,} directions), "
           f"eigenvalues in [{out['mu']:.6g}, {out['L']:.6g}]; "
           + ("NumPy reference path" if out["backend"] == "numpy" else "fused kernel (numba)"))
+    if out["radius"] is None:
+        print("start: every replica at the given x0 - x* (--x0)")
     keep = sorted({round(i * (len(rows) - 1) / 20) for i in range(21)}) if len(rows) > 21 else range(len(rows))
     print(f"{'t':>7}  {'E f(x_t) - f*':>14}  {'std. error':>11}  {'exact':>14}  {'dev / se':>9}")
     for i in keep:
@@ -132,4 +148,7 @@ def _print_table(out: dict, rows: list) -> None:
              if out["diverged"] else "")
     print(f"simulated and exact {verdict}{where}: largest deviation {out['max_deviation_stderr']:.3g} standard errors "
           f"(tolerance {out['z_tolerance']:g})")
+    from .simulate_noise_options import print_averaged
+
+    print_averaged(out, rows, keep)
     print(f"time: {out['seconds']:.3f} s")
