@@ -52,7 +52,10 @@ class Average:
         if self.kind not in ("polyak", "ema"):
             raise v.ParameterError("average", "polyak or ema:alpha=A", self.kind)
         if self.kind == "ema":
-            v.in_range("alpha", self.alpha, 0.0, 1.0, lo_open=False, hi_open=True)
+            try:  # named after the option that carries it (--average ema:alpha=A), not a method parameter
+                v.in_range("alpha", self.alpha, 0.0, 1.0, lo_open=False, hi_open=True)
+            except v.ParameterError:
+                raise v.ParameterError("average", "ema:alpha=A with A a number in [0, 1)", self.alpha) from None
             if self.start not in STARTS:
                 raise v.ParameterError("average", f"an EMA start among {', '.join(STARTS)}", self.start)
             if self.debias and self.start != "zero":
@@ -88,7 +91,7 @@ def parse_average(spec: str) -> Average:
         try:
             alpha = float(items["alpha"])
         except ValueError:
-            raise v.ParameterError("alpha", "a number in [0, 1)", items["alpha"]) from None
+            raise v.ParameterError("average", "ema:alpha=A with A a number in [0, 1)", items["alpha"]) from None
         return Average("ema", alpha=alpha, start=items.get("start", "first"), debias=_flag(items.get("debias", "0")))
     raise v.ParameterError("average", "polyak or ema:alpha=A", name)
 

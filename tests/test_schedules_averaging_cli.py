@@ -36,7 +36,7 @@ def test_schedule_command_json(capsys):
     (["rate", "adam", "--schedule", "cosine", "--steps", "10", "--mu", "1", "--L", "2"], "not linear"),
     (["simulate", "gd", "--eta", "1", "--spectrum", "eigenvalues:1,2", "--steps", "5", "--average", "mean"], "--average"),
     (["simulate", "gd", "--eta", "1", "--spectrum", "eigenvalues:1,2", "--steps", "5", "--average", "ema:alpha=1"],
-     "--alpha"),
+     "--average must be ema:alpha=A"),
 ])
 def test_usage_errors_are_one_line_exit_2(capsys, argv, word):
     assert main(argv) == 2
