@@ -118,3 +118,77 @@ def extra(outcomes) -> str:
                      f"{_num(p['relative_difference'], 2)} & {rt}\\\\")
     lines += [r"\bottomrule", r"\end{longtable}}"]
     return "\n".join(lines)
+
+
+def noisy_sweep_figure(result: dict, path: Path, bars: float = 5.0) -> Path:
+    r"""The noisy sweep (:func:`proofs.sweep_noise.run_noisy_sweep`, or its scheduled form) against κ, log–log.
+
+    Left: per method the exact noise floor (solid line) and, under a schedule, the exact final loss after the
+    schedule's T steps (dashed line); the Monte Carlo means where simulated, with ``bars`` standard errors as error
+    bars (circles: the floor check, squares: the schedule).  Right, with a target loss: the exact steps to reach it
+    (constant step solid, schedule dashed).  Points without a value (unstable, never) are left out."""
+    cfg = result["config"]
+    target = cfg.get("target_loss")
+    sched = cfg.get("schedule")
+    fig, axes = new_figure(ncols=2 if target is not None else 1, width=5.9 if target is not None else 4.6,
+                           height=3.0)
+    ax = axes[0] if target is not None else axes
+    colors = {"gd": "C0", "heavy-ball": "C1", "nesterov": "C2"}
+    for m in cfg["methods"]:
+        pts = [p for p in result["points"] if p["method"] == m]
+        col = colors.get(m)
+        fl = [(p["kappa"], p["stationary_loss_theory"]) for p in pts if p["stationary_loss_theory"] is not None]
+        if fl:
+            ax.plot(*zip(*fl), "-", color=col, lw=1.2, marker="." if len(fl) == 1 else None, label=m)
+        mc = [(p["kappa"], p["stationary_loss_simulated"], p["stationary_loss_stderr"]) for p in pts
+              if p["stationary_loss_simulated"] is not None]
+        if mc:
+            k, y, se = zip(*mc)
+            ax.errorbar(k, y, yerr=[bars * s for s in se], fmt="o", ms=3.5, mfc="none", color=col, elinewidth=0.8,
+                        capsize=1.5)
+        if sched is not None:
+            fs = [(p["kappa"], p["final_loss_schedule_theory"]) for p in pts
+                  if p["final_loss_schedule_theory"] is not None]
+            if fs:
+                ax.plot(*zip(*fs), "--", color=col, lw=1.0, marker="." if len(fs) == 1 else None)
+            ms = [(p["kappa"], p["final_loss_schedule_simulated"], p["final_loss_schedule_stderr"]) for p in pts
+                  if p["final_loss_schedule_simulated"] is not None]
+            if ms:
+                k, y, se = zip(*ms)
+                ax.errorbar(k, y, yerr=[bars * s for s in se], fmt="s", ms=3.0, mfc="none", color=col,
+                            elinewidth=0.8, capsize=1.5)
+        if target is not None:
+            az = axes[1]
+            st = [(p["kappa"], p["steps_to_target_theory"]) for p in pts if p["steps_to_target_theory"]]
+            if st:
+                az.plot(*zip(*st), "o-", color=col, ms=3, lw=1.2)
+            if sched is not None:
+                ss = [(p["kappa"], p["steps_to_target_schedule_theory"]) for p in pts
+                      if p["steps_to_target_schedule_theory"]]
+                if ss:
+                    az.plot(*zip(*ss), "s--", color=col, ms=3, mfc="none", lw=1.0)
+    from matplotlib.lines import Line2D
+
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"condition number $\kappa$")
+    ax.set_ylabel(r"$\mathbb{E}f(x_t) - f^\star$")
+    handles = [Line2D([], [], color=colors.get(m), lw=1.2, label=m) for m in cfg["methods"]]
+    handles.append(Line2D([], [], color="k", lw=1.2, label="floor (exact)"))
+    handles.append(Line2D([], [], color="k", marker="o", mfc="none", ls="none",
+                          label=rf"simulated $\pm {bars:g}\,$se"))
+    if sched is not None:
+        handles.append(Line2D([], [], color="k", lw=1.0, ls="--", marker="s", mfc="none",
+                              label=f"schedule, $T = {cfg['schedule_steps']}$"))
+    ax.legend(handles=handles, fontsize=6.5, loc="best")
+    if target is not None:
+        az = axes[1]
+        steps = [Line2D([], [], color="k", marker="o", ms=3, lw=1.2, label="constant step")]
+        if sched is not None:
+            steps.append(Line2D([], [], color="k", marker="s", ms=3, mfc="none", ls="--", lw=1.0, label="schedule"))
+        az.legend(handles=steps, fontsize=6.5, loc="best")
+        az.set_xscale("log")
+        az.set_yscale("log")
+        az.set_xlabel(r"condition number $\kappa$")
+        az.set_ylabel(rf"steps to $\mathbb{{E}}f - f^\star \leq {latex.num(target, 3)}$")
+    return save(fig, path)
