@@ -105,13 +105,21 @@ def floor_growth_derivation() -> Derivation:
     nag_kappa = nag_closed.subs(R, sp.sqrt(3 * KAPPA + 1))
     limits = {"gd": (gd_closed, SIGMA2 / 2), "heavy-ball": (hb_closed, SIGMA2 / 4),
               "nesterov": (nag_kappa, 5 * sp.sqrt(3) * SIGMA2 / 24)}
-    names = {"gd": r"F_{\mathrm{gd}}", "heavy-ball": r"F_{\mathrm{hb}}", "nesterov": r"F_{\mathrm{nag}}"}
-    for m, (floor, limit) in limits.items():
-        p = EXPONENTS[m]
-        d.add(replace_latex(Step.limit(
-            f"growth of the {m} floor", floor / KAPPA ** p, KAPPA, sp.oo, limit,
-            rf"Divided by $\kappa^{{{latex(p)}}}$ the floor tends to a positive constant: it grows like "
-            rf"$\kappa^{{{latex(p)}}}$."),
-            rf"\lim_{{\kappa\to\infty}} {names[m]}/\kappa^{{{latex(p)}}} &= {latex(limit)}"))
+    def growth():
+        values = [sp.limit(floor / KAPPA ** EXPONENTS[m], KAPPA, sp.oo) for m, (floor, _) in limits.items()]
+        residual = [sp.simplify(x - limit) for x, (_, limit) in zip(values, limits.values())]
+        return all(r == 0 for r in residual), residual
+
+    statement = sp.Eq(sp.Tuple(*(sp.Limit(f / KAPPA ** EXPONENTS[m], KAPPA, sp.oo) for m, (f, _) in limits.items())),
+                      sp.Tuple(*(lim for _, lim in limits.values())), evaluate=False)
+    d.add(Step.custom(
+        "growth with kappa", statement,
+        r"Divided by $\kappa$, $\kappa^{3/2}$ and $\kappa^{1/2}$ the three floors tend to positive constants "
+        r"(\texttt{sympy.limit}): gradient descent's floor grows like $\kappa$, heavy ball's like $\kappa^{3/2}$, "
+        r"Nesterov's like $\kappa^{1/2}$.", growth, "limit", "sympy.limit of each ratio, residual 0",
+        latex_statement=r"\frac{F_{\mathrm{gd}}}{\kappa} &\to \frac{\sigma^2}{2}, \quad "
+                        r"\frac{F_{\mathrm{hb}}}{\kappa^{3/2}} \to \frac{\sigma^2}{4}, \quad "
+                        r"\frac{F_{\mathrm{nag}}}{\kappa^{1/2}} \to \frac{5\sqrt{3}\,\sigma^2}{24} "
+                        r"\quad (\kappa \to \infty)"))
     d.results.update({"gd": gd_closed, "heavy-ball": hb_closed, "nesterov": nag_kappa})
     return d

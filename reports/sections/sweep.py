@@ -160,9 +160,10 @@ def noise_floor_text() -> str:
         r"multiplies the error in the direction of $L$ by $1 - \eta L = -(\kappa - 1)/(\kappa + 1)$ per step, "
         r"close to $-1$, so the noise piles up there, and the last theorem finds $F = \sigma^2(\kappa + 1)/2$.  "
         r"Heavy ball's floor $\sigma^2(\kappa + 1)^2/(4\sqrt\kappa)$ grows faster still, like $\kappa^{3/2}$; "
-        r"Nesterov's grows only like $\kappa^{1/2}$.  At $\kappa = 10^4$ and $\sigma = 0.01$ the three floors are "
-        rf"${latex.num(float(f['gd'](1e4)), 4)}$, ${latex.num(float(f['heavy-ball'](1e4)), 4)}$ and "
-        rf"${latex.num(float(f['nesterov'](1e4)), 4)}$: the fastest method without noise is the worst one with it "
+        r"Nesterov's grows only like $\kappa^{1/2}$.  At $\kappa = 10^4$ and $\sigma = 0.01$ the floors are "
+        rf"${latex.num(float(f['gd'](1e4)), 4)}$ (gradient descent), ${latex.num(float(f['heavy-ball'](1e4)), 4)}$ "
+        rf"(heavy ball) and ${latex.num(float(f['nesterov'](1e4)), 4)}$ (Nesterov): the fastest method without noise "
+        r"is the worst one with it "
         r"(claim \texttt{sweep.noise-floor-growth}).  A step size that decays at the end removes most of the floor "
         r"(\texttt{sweep} with \texttt{--noise} and \texttt{--schedule}; section on schedules under noise)."])
 
