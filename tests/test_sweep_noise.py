@@ -96,7 +96,7 @@ def test_unstable_point_has_no_floor(capsys):
     (["--target-loss", "1e-3"], "--target-loss applies with --noise only"),
     (["--noise", "additive:sigma=1", "--tol", "1e-3"], "--tol with --noise"),
     (["--noise", "additive:sigma=1", "--csv", "x.csv"], "--csv with --noise"),
-    (["--noise", "additive:sigma=1", "--plot", "x.pdf"], "--plot with --noise"),
+    (["--noise", "additive:sigma=1", "--backend", "numba"], "--backend with --noise"),
     (["--noise", "minibatch:scale=1"], "batch"),
     (["--noise", "additive:sigma=1", "--init", "random", "--dim", "20000"], "--dim must be at most 10000"),
     (["--noise", "additive:sigma=1", "--target-loss", "0"], "--target-loss"),

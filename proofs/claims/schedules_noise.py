@@ -355,3 +355,8 @@ CLAIMS: tuple[Claim, ...] = (
               r"(without noise $0.00066$ against $0.00025$); they trade places at $\sigma_* = 0.016$."),
     _ex5_warmup_claim(), _ex5_ranking_claim(),
 )
+
+# over the condition-number grid: cosine ends below the floor (proofs/claims/schedules_noise_sweep.py)
+from ratecheck.proofs.claims.schedules_noise_sweep import CLAIMS as _SWEEP  # noqa: E402
+
+CLAIMS = (*CLAIMS, *_SWEEP)

@@ -145,3 +145,8 @@ CLAIMS = [
         result="distinct",
     ),
 ]
+
+# under gradient noise: the floors of the tuned methods against kappa (proofs/claims/sweep_noise.py)
+from ratecheck.proofs.claims.sweep_noise import CLAIMS as _NOISE  # noqa: E402
+
+CLAIMS += _NOISE

@@ -8,7 +8,9 @@ floor is >= X, "beyond max_steps" when not reached within --max-steps, "unstable
 with --target-loss the fit of steps ~ C kappa^p over the points that reach X.  --init extreme (default): the
 two-mode quadratic diag(mu, L) with e0 = (1, 1)/sqrt(2); --init random: all --dim eigenvalues (at most 10000),
 E[e0_i^2] = 1/d.  --noise and --target-loss are command-line only (not --config keys).  The deterministic
-options that have no meaning here (--tol, --csv, --plot, --backend, --executor, --workers) are refused.
+options that have no meaning here (--tol, --csv, --backend, --executor, --workers) are refused.
+--schedule SCHED --steps T adds the exact final loss under a schedule (reports/commands/sweep_noise_schedule.py);
+--plot FILE.pdf|.png|.svg draws the floors against kappa (reports/commands/sweep_noise_plot.py).
 
 Example:
   ratecheck sweep --kappa 10:1e4 --points 4 --noise additive:sigma=0.001 --target-loss 1e-4
@@ -18,12 +20,12 @@ from __future__ import annotations
 import json
 import sys
 
+from . import sweep_noise_plot, sweep_noise_schedule
 from .args import UsageError
 
 #: sweep options that the noisy sweep would ignore: refused when given
 _REFUSED = {"tol": "the noisy error never reaches a tolerance: give --target-loss X (an expected loss)",
             "csv": "the noisy sweep writes --json and the table only",
-            "plot": "the noisy sweep writes --json and the table only",
             "backend": "the noisy sweep is computed from the exact theory, nothing is simulated",
             "executor": "the noisy sweep is computed from the exact theory in this process",
             "workers": "the noisy sweep is computed from the exact theory in this process"}
@@ -35,11 +37,12 @@ def add_arguments(p) -> None:
                    "exact noise floor (stationary expected loss) instead of iterations to --tol")
     p.add_argument("--target-loss", dest="target_loss", type=float, metavar="X",
                    help="with --noise: steps for the exact expected loss to reach X > 0 (never when the floor is above)")
+    sweep_noise_schedule.add_arguments(p)  # --schedule SCHED --steps T: the final loss under a schedule
 
 
 def wanted(args) -> bool:
     """Whether this sweep is the noisy one (--noise or --target-loss given)."""
-    return getattr(args, "noise", None) is not None or getattr(args, "target_loss", None) is not None
+    return any(getattr(args, name, None) is not None for name in ("noise", "target_loss", "schedule", "steps"))
 
 
 def run(args, options, config, params_list, given: set[str]) -> int:
@@ -48,6 +51,7 @@ def run(args, options, config, params_list, given: set[str]) -> int:
 
     from ..outputs import Outputs
 
+    sweep_noise_schedule.check(args)
     if args.noise is None:
         raise UsageError("--target-loss applies with --noise only (without noise the sweep counts iterations to --tol)")
     for name, why in _REFUSED.items():
@@ -56,11 +60,23 @@ def run(args, options, config, params_list, given: set[str]) -> int:
     noise = noise_models.parse(args.noise)
     outputs = Outputs()
     json_t = outputs.add("json", options["json"])
-    result = run_noisy_sweep(config, noise, args.target_loss, params_list)
+    plot_t, plot_format = sweep_noise_plot.target(outputs, options)
+    if args.schedule is not None:
+        from ratecheck.proofs.sweep_noise_schedule import run_scheduled_noisy_sweep
+
+        result = run_scheduled_noisy_sweep(config, noise, args.schedule, sweep_noise_schedule.steps_value(args.steps),
+                                           args.target_loss, params_list)
+    else:
+        result = run_noisy_sweep(config, noise, args.target_loss, params_list)
+    notes: list[str] = []
     outputs.set(json_t, json.dumps(result, indent=2, allow_nan=False) + "\n")
+    if plot_t is not None:
+        outputs.set(plot_t, sweep_noise_plot.figure_bytes(result, plot_format, notes))
     outputs.commit()
     stream = sys.stderr if outputs.to_stdout else sys.stdout
     print_table(result, stream)
+    for note in notes:
+        stream.write(f"note: {note}\n")
     return 0
 
 
@@ -103,5 +119,7 @@ def print_table(result, stream) -> None:
     console.print("floor (MC): the mean loss of 1000 copies run from x* for T steps (rho^(2T) <= 1e-12), "
                   "+- 1 standard error, z: its deviation from the exact expected loss at T in standard errors; "
                   "— where that would cost more than 2e7 element-steps.", markup=False)
+    if cfg.get("schedule") is not None:
+        sweep_noise_schedule.print_table(result, console)
     console.print(f"{len(result['points'])} points in {result['seconds']:.2f} s; problem: {cfg['noisy_problem']}",
                   markup=False)

@@ -35,7 +35,9 @@ INTRO = (
 def derivations() -> list:
     from ratecheck import numerics
 
-    return iterations_derivations([numerics.form(m) for m in MODE_METHODS])
+    from ratecheck.theory.sweep_noise import floor_growth_derivation
+
+    return [*iterations_derivations([numerics.form(m) for m in MODE_METHODS]), floor_growth_derivation()]
 
 
 def sweep_figure(result: SweepResult, path: Path, extra: SweepResult | None = None) -> Path:
@@ -83,7 +85,30 @@ def figures(outdir, outcomes) -> list[Figure]:
                          "the closed form of the extreme modes, circles: simulation from the extreme $e_0$, crosses: "
                          "simulation from an isotropic random $e_0$ over $10^4$ eigenvalues. Right: $1 - \\rho$ of "
                          "the theoretical rate, slope $-1$ (gradient descent) and $-\\tfrac12$ (momentum).",
-                   "lines: closed form; circles and crosses: simulated (float64).")]
+                   "lines: closed form; circles and crosses: simulated (float64)."),
+            noise_floor_figure(outdir)]
+
+
+def noise_floor_figure(outdir) -> Figure:
+    """The floors of claim sweep.noise-floor-growth against kappa, with the Monte Carlo means and 5 se bars."""
+    from ratecheck.proofs.claims.sweep_noise import SIGMA, floor_sweep
+
+    result = floor_sweep()
+    path = noisy_sweep_figure(result, Path(outdir) / "sweep_noise_floors.pdf")
+    names = {"gd": "gradient descent", "heavy-ball": "heavy ball", "nesterov": "Nesterov"}
+    skipped = "; ".join(
+        names[m] + r" at $\kappa = " + ", ".join(latex.num(p["kappa"], 4) for p in result["points"]
+                                                 if p["method"] == m and p["stationary_loss_simulated"] is None) + "$"
+        for m in result["config"]["methods"]
+        if any(p["method"] == m and p["stationary_loss_simulated"] is None for p in result["points"])) or "none"
+    return Figure(path, r"Noise floors under additive noise $\sigma = " + f"{SIGMA:g}" + r"$ against $\kappa$, each "
+                        r"method at its optimal tuning on $\mathrm{diag}(1/\kappa, 1)$. Lines: the exact stationary "
+                        r"expected loss (the Lyapunov equation of each method); circles: the mean loss of $1000$ "
+                        r"copies run from $x^\star$, with $5$ standard errors as bars (not simulated where a run "
+                        r"would cost more than $2\times10^{7}$ element-steps: " + skipped + r"). On these "
+                        r"log--log axes the slopes are $1$ (gradient descent), "
+                        r"$\tfrac32$ (heavy ball) and $\tfrac12$ (Nesterov).",
+                  "lines: exact Lyapunov solution (float64); circles: simulated (NumPy, float64).")
 
 
 def _num(x, digits=6) -> str:
@@ -117,4 +142,101 @@ def extra(outcomes) -> str:
                      f"{_num(p['iters_theory'])} & {_num(p['iters_simulated'])} & "
                      f"{_num(p['relative_difference'], 2)} & {rt}\\\\")
     lines += [r"\bottomrule", r"\end{longtable}}"]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + noise_floor_text()
+
+
+def noise_floor_text() -> str:
+    """The paragraph on the noisy sweep (claim sweep.noise-floor-growth, the last figure of this section)."""
+    from ratecheck.proofs.claims.sweep_noise import closed_forms
+
+    f = closed_forms()
+    return "\n".join([
+        r"\subsection*{Under gradient noise: the floor against $\kappa$}",
+        r"With a stochastic gradient $g = \nabla f(x) + w$, $\mathbb{E}w = 0$, $\mathbb{E}ww^\top = \sigma^2 I$, "
+        r"the error no longer reaches any tolerance: at fixed parameters the expected loss settles at the noise "
+        r"floor $F = \frac12\sum_i\lambda_i P_i$, with $P_i$ the stationary variance of direction $i$ (section on "
+        r"the noisy quadratic model).  The last figure shows $F$ for the three tuned methods of this section.  The "
+        r"tunings that are fastest without noise damp the noise poorly: at $\eta = 2/(\mu + L)$ gradient descent "
+        r"multiplies the error in the direction of $L$ by $1 - \eta L = -(\kappa - 1)/(\kappa + 1)$ per step, "
+        r"close to $-1$, so the noise piles up there, and the last theorem finds $F = \sigma^2(\kappa + 1)/2$.  "
+        r"Heavy ball's floor $\sigma^2(\kappa + 1)^2/(4\sqrt\kappa)$ grows faster still, like $\kappa^{3/2}$; "
+        r"Nesterov's grows only like $\kappa^{1/2}$.  At $\kappa = 10^4$ and $\sigma = 0.01$ the floors are "
+        rf"${latex.num(float(f['gd'](1e4)), 4)}$ (gradient descent), ${latex.num(float(f['heavy-ball'](1e4)), 4)}$ "
+        rf"(heavy ball) and ${latex.num(float(f['nesterov'](1e4)), 4)}$ (Nesterov): the fastest method without noise "
+        r"is the worst one with it "
+        r"(claim \texttt{sweep.noise-floor-growth}).  A step size that decays at the end removes most of the floor "
+        r"(\texttt{sweep} with \texttt{--noise} and \texttt{--schedule}; section on schedules under noise)."])
+
+
+def noisy_sweep_figure(result: dict, path: Path, bars: float = 5.0) -> Path:
+    r"""The noisy sweep (:func:`proofs.sweep_noise.run_noisy_sweep`, or its scheduled form) against κ, log–log.
+
+    Left: per method the exact noise floor (solid line) and, under a schedule, the exact final loss after the
+    schedule's T steps (dashed line); the Monte Carlo means where simulated, with ``bars`` standard errors as error
+    bars (circles: the floor check, squares: the schedule).  Right, with a target loss: the exact steps to reach it
+    (constant step solid, schedule dashed).  Points without a value (unstable, never) are left out."""
+    cfg = result["config"]
+    target = cfg.get("target_loss")
+    sched = cfg.get("schedule")
+    fig, axes = new_figure(ncols=2 if target is not None else 1, width=5.9 if target is not None else 4.6,
+                           height=3.0)
+    ax = axes[0] if target is not None else axes
+    colors = {"gd": "C0", "heavy-ball": "C1", "nesterov": "C2"}
+    for m in cfg["methods"]:
+        pts = [p for p in result["points"] if p["method"] == m]
+        col = colors.get(m)
+        fl = [(p["kappa"], p["stationary_loss_theory"]) for p in pts if p["stationary_loss_theory"] is not None]
+        if fl:
+            ax.plot(*zip(*fl), "-", color=col, lw=1.2, marker="." if len(fl) == 1 else None, label=m)
+        mc = [(p["kappa"], p["stationary_loss_simulated"], p["stationary_loss_stderr"]) for p in pts
+              if p["stationary_loss_simulated"] is not None]
+        if mc:
+            k, y, se = zip(*mc)
+            ax.errorbar(k, y, yerr=[bars * s for s in se], fmt="o", ms=3.5, mfc="none", color=col, elinewidth=0.8,
+                        capsize=1.5)
+        if sched is not None:
+            fs = [(p["kappa"], p["final_loss_schedule_theory"]) for p in pts
+                  if p["final_loss_schedule_theory"] is not None]
+            if fs:
+                ax.plot(*zip(*fs), "--", color=col, lw=1.0, marker="." if len(fs) == 1 else None)
+            ms = [(p["kappa"], p["final_loss_schedule_simulated"], p["final_loss_schedule_stderr"]) for p in pts
+                  if p["final_loss_schedule_simulated"] is not None]
+            if ms:
+                k, y, se = zip(*ms)
+                ax.errorbar(k, y, yerr=[bars * s for s in se], fmt="s", ms=3.0, mfc="none", color=col,
+                            elinewidth=0.8, capsize=1.5)
+        if target is not None:
+            az = axes[1]
+            st = [(p["kappa"], p["steps_to_target_theory"]) for p in pts if p["steps_to_target_theory"]]
+            if st:
+                az.plot(*zip(*st), "o-", color=col, ms=3, lw=1.2)
+            if sched is not None:
+                ss = [(p["kappa"], p["steps_to_target_schedule_theory"]) for p in pts
+                      if p["steps_to_target_schedule_theory"]]
+                if ss:
+                    az.plot(*zip(*ss), "s--", color=col, ms=3, mfc="none", lw=1.0)
+    from matplotlib.lines import Line2D
+
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"condition number $\kappa$")
+    ax.set_ylabel(r"$\mathbb{E}f(x_t) - f^\star$")
+    handles = [Line2D([], [], color=colors.get(m), lw=1.2, label=m) for m in cfg["methods"]]
+    handles.append(Line2D([], [], color="k", lw=1.2, label="floor (exact)"))
+    handles.append(Line2D([], [], color="k", marker="o", mfc="none", ls="none",
+                          label=rf"simulated $\pm {bars:g}\,$se"))
+    if sched is not None:
+        handles.append(Line2D([], [], color="k", lw=1.0, ls="--", marker="s", mfc="none",
+                              label=f"schedule, $T = {cfg['schedule_steps']}$"))
+    ax.legend(handles=handles, fontsize=6.5, loc="best")
+    if target is not None:
+        az = axes[1]
+        steps = [Line2D([], [], color="k", marker="o", ms=3, lw=1.2, label="constant step")]
+        if sched is not None:
+            steps.append(Line2D([], [], color="k", marker="s", ms=3, mfc="none", ls="--", lw=1.0, label="schedule"))
+        az.legend(handles=steps, fontsize=6.5, loc="best")
+        az.set_xscale("log")
+        az.set_yscale("log")
+        az.set_xlabel(r"condition number $\kappa$")
+        az.set_ylabel(rf"steps to $\mathbb{{E}}f - f^\star \leq {latex.num(target, 3)}$")
+    return save(fig, path)
