@@ -139,7 +139,7 @@ class LinearSearch:
                 K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", M, M).reshape(d, n * n, n * n)
                 Q = var[:, None, None] * b[:, :, None] * b[:, None, :]
                 S = np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0].reshape(d, n, n)
-            if not np.all(np.isfinite(S)):
+            if not np.all(np.isfinite(S)) or np.any(S[:, 0, 0] < 0):  # at the stability edge: rounding, no floor
                 return None
         return M, S, float(S[:, 0, 0] @ self.weights)
 
