@@ -78,6 +78,13 @@ def effective_learning_rate(model: NoisyModel) -> sp.Expr:
     return sp.factor(sp.diff(p, LAMBDA).subs(at) / pz)
 
 
+def _ratio_latex(theta: sp.Symbol, eff: sp.Expr) -> str:
+    r""":math:`\eta_{\mathrm{eff}}` written as :math:`\theta/(\theta/\eta_{\mathrm{eff}})` (``\alpha/(1 - \beta)``, not
+    ``-\alpha/(\beta - 1)``); printing only."""
+    share = sp.expand(sp.cancel(theta / eff))
+    return latex(theta) if share == 1 else r"\frac{" + latex(theta) + "}{" + latex(share) + "}"
+
+
 def small_batch_derivation(model: NoisyModel, name: str, ratio_expected: sp.Expr | None = None) -> Derivation:
     r"""The small-batch limit of a two-state linear method: SGD with :math:`\eta_{\mathrm{eff}}` (see the module
     docstring).  ``ratio_expected``: the published :math:`\theta/\eta_{\mathrm{eff}}` (e.g. :math:`1 - \beta`),
@@ -108,7 +115,7 @@ def small_batch_derivation(model: NoisyModel, name: str, ratio_expected: sp.Expr
         r"For small $\lambda$ the root moves to $z = 1 - \eta_{\mathrm{eff}}\lambda + O(\lambda^2)$: the first-order "
         r"term of $p(1 - \eta_{\mathrm{eff}}\lambda; \lambda)$ must vanish (implicit differentiation), which fixes "
         r"$\eta_{\mathrm{eff}} = \partial_\lambda p(1;0)/\partial_z p(1;0)$."),
-        r"\eta_{\mathrm{eff}} &= " + latex(eff)))
+        r"\eta_{\mathrm{eff}} &= " + _ratio_latex(theta, eff)))
     rest = sp.factor(sp.cancel(p0 / (Z - 1)))
     others = sp.roots(sp.Poly(rest, Z))
     d.add(replace_latex(Step.identity(
@@ -116,7 +123,7 @@ def small_batch_derivation(model: NoisyModel, name: str, ratio_expected: sp.Expr
         r"The other roots at $\lambda = 0$ are those of $" + latex(rest) + r"$ (" + ", ".join(
             f"${latex(r)}$" for r in others) + r"), of modulus below $1$ on the parameters' range and independent of "
         rf"${th}$: the modes they carry die out in $O(1)$ steps, while the slow mode needs $O(1/({th}\lambda))$."),
-        r"p(z; 0) &= (z - 1)\," + latex(rest)))
+        r"p(z; 0) &= (z - 1)\," + (rf"\bigl({latex(rest)}\bigr)" if isinstance(rest, sp.Add) else latex(rest))))
     start = sp.Matrix(model.start)
     I = sp.eye(model.size)
     M0 = model.matrix.subs(LAMBDA, 0)
