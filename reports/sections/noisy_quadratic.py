@@ -130,7 +130,7 @@ def _momentum_batch_figure(outdir) -> Figure:
         az.loglog(B, [p["steps"] for p in pts], style, ms=3, lw=0.9)
         az.axvline(r["fits"]["critical_batch"], color="C0" if r is sgd else "C1", lw=0.7, ls=":")
     ax.set_xlabel(r"batch size $B$")
-    ax.set_ylabel("fastest (effective) learning rate")
+    ax.set_ylabel(r"$\eta^*$, $\alpha^*/(1-\beta)$")
     ax.legend(fontsize=6.5, loc="lower right")
     az.set_xlabel(r"batch size $B$")
     az.set_ylabel("steps to the target")
