@@ -192,3 +192,9 @@ def test_cli_usage_errors(argv, needle, capsys):
     assert err.count("\n") == 1 and needle in err, err
     if argv[1] in ("adam", "foo", "chebyshev"):
         assert "gd, heavy-ball, nesterov, triple-momentum" in err
+
+
+def test_cli_error_leaves_no_plot(tmp_path, capsys):
+    out = tmp_path / "hb.svg"
+    assert main(BASE + ["--method", "heavy-ball", "--plot", str(out)]) == 2  # beta missing
+    assert not out.exists() and list(tmp_path.iterdir()) == []
