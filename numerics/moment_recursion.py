@@ -31,10 +31,7 @@ import numpy as np
 
 from . import validation as v
 
-__all__ = ["first_passage", "NOT_REACHED"]
-
-#: the crossing time returned when the target is not reached (within max_steps, or the run diverges)
-NOT_REACHED = math.inf
+__all__ = ["first_passage"]
 
 
 @numba.njit(cache=True, fastmath=False)

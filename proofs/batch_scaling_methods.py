@@ -43,7 +43,8 @@ from ratecheck.numerics.noise import NoiseModel
 from .batch_scaling import scaling_fits
 from .noisy_quadratic import model
 
-__all__ = ["learning_rate_of", "LinearSearch", "method_batch_scaling", "WALK", "RISES", "DENSE", "DENSE_SPAN", "DENSE_WORK", "PRUNE", "MAX_STEPS", "TUNE_GRID"]
+__all__ = ["learning_rate_of", "LinearSearch", "method_batch_scaling", "WALK", "RISES", "DENSE", "DENSE_SPAN",
+           "DENSE_WORK", "PRUNE", "MAX_STEPS", "TUNE_GRID"]
 
 #: the step of the downhill walk in log(theta) (a factor sqrt(2))
 WALK = math.log(2) / 2

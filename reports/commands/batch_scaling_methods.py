@@ -38,16 +38,15 @@ def resolve(args):
     from ratecheck.numerics.validation import ParameterError
     from ratecheck.proofs.batch_scaling_methods import learning_rate_of
 
-    valid = valid_methods()
     if args.method not in registry.methods():
-        raise UsageError(f"--method must be one of {', '.join(valid)} (a linear method with a learning rate), "
-                         f"got {args.method!r}")
-    if args.method not in valid:
+        raise UsageError(f"--method must be one of {', '.join(valid_methods())} (a linear method with a learning "
+                         f"rate), got {args.method!r}")
+    if registry.linearity(args.method) != "linear":
         why = registry.linearity(args.method)
         why = {"not linear": "not linear: no iteration matrix", "linear, time-varying":
-               "time-varying: no fixed learning rate"}.get(why, "no learning-rate parameter")
-        raise UsageError(f"--method must be one of {', '.join(valid)} (a linear method with a learning rate); "
-                         f"{args.method} is {why}")
+               "time-varying: no fixed learning rate"}.get(why, "without a learning-rate parameter")
+        raise UsageError(f"--method must be one of {', '.join(valid_methods())} (a linear method with a learning "
+                         f"rate); {args.method} is {why}")
     try:
         method = registry.form(args.method, args.form)
     except ParameterError as exc:
@@ -55,7 +54,7 @@ def resolve(args):
     try:
         learning_rate_of(method)
     except ParameterError:
-        raise UsageError(f"--form: {method.key} has no learning-rate parameter (no parameter scales like 1/lambda)")
+        raise UsageError(f"--form: {method.key} has no learning-rate parameter (no parameter scales like 1/lambda)") from None
     return method
 
 

@@ -66,9 +66,9 @@ polynomial depends on $\lambda$ and $\alpha$ only through $\alpha\lambda$; note 
 whose look-ahead $x - \beta v$ lacks the step, has none).  The last theorem shows that at small batch sizes heavy
 ball with a fixed $\beta$ is SGD with the effective learning rate $\alpha/(1 - \beta)$ --- the slow root
 $z = 1 - \alpha\lambda/(1-\beta)$, the start entirely in the slow mode, SGD's noise floor --- so its fastest
-$\alpha$ is $1 - \beta$ times SGD's and grows like $B$ as well (the last figure of this section).  Momentum helps above the critical batch
-size, where fewer noise-free steps move the critical batch size up, as \citet{zhang2019nqm} found; it does not turn
-the linear rule into a square-root rule.
+$\alpha$ is $1 - \beta$ times SGD's and grows like $B$ as well (the last figure of this section).  Momentum helps
+above the critical batch size, where fewer noise-free steps move the critical batch size up, as \citet{zhang2019nqm}
+found; it does not turn the linear rule into a square-root rule.
 """
 INTRO = INTRO + MOMENTUM_BATCH_INTRO
 
@@ -137,8 +137,8 @@ def _momentum_batch_figure(outdir) -> Figure:
     path = save(fig, Path(outdir) / "noisy-quadratic-momentum-batch.pdf")
     ratio = hb["fits"]["critical_batch"] / sgd["fits"]["critical_batch"]
     return Figure(path, r"Heavy ball with $\beta = " + f"{beta:g}" + r"$ held fixed against SGD on the problem of "
-                        r"the previous figure. Left: heavy ball's fastest $\alpha$ divided by $1 - \beta$ lies on SGD's fastest "
-                        r"$\eta$ at small batches (both $\propto B$) and departs above. Right: the steps are equal at "
+                        r"the previous figure. Left: heavy ball's fastest $\alpha$ divided by $1 - \beta$ lies on SGD's "
+                        r"fastest $\eta$ at small batches (both $\propto B$) and departs above. Right: the steps are equal at "
                         r"small batches; heavy ball needs fewer noise-free steps, so its critical batch size (dotted) "
                         r"is $" + num(ratio, 3) + r"$ times SGD's.",
                   "exact expected-loss curves (SGD: closed form; heavy ball: Lyapunov recursion), no simulation.")
