@@ -126,7 +126,7 @@ def test_momentum_claims_pass_and_can_fail():
 
     ids = {x.id for x in claims_for("noisy-quadratic")}
     assert {"noisy-quadratic.momentum-batch-scaling", "noisy-quadratic.momentum-effective-learning-rate",
-            "noisy-quadratic.momentum-critical-batch"} <= ids
+            "noisy-quadratic.momentum-critical-batch", "noisy-quadratic.nesterov-effective-learning-rate"} <= ids
     for claim in c.CLAIMS:
         assert claim.run().passed, claim.id
     hb, sgd = c.momentum_run(), c._sgd_run()

@@ -15,6 +15,7 @@ JMLR 17, 2016, for small constant steps), and momentum extends perfect scaling t
   batches: the derivation is first order in the step, so the relative deviation at batch B may be as large as the
   first neglected term, :math:`\eta_{\mathrm{eff}}L = \eta^*_{\mathrm{SGD}}(B)\,L`; the claim is that the largest
   deviation over :math:`B \le B_{\mathrm{crit}}/16`, in units of :math:`\eta^*_{\mathrm{SGD}}(B)L`, is at most 1;
+* ``nesterov-effective-learning-rate`` — the same for Nesterov's method (Lessard's form, :math:`\beta = 0.9`);
 * ``momentum-critical-batch`` — heavy ball's critical batch size is at least SGD's (a lower bound, Zhang et al.'s
   qualitative statement; the measured ratio is reported).
 """
@@ -51,13 +52,13 @@ def _problem():
 
 
 @cache
-def momentum_run(beta: float = MOMENTUM["beta"]):
-    r"""Heavy ball's batch-scaling record at fixed ``beta`` on the claims' problem (exact recursion)."""
+def momentum_run(beta: float = MOMENTUM["beta"], method: str = MOMENTUM["method"]):
+    r"""Heavy ball's (or ``method``'s) batch-scaling record at fixed ``beta`` on the claims' problem (exact
+    recursion)."""
     from ..batch_scaling_methods import method_batch_scaling
 
     lam, e0_sq, target, noise, batches = _problem()
-    return method_batch_scaling(numerics.form(MOMENTUM["method"]), {"beta": beta}, lam, noise, target, batches,
-                                e0_sq=e0_sq)
+    return method_batch_scaling(numerics.form(method), {"beta": beta}, lam, noise, target, batches, e0_sq=e0_sq)
 
 
 def _sgd_run():
@@ -67,11 +68,12 @@ def _sgd_run():
 
 
 @cache
-def momentum_derivation():
+def momentum_derivation(method: str = MOMENTUM["method"]):
     from ratecheck.theory.batch_scaling import small_batch_derivation
 
-    m = model(numerics.form(MOMENTUM["method"]))
-    return small_batch_derivation(m, "Heavy ball", 1 - m.params["beta"])
+    m = model(numerics.form(method))
+    name = {"heavy-ball": "Heavy ball", "nesterov": "Nesterov's method"}[method]
+    return small_batch_derivation(m, name, 1 - m.params["beta"])
 
 
 def _exponent() -> Comparison:
@@ -119,10 +121,10 @@ def critical_batch_comparison(hb: dict, sgd: dict) -> Comparison:
                       f"{hb['points'][0]['batch']}: {hb['points'][0]['steps']} vs {sgd['points'][0]['steps']}")
 
 
-def _reference_share() -> Comparison:
-    d = momentum_derivation()
+def _reference_share(method: str = MOMENTUM["method"]) -> Comparison:
+    d = momentum_derivation(method)
     beta = MOMENTUM["beta"]
-    m = model(numerics.form(MOMENTUM["method"]))
+    m = model(numerics.form(method))
     value = float(d.results["share"].subs(m.params["beta"], beta))
     return Comparison(value, 1 - beta, 1e-15, Guarantee.TIGHT,
                       r"derived $\alpha/\eta_{\mathrm{eff}}$ at $\beta = 0.9$ vs the published $1 - \beta$", "")
@@ -145,7 +147,16 @@ CLAIMS: tuple[Claim, ...] = (
           momentum_derivation, lambda: effective_lr_comparison(momentum_run(), _sgd_run(), MOMENTUM["beta"]),
           reference=Reference(ZHANG, 1 - MOMENTUM["beta"],
                               r"momentum SGD with fixed $\beta$ and small steps behaves like SGD with $\alpha/(1-\beta)$"),
-          reference_check=_reference_share),
+          reference_check=lambda: _reference_share()),
+    Claim(f"{TOPIC}.nesterov-effective-learning-rate", TOPIC,
+          r"The same holds for Nesterov's method (Lessard's form, $\beta = 0.9$): below the critical batch size its "
+          r"fastest $\alpha$ is $(1-\beta)$ times SGD's, to first order in $\eta_{\mathrm{eff}}L$ (its effective "
+          r"learning rate is $\alpha/(1-\beta)$ too).",
+          lambda: momentum_derivation("nesterov"),
+          lambda: effective_lr_comparison(momentum_run(MOMENTUM["beta"], "nesterov"), _sgd_run(), MOMENTUM["beta"]),
+          reference=Reference(ZHANG, 1 - MOMENTUM["beta"],
+                              r"momentum SGD with fixed $\beta$ and small steps behaves like SGD with $\alpha/(1-\beta)$"),
+          reference_check=lambda: _reference_share("nesterov")),
     Claim(f"{TOPIC}.momentum-critical-batch", TOPIC,
           r"On the same spectrum and target heavy ball ($\beta = 0.9$) has a critical batch size at least as large as "
           r"SGD's: equal steps at small batches, fewer noise-free steps, so perfect scaling lasts to a larger $B$.",
