@@ -198,3 +198,18 @@ def test_cli_error_leaves_no_plot(tmp_path, capsys):
     out = tmp_path / "hb.svg"
     assert main(BASE + ["--method", "heavy-ball", "--plot", str(out)]) == 2  # beta missing
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_claims_search_agrees_with_a_dense_grid_at_every_batch():
+    # the claims' problem (d = 200): at every batch size no point of a 1500-point grid beats the search
+    from ratecheck.proofs.claims import batch_scaling_momentum as c
+
+    lam, e0, target, noise, batches = c._problem()
+    r = c.momentum_run()
+    s = LinearSearch(numerics.form("heavy-ball"), {"beta": 0.9}, lam, e0)
+    top = s.theta_max()
+    for p in r["points"]:
+        var = noise.with_batch(p["batch"]).variance(lam)
+        grid = min(s.time_to_target(x, var, target)[1] or math.inf for x in np.geomspace(top * 1e-6, top, 1500))
+        assert p["steps"] <= grid, p
