@@ -202,7 +202,7 @@ def test_cli_error_leaves_no_plot(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_claims_search_agrees_with_a_dense_grid_at_every_batch():
-    # the claims' problem (d = 200): at every batch size no point of a 1500-point grid beats the search
+    # the claims' problem (d = 200): at every batch size no point of a 400-point grid needs fewer steps than the search
     from ratecheck.proofs.claims import batch_scaling_momentum as c
 
     lam, e0, target, noise, batches = c._problem()
@@ -211,5 +211,6 @@ def test_claims_search_agrees_with_a_dense_grid_at_every_batch():
     top = s.theta_max()
     for p in r["points"]:
         var = noise.with_batch(p["batch"]).variance(lam)
-        grid = min(s.time_to_target(x, var, target)[1] or math.inf for x in np.geomspace(top * 1e-6, top, 1500))
-        assert p["steps"] <= grid, p
+        cap = p["steps"] - 1  # a grid point that reaches the target within this many steps would beat the search
+        better = [x for x in np.geomspace(top * 1e-5, top, 400) if s.time_to_target(x, var, target, cap)[1] is not None]
+        assert not better, (p, better[:3])
