@@ -29,7 +29,7 @@ from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
 from ratecheck.theory.noisy_quadratic import sgd_curve
 
-__all__ = ["time_to_target", "best_learning_rate", "batch_scaling", "GRID"]
+__all__ = ["time_to_target", "best_learning_rate", "batch_scaling", "scaling_fits", "GRID"]
 
 #: grid points of the learning-rate search over (0, 2/L) (log-spaced), before golden-section refinement
 GRID = 81
@@ -103,6 +103,30 @@ def _slope(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.polyfit(lx, ly, 1)[0])
 
 
+def scaling_fits(points: list[dict], det_t: float, det_eta: float) -> dict[str, Any]:
+    r"""The fits of the module docstring from the points (each with ``batch``, ``best_eta``, ``steps`` and the real
+    ``time_to_target``; unreachable ones with ``steps`` None) and the noise-free optimum (``det_t``, ``det_eta``)."""
+    ok = [p for p in points if p["steps"] is not None]
+    fits: dict[str, Any] = {"steps_noise_free": int(math.ceil(det_t - 1e-9)) if math.isfinite(det_t) else None,
+                            "best_eta_noise_free": det_eta if math.isfinite(det_t) else None,
+                            "eta_exponent_small_batch": None, "eta_exponent_large_batch": None,
+                            "critical_batch": None, "small_batch_range": None}
+    if ok and math.isfinite(det_t) and det_t > 0:
+        first = ok[0]
+        crit = first["time_to_target"] * first["batch"] / det_t
+        fits["critical_batch"] = crit
+        small = [p for p in ok if p["batch"] <= crit / 16] or ok[:2]
+        if len(small) < 2:
+            small = ok[:2]
+        if len(small) >= 2:
+            fits["eta_exponent_small_batch"] = _slope([p["batch"] for p in small], [p["best_eta"] for p in small])
+            fits["small_batch_range"] = [small[0]["batch"], small[-1]["batch"]]
+        large = [p for p in ok if p["batch"] >= 4 * crit]
+        if len(large) >= 2:
+            fits["eta_exponent_large_batch"] = _slope([p["batch"] for p in large], [p["best_eta"] for p in large])
+    return fits
+
+
 def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequence[float], *,
                   e0_sq: float) -> dict[str, Any]:
     r"""Best learning rate and steps to the target for each batch size (SGD, exact curves); the fits of the module
@@ -125,22 +149,6 @@ def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequen
         eta, t = best_learning_rate(lam, e0_sq, var, target)
         points.append({"batch": B if B != int(B) else int(B), "best_eta": None if not math.isfinite(t) else eta,
                        "steps": None if not math.isfinite(t) else int(math.ceil(t - 1e-9)), "time_to_target": t})
-    ok = [p for p in points if p["steps"] is not None]
-    fits: dict[str, Any] = {"steps_noise_free": int(math.ceil(det_t - 1e-9)), "best_eta_noise_free": det_eta,
-                            "eta_exponent_small_batch": None, "eta_exponent_large_batch": None,
-                            "critical_batch": None, "small_batch_range": None}
-    if ok:
-        first = ok[0]
-        crit = first["time_to_target"] * first["batch"] / det_t
-        fits["critical_batch"] = crit
-        small = [p for p in ok if p["batch"] <= crit / 16] or ok[:2]
-        if len(small) < 2:
-            small = ok[:2]
-        if len(small) >= 2:
-            fits["eta_exponent_small_batch"] = _slope([p["batch"] for p in small], [p["best_eta"] for p in small])
-            fits["small_batch_range"] = [small[0]["batch"], small[-1]["batch"]]
-        large = [p for p in ok if p["batch"] >= 4 * crit]
-        if len(large) >= 2:
-            fits["eta_exponent_large_batch"] = _slope([p["batch"] for p in large], [p["best_eta"] for p in large])
+    fits = scaling_fits(points, det_t, det_eta)
     return {"points": [{k: p[k] for k in ("batch", "best_eta", "steps")} for p in points], "fits": fits,
             "target_loss": target, "initial_loss": initial, "noise": str(noise)}

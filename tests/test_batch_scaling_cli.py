@@ -26,7 +26,7 @@ def test_batch_scaling_table(capsys):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (["--method", "heavy-ball"], "supports --method gd"),
+    (["--method", "heavy-ball"], "--params: beta must be given"),
     (["--noise", "additive:sigma=1"], "minibatch:scale=c"),
     (["--noise", "minibatch:batch=4"], "leave out batch="),
     (["--batches", "8:2"], "--batches"),

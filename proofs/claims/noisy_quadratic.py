@@ -359,3 +359,8 @@ CLAIMS: tuple[Claim, ...] = (
     _sgd_claim(), _momentum_claim("heavy-ball"), _momentum_claim("nesterov"), _curve_claim(), _minibatch_claim(),
     _pr_claim(), _ema_claim(), _lookahead_claim(), _batch_claim(),
 )
+
+# batch-size scaling with momentum (heavy ball against SGD on BATCH's problem): proofs/claims/batch_scaling_momentum.py
+from ratecheck.proofs.claims.batch_scaling_momentum import CLAIMS as _MOMENTUM_BATCH  # noqa: E402
+
+CLAIMS += _MOMENTUM_BATCH

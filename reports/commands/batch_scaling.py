@@ -1,9 +1,17 @@
-"""Batch-size scaling of SGD under minibatch noise: for each batch size B the learning rate that reaches a target
-expected loss in the fewest steps, from SGD's exact expected-loss curve (no simulation), and the fits.
+"""Batch-size scaling under minibatch noise: for each batch size B the learning rate that reaches a target
+expected loss in the fewest steps, from the method's exact expected-loss curve (no simulation), and the fits.
 
 Examples:
   ratecheck batch-scaling --method gd --spectrum power-law:L=1,exponent=1 --dim 1000 --noise minibatch:scale=0.01 --target-loss 1e-3 --batches 1:1024 --json
   ratecheck batch-scaling --method gd --spectrum uniform:mu=0.01,L=1 --dim 500 --noise minibatch:scale=1 --target-loss 1e-3 --batches 1,4,16,64
+  ratecheck batch-scaling --method heavy-ball --params beta=0.9 --spectrum power-law:L=1,exponent=1 --dim 200 --noise minibatch:scale=1 --target-loss 5e-3 --batches 1:16384
+  ratecheck batch-scaling --method nesterov --tune beta --spectrum power-law:L=1,exponent=1 --dim 200 --noise minibatch:scale=1 --target-loss 5e-3 --batches 1:4096
+
+gd (without --form/--params/--tune) uses SGD's closed-form curve (proofs.batch_scaling); every other linear method
+with a learning-rate parameter (the one parameter with the unit of 1/curvature, read off the method value: heavy
+ball's and Nesterov's alpha, a velocity form's eta) uses its exact Lyapunov recursion (proofs.batch_scaling_methods),
+the other parameters fixed by --params, or one of them (a momentum) also searched by --tune NAME over
+0, 0.5, 0.75, ..., 1 - 2^-7.
 
 The start is isotropic with E||x0 - x*||^2 = R^2 (--radius); the noise is Cov = c H / B (minibatch:scale=c, the
 noisy quadratic model).  --batches A:B is the powers of two from A to B; or a comma list.  Output: "points"
@@ -15,7 +23,7 @@ from __future__ import annotations
 
 from . import args as a
 
-HELP = "SGD under minibatch noise: best learning rate and steps to a target loss per batch size (exact curves)"
+HELP = "minibatch noise: best learning rate and steps to a target loss per batch size (exact curves; linear methods)"
 
 
 def _batches(text: str) -> list[float]:
@@ -42,7 +50,12 @@ def _batches(text: str) -> list[float]:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--method", default="gd", help="gd (SGD; the only method with this closed-form curve)")
+    p.add_argument("--method", default="gd", help="a linear method with a learning rate: gd (closed form), heavy-ball, "
+                   "nesterov, triple-momentum (exact recursion)")
+    p.add_argument("--form", help="how the method is written (default: the method's default form)")
+    p.add_argument("--params", type=a.param_list, metavar="NAME=VALUE,...",
+                   help="the parameters other than the learning rate, held fixed (e.g. beta=0.9)")
+    p.add_argument("--tune", metavar="NAME", help="also search this parameter per batch size (e.g. beta)")
     p.add_argument("--spectrum", required=True, metavar="SPEC", help="spectrum, e.g. power-law:L=1,exponent=1")
     p.add_argument("--dim", type=a.count, help="number of eigenvalues (not needed for eigenvalues:...)")
     p.add_argument("--noise", required=True, metavar="SPEC", help="minibatch:scale=c (Cov = c H / B; B varies)")
@@ -61,9 +74,9 @@ def run(args) -> int:
     from ratecheck.proofs.batch_scaling import batch_scaling
 
     from .args import UsageError
+    from .batch_scaling_methods import closed_form, resolve
 
-    if args.method != "gd":
-        raise UsageError(f"batch-scaling supports --method gd (SGD's exact curve is closed-form), not {args.method}")
+    method = None if closed_form(args) else resolve(args)
     model = noise_models.parse(args.noise, require_batch=False)
     if model.kind != "minibatch":
         raise UsageError("batch-scaling needs --noise minibatch:scale=c (the batch size is what it varies)")
@@ -84,13 +97,23 @@ def run(args) -> int:
     if spec_.kind != "eigenvalues" and args.dim is None:
         raise UsageError("give --dim for this spectrum")
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
-    r = batch_scaling(lam, model, args.target_loss, args.batches, e0_sq=args.radius ** 2 / lam.size)
-    r = {"method": "gd", "spectrum": str(spec_), "dim": int(lam.size), "radius": args.radius, **r}
+    if method is None:
+        r = batch_scaling(lam, model, args.target_loss, args.batches, e0_sq=args.radius ** 2 / lam.size)
+        r = {"method": "gd", "spectrum": str(spec_), "dim": int(lam.size), "radius": args.radius, **r}
+    else:
+        from .batch_scaling_methods import run_method
+
+        r = run_method(args, method, lam, model, spec_)
     if plot_t is not None:
         outputs.set(plot_t, _figure_bytes(r, fmt))
         outputs.commit()
     if args.json:
         a.write_json(r, "-")
+        return 0
+    if method is not None:
+        from .batch_scaling_methods import print_table
+
+        print_table(r)
         return 0
     print(f"SGD on {r['spectrum']} (d = {r['dim']:,}), noise {r['noise']} / B, target E f - f* = {r['target_loss']:g} "
           f"(initial {r['initial_loss']:.4g})")

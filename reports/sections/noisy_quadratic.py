@@ -57,10 +57,28 @@ deterministic rate of the section on Lookahead.
 """
 
 
+# batch-size scaling with momentum (claims of proofs/claims/batch_scaling_momentum.py): one more paragraph,
+# theorem and figure
+MOMENTUM_BATCH_INTRO = r"""
+With momentum the question is the same, and the exact recursion of the traced method answers it.  The learning rate
+is read off the method value as the one parameter with the unit of an inverse curvature (the characteristic
+polynomial depends on $\lambda$ and $\alpha$ only through $\alpha\lambda$; note 003's form of Nesterov's method,
+whose look-ahead $x - \beta v$ lacks the step, has none).  The last theorem shows that at small batch sizes heavy
+ball with a fixed $\beta$ is SGD with the effective learning rate $\alpha/(1 - \beta)$ --- the slow root
+$z = 1 - \alpha\lambda/(1-\beta)$, the start entirely in the slow mode, SGD's noise floor --- so its fastest
+$\alpha$ is $1 - \beta$ times SGD's and grows like $B$ as well (the last figure of this section).  Momentum helps
+above the critical batch size, where fewer noise-free steps move the critical batch size up, as \citet{zhang2019nqm}
+found; it does not turn the linear rule into a square-root rule.
+"""
+INTRO = INTRO + MOMENTUM_BATCH_INTRO
+
+
 def derivations() -> list:
+    from ratecheck.proofs.claims.batch_scaling_momentum import momentum_derivation
+
     return [claims.sgd_derivation(), claims.heavy_ball_derivation(), claims.nesterov_derivation(),
             claims.polyak_ruppert_derivation(), claims.ema_derivation(), claims.lookahead_derivation(),
-            claims.small_batch_derivation()]
+            claims.small_batch_derivation(), momentum_derivation()]
 
 
 def figures(outdir, outcomes) -> list[Figure]:
@@ -93,7 +111,37 @@ def figures(outdir, outcomes) -> list[Figure]:
                          + r"$ replicas per eigenvalue with $5$ standard errors as bars (log scale). Right: the "
                          r"deviation in standard errors at each recorded step, and the tolerance $\pm 5$.",
                    "markers: simulated (fused kernel, float64); lines: exact recursion (30 digits)."),
-            _batch_figure(outdir)]
+            _batch_figure(outdir), _momentum_batch_figure(outdir)]
+
+
+def _momentum_batch_figure(outdir) -> Figure:
+    r"""Heavy ball ($\beta = 0.9$) against SGD on the batch-scaling problem: $\alpha^*/(1-\beta)$ and $\eta^*$, and
+    the steps, against $B$."""
+    from ratecheck.proofs.claims.batch_scaling_momentum import MOMENTUM, momentum_run
+
+    hb, sgd = momentum_run(), claims.batch_scaling_run()
+    beta = MOMENTUM["beta"]
+    fig, (ax, az) = new_figure(ncols=2, height=2.4)
+    for r, scale, style, label in ((sgd, 1.0, "o-", r"SGD: $\eta^*$"),
+                                   (hb, 1 / (1 - beta), "s--", r"heavy ball: $\alpha^*/(1-\beta)$")):
+        pts = [p for p in r["points"] if p["steps"] is not None]
+        B = np.array([p["batch"] for p in pts], dtype=float)
+        ax.loglog(B, scale * np.array([p["best_eta"] for p in pts]), style, ms=3, lw=0.9, label=label)
+        az.loglog(B, [p["steps"] for p in pts], style, ms=3, lw=0.9)
+        az.axvline(r["fits"]["critical_batch"], color="C0" if r is sgd else "C1", lw=0.7, ls=":")
+    ax.set_xlabel(r"batch size $B$")
+    ax.set_ylabel(r"$\eta^*$, $\alpha^*/(1-\beta)$")
+    ax.legend(fontsize=6.5, loc="lower right")
+    az.set_xlabel(r"batch size $B$")
+    az.set_ylabel("steps to the target")
+    path = save(fig, Path(outdir) / "noisy-quadratic-momentum-batch.pdf")
+    ratio = hb["fits"]["critical_batch"] / sgd["fits"]["critical_batch"]
+    return Figure(path, r"Heavy ball with $\beta = " + f"{beta:g}" + r"$ held fixed against SGD on the problem of "
+                        r"the previous figure. Left: heavy ball's fastest $\alpha$ divided by $1 - \beta$ lies on SGD's "
+                        r"fastest $\eta$ at small batches (both $\propto B$) and departs above. Right: the steps are equal at "
+                        r"small batches; heavy ball needs fewer noise-free steps, so its critical batch size (dotted) "
+                        r"is $" + num(ratio, 3) + r"$ times SGD's.",
+                  "exact expected-loss curves (SGD: closed form; heavy ball: Lyapunov recursion), no simulation.")
 
 
 def _batch_figure(outdir) -> Figure:
@@ -116,12 +164,13 @@ def batch_figure(r: dict, path: Path) -> Path:
     steps = np.array([p["steps"] for p in pts], dtype=float)
     f = r["fits"]
     fig, (ax, az) = new_figure(ncols=2, height=2.4)
-    ax.loglog(B, eta, "o-", ms=3, color="C0", label=r"fastest $\eta$ (exact curves)")
+    sym = {"eta": r"\eta", "alpha": r"\alpha"}.get(r.get("learning_rate", "eta"), r.get("learning_rate", "eta"))
+    ax.loglog(B, eta, "o-", ms=3, color="C0", label=rf"fastest ${sym}$ (exact curves)")
     ax.loglog(B, eta[0] * B / B[0], "k--", lw=0.8, label=r"$\propto B$")
     ax.loglog(B, eta[0] * np.sqrt(B / B[0]), "k:", lw=0.8, label=r"$\propto \sqrt{B}$")
     ax.axhline(f["best_eta_noise_free"], color="C3", lw=0.8, label="noise-free optimum")
     ax.set_xlabel(r"batch size $B$")
-    ax.set_ylabel(r"$\eta^*$")
+    ax.set_ylabel(rf"${sym}^*$")
     ax.legend(fontsize=6.5, loc="lower right")
     az.loglog(B, steps, "o-", ms=3, color="C0")
     az.loglog(B, steps[0] * B[0] / B, "k--", lw=0.8)
