@@ -41,7 +41,7 @@ from ratecheck.numerics.moment_recursion import first_passage
 from ratecheck.numerics.noise import NoiseModel
 
 from .batch_scaling import scaling_fits
-from .noisy_quadratic import model
+from .noisy_quadratic import lyapunov_solve, model, model_arrays
 
 __all__ = ["learning_rate_of", "LinearSearch", "method_batch_scaling", "WALK", "RISES", "DENSE", "DENSE_SPAN",
            "DENSE_WORK", "PRUNE", "MAX_STEPS", "TUNE_GRID"]
@@ -88,15 +88,7 @@ class LinearSearch:
 
     def matrices(self, theta: float) -> tuple[np.ndarray, np.ndarray]:
         """(M, b) as arrays of shape (d, n, n) and (d, n) at learning rate ``theta``."""
-        M, b = self.model.numeric({**self.fixed, self.lr: float(theta)}, self.lam, 1)
-        d, n = self.lam.size, self.model.size
-        Ma = np.empty((d, n, n))
-        ba = np.empty((d, n))
-        for i in range(n):
-            ba[:, i] = np.broadcast_to(np.asarray(b[i], dtype=np.float64), (d,))
-            for c in range(n):
-                Ma[:, i, c] = np.broadcast_to(np.asarray(M[i][c], dtype=np.float64), (d,))
-        return Ma, ba
+        return model_arrays(self.model, {**self.fixed, self.lr: float(theta)}, self.lam)
 
     def stable(self, theta: float, M: np.ndarray | None = None) -> bool:
         M = self.matrices(theta)[0] if M is None else M
@@ -137,9 +129,7 @@ class LinearSearch:
             S = np.zeros((d, n, n))
         else:
             with np.errstate(over="ignore", invalid="ignore"):
-                K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", M, M).reshape(d, n * n, n * n)
-                Q = var[:, None, None] * b[:, :, None] * b[:, None, :]
-                S = np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0].reshape(d, n, n)
+                S = lyapunov_solve(M, var[:, None, None] * b[:, :, None] * b[:, None, :])
             if not np.all(np.isfinite(S)) or np.any(S[:, 0, 0] < 0):  # at the stability edge: rounding, no floor
                 return None
         return M, S, float(S[:, 0, 0] @ self.weights)

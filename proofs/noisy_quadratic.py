@@ -169,6 +169,29 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
                if record_iterates else {})}
 
 
+def model_arrays(m, params: Mapping[str, float], lam: np.ndarray, j: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    r"""The traced model ``m`` (:func:`model`) at step ``j`` as float64 arrays: :math:`M` of shape (d, n, n) and
+    :math:`b` of shape (d, n), one per eigenvalue of ``lam`` (entries that do not depend on λ are broadcast)."""
+    M, b = m.numeric(params, lam, j)
+    d, n = lam.size, m.size
+    Ma = np.empty((d, n, n))
+    ba = np.empty((d, n))
+    for i in range(n):
+        ba[:, i] = np.broadcast_to(np.asarray(b[i], dtype=np.float64), (d,))
+        for c in range(n):
+            Ma[:, i, c] = np.broadcast_to(np.asarray(M[i][c], dtype=np.float64), (d,))
+    return Ma, ba
+
+
+def lyapunov_solve(M: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    r"""The solutions :math:`S` (d, n, n) of the discrete Lyapunov equations :math:`S = M S M^\top + Q`, one per
+    eigenvalue: :math:`(I - M\otimes M)\,\mathrm{vec}\,S = \mathrm{vec}\,Q` (row-major vec), batched
+    ``numpy.linalg.solve``.  The caller checks stability (a spectral radius below 1 makes the system regular)."""
+    d, n, _ = M.shape
+    K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", M, M).reshape(d, n * n, n * n)
+    return np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0].reshape(d, n, n)
+
+
 def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, noise_var) -> np.ndarray | None:
     r"""Stationary :math:`P_{xx}` for many eigenvalues at once, float64: the (period) Lyapunov equation
     :math:`(I - \Phi\otimes\Phi)\,\mathrm{vec}\,P = \mathrm{vec}\,Q` solved per eigenvalue (``numpy.linalg.solve``
@@ -186,21 +209,13 @@ def stationary_second_moments(method, params: Mapping[str, float], eigenvalues, 
     Q = np.zeros((d, n, n))
     with np.errstate(over="ignore", invalid="ignore"):
         for j in range(1, k + 1):
-            M, b = m.numeric(p, lam, j)
-            Mj = np.empty((d, n, n))
-            for i in range(n):
-                for c in range(n):
-                    Mj[:, i, c] = M[i][c]
-            bj = np.empty((d, n))
-            for i in range(n):
-                bj[:, i] = b[i]
+            Mj, bj = model_arrays(m, p, lam, j)
             Phi = Mj @ Phi
             Q = Mj @ Q @ np.swapaxes(Mj, 1, 2) + var[:, None, None] * bj[:, :, None] * bj[:, None, :]
         if not np.all(np.isfinite(Phi)) or np.max(np.abs(np.linalg.eigvals(Phi))) >= 1:
             return None
-        K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", Phi, Phi).reshape(d, n * n, n * n)
-        P = np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0]
-    return P[:, 0]
+        P = lyapunov_solve(Phi, Q)
+    return P[:, 0, 0]
 
 
 def stationary_record(method, params: Mapping[str, float], eigenvalue: float, noise: NoiseModel, *,

@@ -33,7 +33,7 @@ from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
 
 from .methods import theory_rate, tuned
-from .noisy_quadratic import Z_TOLERANCE, model, noisy_run, stationary_second_moments
+from .noisy_quadratic import Z_TOLERANCE, lyapunov_solve, model, model_arrays, noisy_run, stationary_second_moments
 from .sweep import SPECTRA, SweepConfig, fit_exponent
 
 __all__ = ["noisy_point", "run_noisy_sweep", "steps_to_target", "floor_check", "MAX_RANDOM_DIM", "BLOCK",
@@ -69,27 +69,6 @@ def floor_check(method, params: dict[str, float], lam: np.ndarray, noise: NoiseM
             "stationary_check": "agrees" if z <= Z_TOLERANCE else f"DISAGREES (z > {Z_TOLERANCE:g})"}
 
 
-def _matrices(method, params: dict[str, float], lam: np.ndarray):
-    """(M, b) of the traced model as arrays of shape (d, n, n) and (d, n)."""
-    m = model(method)
-    n, d = m.size, lam.size
-    M, b = m.numeric(params, lam, 1)
-    Ma = np.empty((d, n, n))
-    ba = np.empty((d, n))
-    for i in range(n):
-        ba[:, i] = np.broadcast_to(np.asarray(b[i], dtype=np.float64), (d,))
-        for c in range(n):
-            Ma[:, i, c] = np.broadcast_to(np.asarray(M[i][c], dtype=np.float64), (d,))
-    return m, Ma, ba
-
-
-def _stationary_matrix(M: np.ndarray, b: np.ndarray, var: np.ndarray) -> np.ndarray:
-    d, n, _ = M.shape
-    K = np.eye(n * n)[None] - np.einsum("dia,djc->dijac", M, M).reshape(d, n * n, n * n)
-    Q = var[:, None, None] * b[:, :, None] * b[:, None, :]
-    return np.linalg.solve(K, Q.reshape(d, n * n, 1))[:, :, 0].reshape(d, n, n)
-
-
 def steps_to_target(method, params: dict[str, float], eigenvalues, e0_sq, noise_var, target: float,
                     max_steps: int) -> int | None:
     r"""First t in [0, ``max_steps``] with the exact :math:`\sum_i \tfrac12\lambda_i\,\mathbb E[e_{i,t}^2] \le`
@@ -97,13 +76,14 @@ def steps_to_target(method, params: dict[str, float], eigenvalues, e0_sq, noise_
     lam = np.atleast_1d(np.asarray(eigenvalues, dtype=np.float64))
     e0 = np.broadcast_to(np.asarray(e0_sq, dtype=np.float64), lam.shape)
     var = np.broadcast_to(np.asarray(noise_var, dtype=np.float64), lam.shape)
-    m, M, b = _matrices(method, params, lam)
+    m = model(method)
+    M, b = model_arrays(m, params, lam)
     if m.scalars:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         if not np.all(np.isfinite(M)) or np.max(np.abs(np.linalg.eigvals(M))) >= 1:
             return None
-        S_inf = _stationary_matrix(M, b, var)
+        S_inf = lyapunov_solve(M, var[:, None, None] * b[:, :, None] * b[:, None, :])
     start = np.asarray(m.start, dtype=np.float64)
     D = e0[:, None, None] * start[None, :, None] * start[None, None, :] - S_inf   # S_0 - S_inf
     w = lam / 2
