@@ -29,7 +29,7 @@ from ratecheck.numerics import validation as v
 from ratecheck.numerics.noise import NoiseModel
 from ratecheck.theory.noisy_quadratic import sgd_curve
 
-__all__ = ["time_to_target", "best_learning_rate", "batch_scaling", "scaling_fits", "GRID"]
+__all__ = ["time_to_target", "best_learning_rate", "batch_scaling", "checked_problem", "scaling_fits", "GRID"]
 
 #: grid points of the learning-rate search over (0, 2/L) (log-spaced), before golden-section refinement
 GRID = 81
@@ -127,10 +127,10 @@ def scaling_fits(points: list[dict], det_t: float, det_eta: float) -> dict[str, 
     return fits
 
 
-def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequence[float], *,
-                  e0_sq: float) -> dict[str, Any]:
-    r"""Best learning rate and steps to the target for each batch size (SGD, exact curves); the fits of the module
-    docstring.  ``noise`` is a minibatch model (its batch is replaced by each of ``batches``)."""
+def checked_problem(eigenvalues, noise: NoiseModel, target: float, batches: Sequence[float], e0_sq: float):
+    r"""The checked inputs of a batch-scaling search: (eigenvalues, target, sorted distinct batch sizes ≥ 1, the
+    initial expected loss :math:`\sum_i \tfrac12\lambda_i e_0^2`); ParameterError for a noise model other than
+    minibatch, fewer than two batch sizes, or a target not below the initial loss."""
     lam = v.eigenvalue_array(eigenvalues)
     target = v.positive("target_loss", target)
     if noise.kind != "minibatch":
@@ -138,10 +138,18 @@ def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequen
     bs = sorted({float(v.in_range("batches", b, 1.0, math.inf, hi_open=True)) for b in batches})
     if len(bs) < 2:
         raise v.ParameterError("batches", "at least two distinct batch sizes", list(batches))
-    zero = np.zeros_like(lam)
     initial = float(np.sum(lam / 2 * e0_sq))
     if initial <= target:
         raise v.ParameterError("target_loss", f"below the initial expected loss {initial:.6g}", target)
+    return lam, target, bs, initial
+
+
+def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequence[float], *,
+                  e0_sq: float) -> dict[str, Any]:
+    r"""Best learning rate and steps to the target for each batch size (SGD, exact curves); the fits of the module
+    docstring.  ``noise`` is a minibatch model (its batch is replaced by each of ``batches``)."""
+    lam, target, bs, initial = checked_problem(eigenvalues, noise, target, batches, e0_sq)
+    zero = np.zeros_like(lam)
     det_eta, det_t = best_learning_rate(lam, e0_sq, zero, target)
     points = []
     for B in bs:

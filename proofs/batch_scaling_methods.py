@@ -40,7 +40,7 @@ from ratecheck.numerics import validation as v
 from ratecheck.numerics.moment_recursion import first_passage
 from ratecheck.numerics.noise import NoiseModel
 
-from .batch_scaling import scaling_fits
+from .batch_scaling import checked_problem, scaling_fits
 from .noisy_quadratic import lyapunov_solve, model, model_arrays
 
 __all__ = ["learning_rate_of", "LinearSearch", "method_batch_scaling", "WALK", "RISES", "DENSE", "DENSE_SPAN",
@@ -257,16 +257,7 @@ def method_batch_scaling(method, fixed: Mapping[str, float], eigenvalues, noise:
         grid = [None]
     for g in grid:  # the fixed parameters are checked (names, ranges, none missing) before any work
         rule_of(method, {**fixed, lr: 1.0, **({} if g is None else {tune: g})})
-    lam = v.eigenvalue_array(eigenvalues)
-    target = v.positive("target_loss", target)
-    if noise.kind != "minibatch":
-        raise v.ParameterError("noise", "a minibatch model (minibatch:scale=c): batch scaling varies B", str(noise))
-    bs = sorted({float(v.in_range("batches", b, 1.0, math.inf, hi_open=True)) for b in batches})
-    if len(bs) < 2:
-        raise v.ParameterError("batches", "at least two distinct batch sizes", list(batches))
-    initial = float(np.sum(lam / 2 * e0_sq))
-    if initial <= target:
-        raise v.ParameterError("target_loss", f"below the initial expected loss {initial:.6g}", target)
+    lam, target, bs, initial = checked_problem(eigenvalues, noise, target, batches, e0_sq)
     searches = [(g, LinearSearch(method, {**fixed, **({} if g is None else {tune: g})}, lam, e0_sq)) for g in grid]
     tops = [s.theta_max() for _, s in searches]
 
