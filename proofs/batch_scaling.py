@@ -143,4 +143,4 @@ def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequen
         if len(large) >= 2:
             fits["eta_exponent_large_batch"] = _slope([p["batch"] for p in large], [p["best_eta"] for p in large])
     return {"points": [{k: p[k] for k in ("batch", "best_eta", "steps")} for p in points], "fits": fits,
-            "target_loss": target, "initial_loss": initial, "noise": str(noise)}
+            "target_loss": target, "initial_loss": initial, "noise": str(noise), "noise_distribution": noise.dist}
