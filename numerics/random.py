@@ -63,9 +63,10 @@ as above (key = the seed's two words, counter = (call J, step t)); the layout is
   with the bit in the sign position (exactly :math:`\pm 1`: no rounding anywhere, so the three copies agree by
   construction, and :math:`s\,\zeta = \pm s` exactly).
 
-It vectorises in numba by words: the 32 draws of one word are a loop of 32 shifts, ands, ors and stores with no
-dependence between iterations (the shift amount is the loop index), and the Philox call — one per 128 draws — is
-scalar.  On the GPU (:func:`numerics.kernels.noisy.noisy_cuda_source` with ``dist="rademacher"``) a warp's 32
+The fused kernel (:mod:`numerics.kernels.noisy`, ``dist="rademacher"``) stores no draws: per step a block
+gets its Philox words (:func:`fill_sign_words`, one scalar call per 128 directions) and the element loop makes
+each sign from its bit (:func:`sign_bit`: shift, and, shift, or, bit cast), 32 directions per word in a loop of
+constant length 32 that LLVM vectorises (the shift amount is the loop index).  On the GPU (:func:`numerics.kernels.noisy.noisy_cuda_source` with ``dist="rademacher"``) a warp's 32
 threads take the 128 directions of one call (thread ``lane`` the directions :math:`128J + 32k + \text{lane}`,
 k = 0..3): every thread of the warp evaluates the same call, which in SIMT costs the warp one Philox per 128
 directions.  A block of directions starting at a multiple of :data:`TILE` = 64 holds whole words, so the
@@ -84,7 +85,8 @@ from numba.extending import intrinsic
 
 from . import validation as v
 
-__all__ = ["TILE", "SIGN_CALL", "STREAMS", "FILLS", "rademacher_signs", "fill_signs", "signs_of_words",
+__all__ = ["TILE", "SIGN_CALL", "STREAMS", "FILLS", "rademacher_signs", "fill_signs", "fill_sign_words", "sign_bit",
+           "signs_of_words",
            "philox_reference", "philox4x32", "philox4x32_numpy", "seed_key", "standard_normals",
            "normals4", "fill_normals", "prefer_wide_vectors", "log_unit", "sincos_octant", "log_unit_numpy", "sincos_octant_numpy",
            "PHILOX_CONSTANTS"]
@@ -293,28 +295,47 @@ def fill_normals(k0, k1, t, first, out):
 
 
 @numba.njit(**_JIT)
-def _sign_bit(word, b):
-    """+1.0 if bit ``b`` of ``word`` is 0, -1.0 if it is 1 (the bits of 1.0 with that bit as the sign; numba)."""
+def sign_bit(word, b):
+    """+1.0 if bit ``b`` of ``word`` is 0, -1.0 if it is 1: the bits of 1.0 with that bit as the sign (numba;
+    uint64 arguments)."""
     return _bits_f64(_ONE_BITS | (((word >> b) & np.uint64(1)) << np.uint64(63)))
+
+
+@numba.njit(**_JIT)
+def fill_sign_words(k0, k1, t, first, out):
+    r"""``out[g]`` = the Philox word that holds the Rademacher bits of directions ``first + 32g`` ..
+    ``first + 32g + 31`` at step ``t`` (word (w mod 4) of call ⌊w/4⌋, w = first/32 + g), for g < out.size;
+    ``first`` a multiple of 32.  One Philox call per four words, scalar (one call serves 128 draws)."""
+    w0 = first // 32
+    nw = out.size
+    hi = np.uint64(t >> _S32)
+    lo = np.uint64(t & _U32)
+    for j in range(w0 // 4, (w0 + nw + 3) // 4):
+        jj = np.uint64(j)
+        x0, x1, x2, x3 = philox4x32(jj & _U32, jj >> _S32, lo, hi, k0, k1)
+        g = 4 * j - w0
+        if 0 <= g < nw:
+            out[g] = x0
+        if 0 <= g + 1 < nw:
+            out[g + 1] = x1
+        if 0 <= g + 2 < nw:
+            out[g + 2] = x2
+        if 0 <= g + 3 < nw:
+            out[g + 3] = x3
 
 
 @numba.njit(fastmath=False, cache=True, error_model="numpy")
 def fill_signs(k0, k1, t, first, out):
     r"""``out[n] = ζ(t, first + n)`` (Rademacher, module docstring) for n < out.size, ``first`` and ``out.size``
-    multiples of :data:`TILE` (so whole 32-bit words; the caller ignores the entries past its last direction)."""
+    multiples of 32 (whole words).  The kernels do not store the draws: they take :func:`fill_sign_words` and
+    make each sign with :func:`sign_bit` in the element loop; this buffer form is for tests and benchmarks."""
     prefer_wide_vectors()
-    n = out.size
-    hi = np.uint64(t >> _S32)
-    lo = np.uint64(t & _U32)
-    for j in range(first // SIGN_CALL, (first + n + SIGN_CALL - 1) // SIGN_CALL):
-        jj = np.uint64(j)
-        x0, x1, x2, x3 = philox4x32(jj & _U32, jj >> _S32, lo, hi, k0, k1)
-        for k in range(4):
-            word = x0 if k == 0 else (x1 if k == 1 else (x2 if k == 2 else x3))
-            base = SIGN_CALL * j + 32 * k - first
-            if 0 <= base < n:
-                for b in range(32):
-                    out[base + b] = _sign_bit(word, np.uint64(b))
+    words = np.empty(out.size // 32, dtype=np.uint64)
+    fill_sign_words(k0, k1, t, first, words)
+    for g in range(words.size):
+        word = words[g]
+        for b in range(32):
+            out[32 * g + b] = sign_bit(word, np.uint64(b))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -410,7 +431,7 @@ def standard_normals(seed, t, n: int) -> np.ndarray:
 
 def signs_of_words(words) -> np.ndarray:
     r"""The Rademacher draws of Philox words (uint64 holding 32-bit values, any shape): one more axis of 32, bit
-    b = 0..31 of each word as +1.0 (bit 0) or -1.0 (bit 1) — the NumPy copy of the numba ``_sign_bit``."""
+    b = 0..31 of each word as +1.0 (bit 0) or -1.0 (bit 1) — the NumPy copy of :func:`sign_bit`."""
     w = np.asarray(words, dtype=np.uint64)
     bits = (w[..., None] >> np.arange(32, dtype=np.uint64)) & np.uint64(1)
     return (_ONE_BITS | (bits << np.uint64(63))).view(np.float64)
@@ -435,5 +456,6 @@ def rademacher_signs(seed, t, n: int) -> np.ndarray:
 
 #: the NumPy reference stream of each distribution (numerics.noise.DISTRIBUTIONS), by name
 STREAMS = {"gaussian": standard_normals, "rademacher": rademacher_signs}
-#: the numba fill function of each distribution (the name the generated kernels import)
-FILLS = {"gaussian": "fill_normals", "rademacher": "fill_signs"}
+#: the numba buffer-filling function of each distribution (tests and benchmarks; the Rademacher kernel fuses
+#: :func:`fill_sign_words` and :func:`sign_bit` instead)
+FILLS = {"gaussian": fill_normals, "rademacher": fill_signs}

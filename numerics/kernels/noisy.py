@@ -83,7 +83,7 @@ import math
 import numba
 import numpy as np
 
-from ratecheck.numerics.random import {fill}, prefer_wide_vectors
+from ratecheck.numerics.random import {imports}, prefer_wide_vectors
 
 TILE = {tile}
 
@@ -120,7 +120,7 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
 {unpack_params}
     for c in numba.prange(nchunks):
         prefer_wide_vectors()
-        z = np.empty(block)
+{alloc}
         t2 = np.empty(block // TILE)
         t4 = np.empty(block // TILE)
         for b in range(c * per, min(nblocks, (c + 1) * per)):
@@ -128,7 +128,7 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
             hi = min(n, lo + block)
             m = hi - lo
             mt = (m + TILE - 1) // TILE * TILE
-            zb = z[:mt]
+{block_draws}
 {block_views}
             lb = lam[lo:hi]
             gb = groups[lo:hi]
@@ -146,13 +146,7 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
                         ri += 1
                     continue
 {unpack_scalars}
-                {fill}(k0, k1, np.uint64(tt), lo, zb)
-                bad = 0
-                for i in range(m):
-                    {new_names} = _element({element_state}, lb[i], {sig_elem}, zb[i], {element_params}tt)
-{flush}
-                    bad += abs(n0) > limit
-                if here:
+{step_loop}                if here:
                     _tile_sums(S0b, m // TILE, t2, t4)
                     for w in range(mt // TILE):
                         g = tile_group[lo // TILE + w]
@@ -170,6 +164,38 @@ def run_noisy(lam, {state_arrays}, sig, groups, tile_group, p, q, k0, k1, nsteps
                 if bad:
                     frozen = True
 """
+
+
+#: per distribution: (imports, the draw buffer of a chunk, its view for one block, one step of a block: draw, update)
+_DRAWS = {
+    # the block's normals filled (vectorised), then the element loop reads them
+    "gaussian": ("fill_normals", "        z = np.empty(block)", "            zb = z[:mt]", """\
+                fill_normals(k0, k1, np.uint64(tt), lo, zb)
+                bad = 0
+                for i in range(m):
+                    {new_names} = _element({element_state}, lb[i], {sig_elem}, zb[i], {element_params}tt)
+{flush}
+                    bad += abs(n0) > limit
+"""),
+    # the block's Philox words filled (one call per 128 directions), the sign of each direction made from its bit
+    # inside the element loop (no buffer of draws; the inner loop over the 32 bits of a word vectorises)
+    "rademacher": ("fill_sign_words, sign_bit", "        zw = np.empty(block // 32, dtype=np.uint64)",
+                   "            zwb = zw[:mt // 32]", """\
+                fill_sign_words(k0, k1, np.uint64(tt), lo, zwb)
+                bad = 0
+                for g in range(m // 32):  # whole words: a loop of constant length 32, vectorised
+                    word = zwb[g]
+                    for b in range(32):
+                        i = 32 * g + b
+                        {new_names} = _element({element_state}, lb[i], {sig_elem}, sign_bit(word, np.uint64(b)), {element_params}tt)
+{flush}
+                        bad += abs(n0) > limit
+                for i in range(m // 32 * 32, m):  # the directions of a last, partial word
+                    {new_names} = _element({element_state}, lb[i], {sig_elem}, sign_bit(zwb[m // 32], np.uint64(i % 32)), {element_params}tt)
+{flush_tail}
+                    bad += abs(n0) > limit
+"""),
+}
 
 
 def _generator_digest() -> str:
@@ -198,17 +224,20 @@ def noisy_kernel_source(method: Method, per_direction_noise: bool = False, dist:
     """The numba module text of ``method``'s noisy fused kernel (``run_noisy`` and ``run_noisy_serial``) drawing
     the standardised noise Z of distribution ``dist`` (``gaussian``: :func:`numerics.random.fill_normals`;
     ``rademacher``: :func:`numerics.random.fill_signs`)."""
-    fill = rng.FILLS[_distribution(dist)]
+    imports, alloc, block_draws, step_loop = _DRAWS[_distribution(dist)]
     code, lines = _noisy_statements(method, "python")
     ns, npar, nq = code.n_state, code.n_params, code.n_scalars
     st = [f"S{k}" for k in range(ns)]
     pa = [f"P{k}" for k in range(npar)] + [f"Q{k}" for k in range(nq)]
     nn = [f"n{k}" for k in range(ns)]
     copies = code.copies()
-    flush = "\n".join((f"                    if abs({x}) < tiny:\n                        {x} = {x} * 0\n"
-                       if k not in copies else "") + f"                    S{k}b[i] = {x}" for k, x in enumerate(nn))
-    text = _TEMPLATE.format(
-        key=method.key, generator=_generator_digest(), dist=dist, fill=fill, tile=rng.TILE,
+
+    def flush_lines(pad: str) -> str:
+        return "\n".join((f"{pad}if abs({x}) < tiny:\n{pad}    {x} = {x} * 0\n"
+                          if k not in copies else "") + f"{pad}S{k}b[i] = {x}" for k, x in enumerate(nn))
+    text = _TEMPLATE.replace("{alloc}", alloc).replace("{block_draws}", block_draws).replace(
+        "{step_loop}", step_loop).format(
+        key=method.key, generator=_generator_digest(), dist=dist, imports=imports, tile=rng.TILE,
         state_args=", ".join(st), param_args="".join(f"{x}, " for x in pa),
         body="\n".join(f"    {line}" for line in lines),
         new_tuple=", ".join(f"N{k}" for k in range(ns)) + ("," if ns == 1 else ""),
@@ -221,7 +250,7 @@ def noisy_kernel_source(method: Method, per_direction_noise: bool = False, dist:
         new_names=", ".join(nn) + ("," if ns == 1 else ""),
         element_state=", ".join(f"S{k}b[i]" for k in range(ns)),
         element_params="".join(f"{x}, " for x in pa),
-        flush=flush,
+        flush=flush_lines(" " * (24 if dist == "rademacher" else 20)), flush_tail=flush_lines(" " * 20),
     )
     head, loop = text.split("@numba.njit(parallel=True, ", 1)
     serial = "@numba.njit(parallel=False, " + loop.replace("def run_noisy(", "def run_noisy_serial(", 1)
