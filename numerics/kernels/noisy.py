@@ -447,10 +447,20 @@ __device__ __forceinline__ void rc_normals4(unsigned long long j, unsigned long 
     rc_box_muller(c[0], c[1], &z[0], &z[1]);
     rc_box_muller(c[2], c[3], &z[2], &z[3]);
 }
+
+// the Rademacher signs of Philox call j at step t for thread `lane` (0..31) of the warp that serves the call:
+// z[k] = +1 or -1 from bit `lane` of word k, the sign of directions 128 j + 32 k + lane (numerics.random)
+__device__ __forceinline__ void rc_signs4(unsigned long long j, unsigned long long t, unsigned int k0,
+                                          unsigned int k1, unsigned int lane, double z[4]) {
+    unsigned int c[4] = {(unsigned int)j, (unsigned int)(j >> 32), (unsigned int)t, (unsigned int)(t >> 32)};
+    rc_philox4x32(c, k0, k1);
+    for (int k = 0; k < 4; ++k)
+        z[k] = __longlong_as_double((long long)(ONE_BITSull | ((unsigned long long)((c[k] >> lane) & 1u) << 63)));
+}
 '''
 
 _CUDA_KERNEL = r'''
-// one thread = one Philox call = the four directions 64*tile + lane + 16k (k = 0..3) of one tile
+// THREAD_LAYOUT
 extern "C" __global__ void run_noisy(
     const REAL* __restrict__ lam, STATE_PARAMS
     const double* __restrict__ sig, const long long* __restrict__ groups,
@@ -460,21 +470,21 @@ extern "C" __global__ void run_noisy(
     const double limit, double* __restrict__ s2, double* __restrict__ s4)
 {
     const long long call = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    const long long tile = call / 16, lane = call % 16;
+    const long long tile = call / LANES, lane = call % LANES;
 PARAM_DECLS
     REAL STATE_REGS lv[4], sv[4];
     long long gi[4];
     bool on[4];
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
-        const long long i = tile * 64 + lane + 16 * k;
+        const long long i = tile * SPAN + lane + LANES * k;
         on[k] = i < n;
 STATE_LOADS
         lv[k] = on[k] ? lam[i] : (REAL)0;
         sv[k] = on[k] ? (REAL)sig[sig_per_direction ? i : 0] : (REAL)0;
         gi[k] = on[k] ? groups[i] : 0;
     }
-    if (tile * 64 >= n) return;
+    if (tile * SPAN >= n) return;
     bool frozen = false;
     long long ri = 0;
     for (long long t_ = 0; t_ < nsteps; ++t_) {
@@ -483,7 +493,7 @@ STATE_LOADS
         bool over = false;
         if (!frozen) {
             double zn[4];
-            rc_normals4((unsigned long long)call, (unsigned long long)tt, k0, k1, zn);
+            DRAW4;
             const double t = (double)tt;
 SCALAR_DECLS
 #pragma unroll
@@ -512,7 +522,7 @@ ELEMENT_CODE
     }
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
-        const long long i = tile * 64 + lane + 16 * k;
+        const long long i = tile * SPAN + lane + LANES * k;
         if (on[k]) { STATE_STORES }
     }
 }
@@ -539,10 +549,25 @@ def noisy_cuda_generator_source() -> str:
     return _cuda_constants() + "\n" + _CUDA_GENERATOR
 
 
-def noisy_cuda_source(method: Method) -> str:
+#: per distribution: the thread layout's comment, directions per group of threads (SPAN), threads per group
+#: (LANES; thread (tile, lane) takes directions SPAN*tile + lane + LANES*k, k = 0..3) and the draw of the four
+_CUDA_LAYOUT = {
+    "gaussian": ("one thread = one Philox call = the four directions 64*tile + lane + 16k (k = 0..3) of one tile",
+                 64, 16, "rc_normals4((unsigned long long)call, (unsigned long long)tt, k0, k1, zn)"),
+    "rademacher": ("one warp of 32 threads = one Philox call (call = tile) = 128 directions; thread lane takes "
+                   "128*tile + lane + 32k (k = 0..3),\n// the bit lane of word k (every thread of the warp evaluates "
+                   "the same call: one Philox per warp in SIMT)", 128, 32,
+                   "rc_signs4((unsigned long long)tile, (unsigned long long)tt, k0, k1, (unsigned int)lane, zn)"),
+}
+
+
+def noisy_cuda_source(method: Method, dist: str = "gaussian") -> str:
     """The CUDA C source of ``method``'s noisy fused kernel (float64), from its traced update.
 
-    Launch with ``ceil(d / 64) * 16`` threads in all (one per Philox call); compile with ``--fmad=false``."""
+    ``dist="gaussian"``: launch with ``ceil(d / 64) * 16`` threads in all (one per Philox call);
+    ``dist="rademacher"``: ``ceil(d / 128) * 32`` threads (one warp per Philox call).  Compile with
+    ``--fmad=false``."""
+    comment, span, lanes, draw = _CUDA_LAYOUT[_distribution(dist)]
     code, lines = _noisy_statements(method, "c")
     ns = code.n_state
     decls = "\n".join(f"    const REAL P{k} = (REAL)params[{k}];" for k in range(code.n_params))
@@ -557,5 +582,9 @@ def noisy_cuda_source(method: Method) -> str:
             .replace("STATE_WRITES", " ".join(f"r{k}[k] = N{k};" for k in range(ns)))
             .replace("STATE_STORES", " ".join(f"st{k}[i] = r{k}[k];" for k in range(ns)))
             .replace("SCALAR_DECLS", scal)
-            .replace("PARAM_DECLS", decls))
+            .replace("PARAM_DECLS", decls)
+            .replace("THREAD_LAYOUT", comment)
+            .replace("DRAW4", draw)
+            .replace("SPAN", str(span))
+            .replace("LANES", str(lanes)))
     return "#define REAL double\n" + noisy_cuda_generator_source() + body
