@@ -359,3 +359,8 @@ CLAIMS: tuple[Claim, ...] = (
     _sgd_claim(), _momentum_claim("heavy-ball"), _momentum_claim("nesterov"), _curve_claim(), _minibatch_claim(),
     _pr_claim(), _ema_claim(), _lookahead_claim(), _batch_claim(),
 )
+
+# the same comparisons under Rademacher noise (dist=rademacher): proofs/claims/noisy_rademacher.py
+from ratecheck.proofs.claims.noisy_rademacher import CLAIMS as _RADEMACHER  # noqa: E402
+
+CLAIMS += _RADEMACHER
