@@ -165,7 +165,7 @@ def moment_recursion_derivation() -> Derivation:
         return (MOMENTS[3] in symmetric.free_symbols), symmetric
 
     d.add(Step.custom(
-        "the fourth moment needs m_4", sp.Eq(sp.Symbol("E e_{t+1}^4"), target),
+        "the fourth moment", sp.Eq(sp.Symbol("E e_{t+1}^4"), target),
         r"For the Monte Carlo standard error, not the expectation: on SGD, $e_{t+1} = q e_t + c\,w_t$, the same rule "
         r"gives $\mathbb{E}e_{t+1}^4$ with $m_4$ in it ($m_1 = m_3 = 0$ and the odd moments of $e_t$ vanish by "
         r"symmetry): $m_4 = 3$ for a standard normal, $1$ for a $\pm 1$ sign, so the spread of $e_t^2$ depends on "
