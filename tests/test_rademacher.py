@@ -390,3 +390,15 @@ def test_seeds_above_2_to_the_53_keep_every_bit():
     assert rng.seed_key(2**64 - 1) == (2**32 - 1, 2**32 - 1)
     assert rng.seed_key(2**53 + 1) == (1, 2**21)
     assert not np.array_equal(rng.rademacher_signs(2**53 + 1, 1, 256), rng.rademacher_signs(2**53, 1, 256))
+
+
+def test_bench_noise_adds_the_rademacher_row_with_its_ratio(cli):
+    """`ratecheck bench --noise`: numba-rademacher beside numba-noisy and numba-fused, ratios from the same run
+    (schema only; timings are never asserted)."""
+    r = cli(["bench", "--noise", "--dim", "20000", "--steps", "10", "--json", "-"])
+    assert r.code == 0, r.stderr
+    rows = {row["impl"]: row for row in json.loads(r.stdout)["results"]}
+    rad, fused = rows["numba-rademacher"], rows["numba-fused"]
+    assert "numba-noisy" in rows and rad["dim"] == fused["dim"] and rad["steps"] == fused["steps"]
+    assert rad["ratio_to_fused"] == pytest.approx(rad["elem_steps_per_s"] / fused["elem_steps_per_s"])
+    assert rad["fraction_of_peak"] is None
