@@ -9,7 +9,9 @@ draw, the sign made inside the element loop); "sign words only" is numerics.rand
 Philox calls of the same d·T draws, 128 per call).  Each configuration runs --repeat times, alternating, and the best is kept.  Beside the wall-clock
 throughput the table gives element-steps per CPU-second (process time of all threads): on a machine shared
 with other jobs the wall clock counts the time spent waiting for a core, the CPU time does not (it still
-counts the slowdown of shared caches), so threads x that figure estimates the idle machine.
+counts the slowdown of shared caches), so threads x that figure estimates the idle machine.  "per user-second"
+counts user CPU time only (getrusage): on the shared virtual machine the kernel's time zeroing fresh pages for the
+setup's large arrays came and went by seconds between identical runs, and it is not the kernels' arithmetic.
 
 Usage: python benchmarks/noisy.py [--dim D] [--steps T] [--repeat R] [--threads N ...]
 """
@@ -25,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
+    import resource
+
     import numba
     import numpy as np
 
@@ -86,24 +90,28 @@ def main() -> int:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"machine: {_cpu_name()}; d = {a.dim:,}, T = {a.steps}, best of {a.repeat} (alternating); {now}, load "
           f"average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("| threads | run | seconds | element-steps/s | x noise-free | per CPU-second | x noise-free (CPU) |\n"
-          "|---:|---|---:|---:|---:|---:|---:|")
+    print("| threads | run | seconds | element-steps/s | x noise-free | per CPU-second | x noise-free (CPU) | "
+          "per user-second | x noise-free (user) |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for threads in a.threads:
         numba.set_num_threads(threads)
         best = {k: float("inf") for k in runs}
         cpu = {k: float("inf") for k in runs}
+        user = {k: float("inf") for k in runs}
         for _ in range(a.repeat):
             for k, fn in runs.items():
                 t0, c0 = time.perf_counter(), time.process_time()
+                u0 = resource.getrusage(resource.RUSAGE_SELF).ru_utime
                 fn()
                 best[k] = min(best[k], time.perf_counter() - t0)
                 cpu[k] = min(cpu[k], time.process_time() - c0)
+                user[k] = min(user[k], resource.getrusage(resource.RUSAGE_SELF).ru_utime - u0)
         free, free_cpu = best["noise-free (numba-fused)"], cpu["noise-free (numba-fused)"]
+        free_user = user["noise-free (numba-fused)"]
         print(f"(threads {threads}: load average after the runs {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
         n = a.dim * a.steps
         for k, secs in best.items():
             print(f"| {threads} | {k} | {secs:.3f} | {n / secs:.3e} | {free / secs:.3f} | {n / cpu[k]:.3e} | "
-                  f"{free_cpu / cpu[k]:.3f} |")
+                  f"{free_cpu / cpu[k]:.3f} | {n / user[k]:.3e} | {free_user / user[k]:.3f} |")
     return 0
 
 

@@ -335,10 +335,23 @@ def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, recor
     sum_e2 = s2.sum(axis=0)
     sum_e4 = s4.sum(axis=0)
     if rec.size and rec[0] == 0:
-        w2 = e0 * e0
-        sum_e2 = np.vstack([np.bincount(grp, weights=w2, minlength=ngroups), sum_e2])
-        sum_e4 = np.vstack([np.bincount(grp, weights=w2 * w2, minlength=ngroups), sum_e4])
+        first2, first4 = _initial_sums(e0, grp, ngroups)
+        sum_e2 = np.vstack([first2, sum_e2])
+        sum_e4 = np.vstack([first4, sum_e4])
     return NoisyMoments(rec, count, sum_e2, sum_e4)
+
+
+def _initial_sums(e0: np.ndarray, grp: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group sums of e0² and e0⁴ (step 0), in slices of :data:`CHUNK` so that no temporary of the size of the
+    problem is made (at d = 10⁷ three 80 MB temporaries cost more than the kernel's record of one step)."""
+    s2 = np.zeros(ngroups)
+    s4 = np.zeros(ngroups)
+    for lo in range(0, e0.size, CHUNK):
+        w2 = e0[lo:lo + CHUNK] * e0[lo:lo + CHUNK]
+        g = grp[lo:lo + CHUNK]
+        s2 += np.bincount(g, weights=w2, minlength=ngroups)
+        s4 += np.bincount(g, weights=w2 * w2, minlength=ngroups)
+    return s2, s4
 
 
 def _record_steps(record_steps, steps: int) -> np.ndarray:
