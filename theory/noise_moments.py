@@ -26,8 +26,8 @@ This derivation makes it a sequence of steps, for a generic :math:`n\times n` ma
    :math:`\tfrac{\lambda}{2}(S_t)_{xx}` and the same stationary covariance — Gaussian or Rademacher noise alike.
 
 The contrast, for the Monte Carlo standard error: on SGD, :math:`e_{t+1} = q e_t + c\,w_t`, the fourth moment
-:math:`\mathbb E e_{t+1}^4 = q^4\,\mathbb E e_t^4 + 6 q^2 c^2 m_2\,\mathbb E e_t^2 + c^4 m_4` (with
-:math:`m_1 = m_3 = 0`, odd moments of :math:`e_t` dropped by symmetry) does depend on :math:`m_4` (3 for a
+:math:`\mathbb E e_{t+1}^4 = q^4\,\mathbb E e_t^4 + 6 q^2 c^2 m_2\,\mathbb E e_t^2 + c^4 m_4` (for a symmetric
+law, :math:`m_1 = m_3 = 0`, from :math:`e_0 = 0`, where the odd moments of :math:`e_t` vanish) does depend on :math:`m_4` (3 for a
 standard normal, 1 for a ±1 sign), so the spread of :math:`e_t^2`, and with it the standard error of a Monte
 Carlo mean, depends on the law; the run estimates it from its own :math:`\sum e^4`.
 """
@@ -89,7 +89,7 @@ def _recursions(n: int):
 def fourth_moment_sgd():
     r""":math:`\mathbb E(q e + c w)^4` with :math:`e` independent of :math:`w`, :math:`\mathbb E e^k = \epsilon_k`,
     :math:`\mathbb E w^k = m_k` (term by term): returns (expression, its value at :math:`m_1 = m_3 = 0`,
-    :math:`\epsilon_1 = \epsilon_3 = 0`)."""
+    :math:`\epsilon_1 = \epsilon_3 = 0` — a symmetric law from :math:`e_0 = 0`)."""
     q, c, e = sp.symbols("q c e", real=True)
     eps = sp.symbols("epsilon_1:5", real=True)
     poly = sp.Poly(sp.expand((q * e + c * W) ** 4), e, W)
@@ -167,9 +167,10 @@ def moment_recursion_derivation() -> Derivation:
     d.add(Step.custom(
         "the fourth moment", sp.Eq(sp.Symbol("E e_{t+1}^4"), target),
         r"For the Monte Carlo standard error, not the expectation: on SGD, $e_{t+1} = q e_t + c\,w_t$, the same rule "
-        r"gives $\mathbb{E}e_{t+1}^4$ with $m_4$ in it ($m_1 = m_3 = 0$ and the odd moments of $e_t$ vanish by "
-        r"symmetry): $m_4 = 3$ for a standard normal, $1$ for a $\pm 1$ sign, so the spread of $e_t^2$ depends on "
-        r"the law, and each run estimates its standard error from its own $\sum e^4$.",
+        r"gives $\mathbb{E}e_{t+1}^4$ with $m_4$ in it (shown for a symmetric law, $m_1 = m_3 = 0$, from the start "
+        r"$e_0 = 0$, where the odd moments of $e_t$ vanish): $m_4 = 3$ for a standard normal, $1$ for a $\pm 1$ sign, "
+        r"so the spread of $e_t^2$ depends on the law, and each run estimates its standard error from its own "
+        r"$\sum e^4$.",
         fourth_check, "identity", "the rule applied term by term minus the stated form is 0; m_4 occurs",
         latex_statement=r"\mathbb{E}e_{t+1}^4 &= q^4\,\mathbb{E}e_t^4 + 6q^2c^2 m_2\,\mathbb{E}e_t^2 + c^4 m_4"))
     lyap = M * S * M.T + m2 * b * b.T

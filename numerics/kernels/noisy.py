@@ -42,6 +42,12 @@ the statements the noise-free kernels paste in), with the gradient line ``G = la
   :math:`e^4` stays finite) freezes, and its members add +inf to every later recorded sum — divergence is a
   result (inf), never NaN or an overflow warning.
 
+With ``dist="rademacher"`` the draws are fair signs :math:`\xi = \pm 1` (:func:`numerics.random.rademacher_signs`:
+bit i mod 32 of word ⌊i/32⌋ mod 4 of Philox call ⌊i/128⌋): per step a block fills its Philox words
+(:func:`numerics.random.fill_sign_words`) and the element loop runs over the 32 bits of each word, making the sign
+from its bit (:func:`numerics.random.sign_bit`) with no buffer of draws; :math:`\sigma\xi = \pm\sigma` exactly, so
+the iterates are again the NumPy path's bits, and every guarantee above holds alike.
+
 The CUDA source (:func:`noisy_cuda_source`) runs the same generator as device functions (the same
 operations, ``--fmad=false``), one Philox call per thread per step for the thread's four directions of one
 tile; its group sums use ``atomicAdd`` (so on a GPU the iterates are reproducible but the sums only up to

@@ -57,7 +57,7 @@ def add_arguments(p) -> None:
                    help="time the PEP worst-case solves of gradient descent, ratecheck vs PEPit, N = 1..--max-n")
     p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
     p.add_argument("--noise", action="store_true",
-                   help="add the noisy fused kernel (gradient + N(0, 1) noise drawn in the kernel) and its ratio")
+                   help="add the noisy fused kernels (gradient + N(0, 1) or +-1 noise drawn in the kernel) and their ratios")
     p.add_argument("--adaptive", action="store_true",
                    help="time the adaptive methods instead: NumPy reference, fused kernel and torch.optim")
 
