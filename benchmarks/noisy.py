@@ -1,15 +1,15 @@
 """Throughput of the noisy fused kernel against the noise-free one, same problem, alternating in one process.
 
-Heavy ball (Polyak's tuning for [1, 100]), float64, d eigenvalues equally spaced on [1, 100], isotropic e0,
-T steps; the noisy kernel draws σξ, σ = 1, inside the kernel (numerics.random) and records Σe², Σe⁴ over all
-directions (one group) at every step ("noisy, every step") or at the last step only ("noisy, last step");
-"normals only" is numerics.random.fill_normals alone over the same d·T draws (block by block, as the kernel
-calls it).  The "rademacher" rows are the same kernel with ξ = ±1 (dist=rademacher: one bit of a Philox word per
-draw, the sign made inside the element loop); "sign words only" is numerics.random.fill_sign_words alone (the
-Philox calls of the same d·T draws, 128 per call).  Each configuration runs --repeat times, alternating, and the best is kept.  Beside the wall-clock
-throughput the table gives element-steps per CPU-second (process time of all threads): on a machine shared
-with other jobs the wall clock counts the time spent waiting for a core, the CPU time does not (it still
-counts the slowdown of shared caches), so threads x that figure estimates the idle machine.  "per user-second"
+Heavy ball (Polyak's tuning for [1, 100]), float64, d eigenvalues equally spaced on [1, 100], isotropic e0, T
+steps; the noisy kernel draws σξ, σ = 1, inside the kernel (numerics.random) and records Σe², Σe⁴ over all
+directions (one group) at every step ("noisy, every step") or at the last step only ("noisy, last step"); "normals
+only" is numerics.random.fill_normals alone over the same d·T draws (block by block, as the kernel calls it). The
+"rademacher" rows are the same kernel with ξ = ±1 (dist=rademacher: one bit of a Philox word per draw, the sign
+made inside the element loop); "sign words only" is numerics.random.fill_sign_words alone (the Philox calls of the
+same d·T draws, 128 per call). Each configuration runs --repeat times, alternating, and the best is kept. Beside
+the wall-clock throughput the table gives element-steps per CPU-second (process time of all threads): on a machine
+shared with other jobs the wall clock counts the time spent waiting for a core, the CPU time does not (it still
+counts the slowdown of shared caches), so threads x that figure estimates the idle machine. "per user-second"
 counts user CPU time only (getrusage): on the shared virtual machine the kernel's time zeroing fresh pages for the
 setup's large arrays came and went by seconds between identical runs, and it is not the kernels' arithmetic.
 

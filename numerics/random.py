@@ -63,15 +63,16 @@ as above (key = the seed's two words, counter = (call J, step t)); the layout is
   with the bit in the sign position (exactly :math:`\pm 1`: no rounding anywhere, so the three copies agree by
   construction, and :math:`s\,\zeta = \pm s` exactly).
 
-The fused kernel (:mod:`numerics.kernels.noisy`, ``dist="rademacher"``) stores no draws: per step a block
-gets its Philox words (:func:`fill_sign_words`, one scalar call per 128 directions) and the element loop makes
-each sign from its bit (:func:`sign_bit`: shift, and, shift, or, bit cast), 32 directions per word in a loop of
-constant length 32 that LLVM vectorises (the shift amount is the loop index).  On the GPU
-(:func:`numerics.kernels.noisy.noisy_cuda_source` with ``dist="rademacher"``) a warp's 32 threads take the 128 directions of one call (thread ``lane`` the directions :math:`128J + 32k + \text{lane}`,
-k = 0..3): every thread of the warp evaluates the same call, which in SIMT costs the warp one Philox per 128
-directions.  A block of directions starting at a multiple of :data:`TILE` = 64 holds whole words, so the
-kernels' blocks (multiples of 64) need no change.  The Rademacher and Gaussian streams of one seed use the same
-Philox words (the counters coincide), so they are not independent of each other; a run draws from one of them.
+The fused kernel (:mod:`numerics.kernels.noisy`, ``dist="rademacher"``) stores no draws: per step a block gets its
+Philox words (:func:`fill_sign_words`, one scalar call per 128 directions) and the element loop makes each sign
+from its bit (:func:`sign_bit`: shift, and, shift, or, bit cast), 32 directions per word in a loop of constant
+length 32 that LLVM vectorises (the shift amount is the loop index). On the GPU
+(:func:`numerics.kernels.noisy.noisy_cuda_source` with ``dist="rademacher"``) a warp's 32 threads take the 128
+directions of one call (thread ``lane`` the directions :math:`128J + 32k + \text{lane}`, k = 0..3): every thread of
+the warp evaluates the same call, which in SIMT costs the warp one Philox per 128 directions. A block of directions
+starting at a multiple of :data:`TILE` = 64 holds whole words, so the kernels' blocks (multiples of 64) need no
+change. The Rademacher and Gaussian streams of one seed use the same Philox words (the counters coincide), so they
+are not independent of each other; a run draws from one of them.
 """
 from __future__ import annotations
 

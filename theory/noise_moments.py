@@ -26,10 +26,10 @@ This derivation makes it a sequence of steps, for a generic :math:`n\times n` ma
    :math:`\tfrac{\lambda}{2}(S_t)_{xx}` and the same stationary covariance — Gaussian or Rademacher noise alike.
 
 The contrast, for the Monte Carlo standard error: on SGD, :math:`e_{t+1} = q e_t + c\,w_t`, the fourth moment
-:math:`\mathbb E e_{t+1}^4 = q^4\,\mathbb E e_t^4 + 6 q^2 c^2 m_2\,\mathbb E e_t^2 + c^4 m_4` (for a symmetric
-law, :math:`m_1 = m_3 = 0`, from :math:`e_0 = 0`, where the odd moments of :math:`e_t` vanish) does depend on :math:`m_4` (3 for a
-standard normal, 1 for a ±1 sign), so the spread of :math:`e_t^2`, and with it the standard error of a Monte
-Carlo mean, depends on the law; the run estimates it from its own :math:`\sum e^4`.
+:math:`\mathbb E e_{t+1}^4 = q^4\,\mathbb E e_t^4 + 6 q^2 c^2 m_2\,\mathbb E e_t^2 + c^4 m_4` (for a symmetric law,
+:math:`m_1 = m_3 = 0`, from :math:`e_0 = 0`, where the odd moments of :math:`e_t` vanish) does depend on
+:math:`m_4` (3 for a standard normal, 1 for a ±1 sign), so the spread of :math:`e_t^2`, and with it the standard
+error of a Monte Carlo mean, depends on the law; the run estimates it from its own :math:`\sum e^4`.
 """
 from __future__ import annotations
 
