@@ -15,9 +15,18 @@ drawn independently at every step.  Two models give the standard deviations :mat
   (:math:`C = H` by default, or a given spectrum), batch size :math:`B` and a scale :math:`c`:
   :math:`s_i = \sqrt{c\,C_i/B}`.
 
-The SPEC strings of the CLI (``--noise``): ``additive:sigma=S`` or ``minibatch:batch=B[,scale=c]``;
-``minibatch:scale=c`` without a batch is a model whose batch is chosen later (``batch-scaling``).
-Bad specs raise :class:`~numerics.validation.ParameterError` naming ``noise``.
+The SPEC strings of the CLI (``--noise``): ``additive:sigma=S[,dist=D]`` or
+``minibatch:batch=B[,scale=c][,dist=D]``; ``minibatch:scale=c`` without a batch is a model whose batch is chosen
+later (``batch-scaling``).  Bad specs raise :class:`~numerics.validation.ParameterError` naming ``noise``.
+
+**Distribution** (``dist``, :data:`DISTRIBUTIONS`): the law of the standardised draw :math:`\zeta` in
+:math:`\xi_i = s_i\zeta`, i.i.d. over steps and directions with :math:`\mathbb E\zeta = 0`,
+:math:`\mathbb E\zeta^2 = 1`: ``gaussian`` (the default, :math:`\zeta \sim N(0, 1)`,
+:func:`numerics.random.standard_normals`) or ``rademacher`` (:math:`\zeta = \pm 1` with probability 1/2 each,
+:func:`numerics.random.rademacher_signs`).  The mean and Lyapunov recursions of the exact expected loss use only
+:math:`\mathbb E\xi` and :math:`\mathbb E\xi\xi^\top`, so both give the same exact expectation; only the Monte
+Carlo standard error differs (through :math:`\mathbb E\zeta^4` = 3 or 1), and it is estimated from each run's own
+:math:`\sum e^2` and :math:`\sum e^4`.
 """
 from __future__ import annotations
 
@@ -28,11 +37,13 @@ import numpy as np
 
 from . import validation as v
 
-__all__ = ["NoiseModel", "parse", "additive", "minibatch", "KINDS"]
+__all__ = ["NoiseModel", "parse", "additive", "minibatch", "KINDS", "DISTRIBUTIONS"]
 
-#: kind -> (required keys, optional keys)
+#: kind -> (required keys, optional keys); every kind also takes ``dist`` (:data:`DISTRIBUTIONS`)
 KINDS = {"additive": (("sigma",), ()), "minibatch": ((), ("batch", "scale"))}
-_SYNTAX = "additive:sigma=S or minibatch:batch=B[,scale=c]"
+#: the law of the standardised draw (mean 0, variance 1); the first is the default
+DISTRIBUTIONS = ("gaussian", "rademacher")
+_SYNTAX = "additive:sigma=S[,dist=D] or minibatch:batch=B[,scale=c][,dist=D]"
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ class NoiseModel:
     r"""A gradient-noise model (see the module docstring).
 
     ``covariance`` (minibatch only): the diagonal of :math:`C` in the eigenbasis, one entry per eigenvalue;
-    ``None`` means :math:`C = H`.
+    ``None`` means :math:`C = H`.  ``dist``: the law of the standardised draw, one of :data:`DISTRIBUTIONS`.
     """
 
     kind: str
@@ -48,10 +59,13 @@ class NoiseModel:
     batch: float | None = None
     scale: float = 1.0
     covariance: tuple[float, ...] | None = None
+    dist: str = DISTRIBUTIONS[0]
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise v.ParameterError("noise", f"a model among {', '.join(KINDS)}", self.kind)
+        if self.dist not in DISTRIBUTIONS:
+            raise v.ParameterError("dist", f"one of {', '.join(DISTRIBUTIONS)}", self.dist)
         if self.kind == "additive":
             v.in_range("sigma", self.sigma, 0.0, math.inf, hi_open=True)
         else:
@@ -85,27 +99,30 @@ class NoiseModel:
         return self.std(eigenvalues) ** 2
 
     def __str__(self) -> str:
+        dist = "" if self.dist == DISTRIBUTIONS[0] else f",dist={self.dist}"  # the default is not written
         if self.kind == "additive":
-            return f"additive:sigma={self.sigma:g}"
+            return f"additive:sigma={self.sigma:g}" + dist
         items = ([f"batch={self.batch:g}"] if self.batch is not None else []) + [f"scale={self.scale:g}"]
-        return "minibatch:" + ",".join(items) + ("" if self.covariance is None else " (given C)")
+        return "minibatch:" + ",".join(items) + dist + ("" if self.covariance is None else " (given C)")
 
 
-def additive(sigma: float) -> NoiseModel:
-    r"""Additive noise :math:`\mathrm{Cov}\,\xi = \sigma^2 I`."""
-    return NoiseModel("additive", sigma=v.in_range("sigma", sigma, 0.0, math.inf, hi_open=True))
+def additive(sigma: float, dist: str = DISTRIBUTIONS[0]) -> NoiseModel:
+    r"""Additive noise :math:`\mathrm{Cov}\,\xi = \sigma^2 I` (draws of law ``dist``)."""
+    return NoiseModel("additive", sigma=v.in_range("sigma", sigma, 0.0, math.inf, hi_open=True), dist=dist)
 
 
-def minibatch(batch: float | None = None, scale: float = 1.0, covariance=None) -> NoiseModel:
-    r"""Minibatch noise :math:`\mathrm{Cov}\,\xi = c\,C/B` (:math:`C = H` unless ``covariance`` is given)."""
+def minibatch(batch: float | None = None, scale: float = 1.0, covariance=None, dist: str = DISTRIBUTIONS[0]) -> NoiseModel:
+    r"""Minibatch noise :math:`\mathrm{Cov}\,\xi = c\,C/B` (:math:`C = H` unless ``covariance`` is given; draws of
+    law ``dist``)."""
     cov = None if covariance is None else tuple(float(x) for x in np.asarray(covariance, dtype=np.float64).ravel())
-    return NoiseModel("minibatch", batch=None if batch is None else float(batch), scale=float(scale), covariance=cov)
+    return NoiseModel("minibatch", batch=None if batch is None else float(batch), scale=float(scale), covariance=cov,
+                      dist=dist)
 
 
 def parse(text: str, *, require_batch: bool = True) -> NoiseModel:
-    r"""Parse ``additive:sigma=S`` or ``minibatch:batch=B[,scale=c]`` (``require_batch=False`` also accepts
-    ``minibatch:scale=c``).  Unknown kinds, unknown, missing or repeated keys and bad numbers raise
-    ParameterError (parameter ``noise``)."""
+    r"""Parse ``additive:sigma=S[,dist=D]`` or ``minibatch:batch=B[,scale=c][,dist=D]`` (``require_batch=False``
+    also accepts ``minibatch:scale=c``; D one of :data:`DISTRIBUTIONS`, default gaussian).  Unknown kinds, unknown,
+    missing or repeated keys, bad numbers and an unknown distribution raise ParameterError (parameter ``noise``)."""
     if not isinstance(text, str) or ":" not in text:
         raise v.ParameterError("noise", _SYNTAX, text)
     kind, _, rest = text.strip().partition(":")
@@ -114,16 +131,22 @@ def parse(text: str, *, require_batch: bool = True) -> NoiseModel:
         raise v.ParameterError("noise", f"a model among {', '.join(KINDS)} ({_SYNTAX})", kind)
     required, optional = KINDS[kind]
     values: dict[str, float] = {}
+    dist = None
     items = [t.strip() for t in rest.split(",")] if rest.strip() else []
     for item in items:
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq or not key:
             raise v.ParameterError("noise", f"KEY=VALUE items for {kind} ({_SYNTAX})", item)
-        if key not in required + optional:
-            raise v.ParameterError("noise", f"keys among {', '.join(required + optional)} for {kind}", key)
-        if key in values:
+        if key not in required + optional + ("dist",):
+            raise v.ParameterError("noise", f"keys among {', '.join(required + optional + ('dist',))} for {kind}", key)
+        if key in values or (key == "dist" and dist is not None):
             raise v.ParameterError("noise", f"each key at most once (duplicate {key})", text)
+        if key == "dist":
+            dist = value.strip().lower()
+            if dist not in DISTRIBUTIONS:
+                raise v.ParameterError("noise", f"dist=D with D one of {', '.join(DISTRIBUTIONS)}", value.strip())
+            continue
         try:
             values[key] = float(value)
         except ValueError:
@@ -134,8 +157,9 @@ def parse(text: str, *, require_batch: bool = True) -> NoiseModel:
     if kind == "minibatch" and require_batch and "batch" not in values:
         raise v.ParameterError("noise", "minibatch with batch=B (the batch size, >= 1)", text)
     try:
+        dist = dist or DISTRIBUTIONS[0]
         if kind == "additive":
-            return additive(values["sigma"])
-        return NoiseModel("minibatch", batch=values.get("batch"), scale=values.get("scale", 1.0))
+            return additive(values["sigma"], dist)
+        return NoiseModel("minibatch", batch=values.get("batch"), scale=values.get("scale", 1.0), dist=dist)
     except v.ParameterError as exc:
         raise v.ParameterError("noise", f"{exc.name} {exc.valid}", text) from None

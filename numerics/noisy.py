@@ -4,6 +4,8 @@ Per eigen-direction :math:`i` the error :math:`e = x - x^*` of a method value ru
 
 .. math:: g_t = \lambda_i\, e(y_t) + s_i\,\xi(\text{seed}, t, i), \qquad \xi \sim \mathcal N(0, 1)\ \text{iid over } (t, i),
 
+(or, with ``dist="rademacher"``, :math:`\xi = \pm 1` with probability 1/2 each: the same mean and variance),
+
 evaluated at the method's gradient point :math:`y_t` (``Method.gradient_point``).  Directions that share
 :math:`\lambda` (and start) are independent replicas; integer ``groups`` label them, and at each recorded
 step the sums :math:`\sum e^2` and :math:`\sum e^4` over the members of each group are kept
@@ -13,12 +15,14 @@ step the sums :math:`\sum e^2` and :math:`\sum e^4` over the members of each gro
 :math:`w_g = m_g\lambda_g/2` for :math:`m_g` directions of one spectrum (:meth:`NoisyMoments.loss`).
 
 Random numbers: :math:`\xi(\text{seed}, t, i)` of :mod:`numerics.random` (Philox4x32-10, Salmon, Moraes, Dror &
-Shaw, SC'11; key = the seed, counter = (call, step t); Box–Muller), a pure function of (seed, t, i).
+Shaw, SC'11; key = the seed, counter = (call, step t); Box–Muller, or one bit per draw for ``rademacher``), a pure
+function of (seed, t, i).
 
 Backends (``backend``):
 
 * ``"numpy"`` — the reference: one ``Rule.step`` of :func:`numerics.rule_of` per step (the value every other
-  path runs) fed :func:`numerics.random.standard_normals` ``(seed, t, d)`` for t = 1, 2, …, and
+  path runs) fed :func:`numerics.random.standard_normals` ``(seed, t, d)`` (``rademacher``:
+  :func:`numerics.random.rademacher_signs`) for t = 1, 2, …, and
   :math:`g = \lambda y + s\xi` written ``lam * y + std * xi`` as in the kernel;
 * ``"numba"`` — the fused kernel :func:`numerics.kernels.noisy.noisy_moments` (the same normals drawn inside
   the kernel, the same IEEE operations per element), so the **iterates are the same bits**; the group sums
@@ -109,7 +113,8 @@ def resolve_noisy_backend(backend: str, directions: int, steps: int) -> str:
 
 
 def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_std, steps: int, seed: int,
-                  record_steps, groups, *, backend: str = "auto", block: int | None = None) -> NoisyMoments:
+                  record_steps, groups, *, backend: str = "auto", block: int | None = None,
+                  dist: str = "gaussian") -> NoisyMoments:
     r"""Run ``method`` with the stochastic gradient of the module docstring; per-group sums of :math:`e^2, e^4`.
 
     ``method``: a :class:`~numerics.protocol.Method` value (or a built-in method name) with ``params``;
@@ -117,14 +122,18 @@ def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_st
     ``noise_std`` (:math:`s_i` ≥ 0, one number or one per direction) and ``groups`` (integer labels 0..G−1, each
     used) have one entry per direction; ``steps`` T ≥ 0; ``seed`` in [0, 2⁶⁴) (the Philox key);
     ``record_steps`` strictly increasing integers in 0..T (0: the start).  ``backend``: ``auto``, ``numpy`` or
-    ``numba`` (module docstring); ``block``: the kernel's elements per block (results do not depend on it).
+    ``numba`` (module docstring); ``block``: the kernel's elements per block (results do not depend on it);
+    ``dist``: the law of ξ, ``gaussian`` (N(0, 1)) or ``rademacher`` (±1) (:data:`numerics.noise.DISTRIBUTIONS`).
     """
+    from .noise import DISTRIBUTIONS
     from .methods import form, rule_of
 
     value = form(method) if isinstance(method, str) else method
     if not isinstance(value, Method):
         raise TypeError(f"method must be a numerics Method value or a method name, got {type(method).__name__}")
     rule = rule_of(value, {} if params is None else params)
+    if dist not in DISTRIBUTIONS:
+        raise v.ParameterError("dist", f"one of {', '.join(DISTRIBUTIONS)}", dist)
     lam = v.eigenvalue_array(eigenvalues) if np.ndim(eigenvalues) == 1 else None
     if lam is None:
         raise v.ParameterError("eigenvalues", "a 1-D array of eigenvalues > 0", np.shape(eigenvalues))
@@ -161,12 +170,13 @@ def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_st
 
         sig = float(std[0]) if np.ndim(noise_std) == 0 else std
         return kernel.noisy_moments(value, rule.params, lam, e0, sig, steps, seed, rec, labels.astype(np.int64),
-                                    block=block)
+                                    block=block, dist=dist)
     if block is not None:
         raise v.ParameterError("block", "only with backend numba (the kernel's block size)", block)
     sum_e2 = np.full((rec.size, G), np.inf)
     sum_e4 = np.full((rec.size, G), np.inf)
     state = rule.init(e0.copy())
+    draws = rng.STREAMS[dist]
     i = 0
 
     def record(x) -> None:
@@ -180,7 +190,7 @@ def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_st
         if rec[0] == 0:
             record(state[0])
         for t in range(1, int(rec[-1]) + 1):
-            xi = rng.standard_normals(seed, t, d)
+            xi = draws(seed, t, d)
             state = rule.step(state, lambda y: lam * y + std * xi, t)
             if rec[i] == t:
                 record(state[0])
@@ -190,7 +200,7 @@ def noisy_moments(method, params: Mapping[str, float], eigenvalues, e0, noise_st
 
 
 def noisy_iterates(method, params: Mapping[str, float], eigenvalues, e0, noise_std, seed: int,
-                   record_steps) -> np.ndarray:
+                   record_steps, *, dist: str = "gaussian") -> np.ndarray:
     r"""The errors :math:`e_t = x_t - x^*` of the first ``d`` directions of a noisy run, at ``record_steps`` (rows).
 
     The NumPy reference path of :func:`noisy_moments` (``Rule.step`` fed ``lam * y + std * xi`` with
@@ -198,7 +208,8 @@ def noisy_iterates(method, params: Mapping[str, float], eigenvalues, e0, noise_s
     their sums.  :math:`\xi(\text{seed}, t, i)` is a pure function of :math:`(\text{seed}, t, i)`, so these are
     the iterates of directions :math:`0..d-1` of every :func:`noisy_moments` run with the same seed and start
     (on both backends: the same bits), e.g. the first replica of ``simulate --noise`` (tested against the seam's
-    sums, ``tests/test_simulate_noise_options.py``).  Arguments as :func:`noisy_moments`; memory is
+    sums, ``tests/test_simulate_noise_options.py``).  Arguments as :func:`noisy_moments` (``dist``: its stream,
+    :data:`numerics.random.STREAMS`); memory is
     ``len(record_steps) × d`` floats.  After a divergence (:data:`DIVERGENCE_LIMIT`) the rows are NaN.
     """
     from .methods import form, rule_of
@@ -217,6 +228,11 @@ def noisy_iterates(method, params: Mapping[str, float], eigenvalues, e0, noise_s
     if std is None or not np.all(np.isfinite(std)) or np.any(std < 0):
         raise v.ParameterError("noise_std", f"finite numbers >= 0: one, or one per direction ({d})",
                                "a negative or non-finite entry" if std is not None else np.shape(noise_std))
+    from .noise import DISTRIBUTIONS
+
+    if dist not in DISTRIBUTIONS:
+        raise v.ParameterError("dist", f"one of {', '.join(DISTRIBUTIONS)}", dist)
+    draws = rng.STREAMS[dist]
     rng.seed_key(seed)
     seed = int(seed)
     rec = np.asarray(record_steps).ravel()
@@ -232,7 +248,7 @@ def noisy_iterates(method, params: Mapping[str, float], eigenvalues, e0, noise_s
             out[0] = state[0]
             i = 1
         for t in range(1, int(rec[-1]) + 1):
-            xi = rng.standard_normals(seed, t, d)
+            xi = draws(seed, t, d)
             state = rule.step(state, lambda y: lam * y + std * xi, t)
             if rec[i] == t:
                 out[i] = state[0]

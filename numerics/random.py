@@ -1,4 +1,5 @@
-r"""Counter-based Gaussian noise: Philox4x32-10 and Box–Muller, the same stream in numba, NumPy and CUDA.
+r"""Counter-based noise: Philox4x32-10 with Box–Muller (Gaussian) or one bit per draw (Rademacher), the same
+streams in numba, NumPy and CUDA.
 
 The noise of a noisy-gradient run is a pure function :math:`\xi(\text{seed}, t, i)` of the seed, the step
 :math:`t = 1, 2, \dots` being taken and the direction index :math:`i = 0, \dots, d-1` — no generator state —
@@ -50,6 +51,28 @@ source (``--fmad=false``) round every operation alike and produce **bit-identica
 :math:`\cos` on :math:`[0, \pi/4]` musl's ``__sin.c``/``__cos.c`` (fdlibm ``k_sin.c``/``k_cos.c`` with tail
 y = 0).  Each is within 1 ulp of the correctly rounded value (``tests/test_random.py`` measures it against
 ``math.log``/``math.sin``/``math.cos``).
+
+**Rademacher signs** (:func:`rademacher_signs`, :func:`fill_signs`; ``dist=rademacher`` of
+:mod:`numerics.noise`): :math:`\zeta(\text{seed}, t, i) = \pm 1` with probability 1/2 each, one bit of a Philox
+word per draw, so one Philox4x32-10 call gives :data:`SIGN_CALL` = 128 draws.  Same key and counter convention
+as above (key = the seed's two words, counter = (call J, step t)); the layout is the plain one:
+
+* direction i uses call :math:`J = \lfloor i/128\rfloor`, word :math:`k = \lfloor i/32\rfloor \bmod 4` of its
+  output :math:`(x_0, x_1, x_2, x_3)` and bit :math:`b = i \bmod 32` of that word (bit 0 the least significant);
+* :math:`\zeta = +1` if the bit is 0 and :math:`-1` if it is 1, built as the float64 whose bits are those of 1.0
+  with the bit in the sign position (exactly :math:`\pm 1`: no rounding anywhere, so the three copies agree by
+  construction, and :math:`s\,\zeta = \pm s` exactly).
+
+The fused kernel (:mod:`numerics.kernels.noisy`, ``dist="rademacher"``) stores no draws: per step a block gets its
+Philox words (:func:`fill_sign_words`, one scalar call per 128 directions) and the element loop makes each sign
+from its bit (:func:`sign_bit`: shift, and, shift, or, bit cast), 32 directions per word in a loop of constant
+length 32 that LLVM vectorises (the shift amount is the loop index). On the GPU
+(:func:`numerics.kernels.noisy.noisy_cuda_source` with ``dist="rademacher"``) a warp's 32 threads take the 128
+directions of one call (thread ``lane`` the directions :math:`128J + 32k + \text{lane}`, k = 0..3): every thread of
+the warp evaluates the same call, which in SIMT costs the warp one Philox per 128 directions. A block of directions
+starting at a multiple of :data:`TILE` = 64 holds whole words, so the kernels' blocks (multiples of 64) need no
+change. The Rademacher and Gaussian streams of one seed use the same Philox words (the counters coincide), so they
+are not independent of each other; a run draws from one of them.
 """
 from __future__ import annotations
 
@@ -63,13 +86,17 @@ from numba.extending import intrinsic
 
 from . import validation as v
 
-__all__ = ["TILE", "philox_reference", "philox4x32", "philox4x32_numpy", "seed_key", "standard_normals",
+__all__ = ["TILE", "SIGN_CALL", "STREAMS", "FILLS", "rademacher_signs", "fill_signs", "fill_sign_words", "sign_bit",
+           "signs_of_words",
+           "philox_reference", "philox4x32", "philox4x32_numpy", "seed_key", "standard_normals",
            "normals4", "fill_normals", "prefer_wide_vectors", "log_unit", "sincos_octant", "log_unit_numpy", "sincos_octant_numpy",
            "PHILOX_CONSTANTS"]
 
 #: directions per tile: call J = 16*(i // 64) + i % 16 serves directions 64*(i // 64) + i % 16 + 16k, k = 0..3
 TILE = 64
 LANES = TILE // 4
+#: Rademacher draws per Philox call (4 words of 32 bits): direction i uses bit i % 32 of word (i // 32) % 4 of call i // 128
+SIGN_CALL = 128
 
 #: Philox multipliers and Weyl key increments (Salmon et al. 2011, Table 2; Random123 philox.h), per width
 PHILOX_CONSTANTS = {
@@ -268,6 +295,50 @@ def fill_normals(k0, k1, t, first, out):
             out[base + 3 * LANES + lane] = z3
 
 
+@numba.njit(**_JIT)
+def sign_bit(word, b):
+    """+1.0 if bit ``b`` of ``word`` is 0, -1.0 if it is 1: the bits of 1.0 with that bit as the sign (numba;
+    uint64 arguments)."""
+    return _bits_f64(_ONE_BITS | (((word >> b) & np.uint64(1)) << np.uint64(63)))
+
+
+@numba.njit(**_JIT)
+def fill_sign_words(k0, k1, t, first, out):
+    r"""``out[g]`` = the Philox word that holds the Rademacher bits of directions ``first + 32g`` ..
+    ``first + 32g + 31`` at step ``t`` (word (w mod 4) of call ⌊w/4⌋, w = first/32 + g), for g < out.size;
+    ``first`` a multiple of 32.  One Philox call per four words, scalar (one call serves 128 draws)."""
+    w0 = first // 32
+    nw = out.size
+    hi = np.uint64(t >> _S32)
+    lo = np.uint64(t & _U32)
+    for j in range(w0 // 4, (w0 + nw + 3) // 4):
+        jj = np.uint64(j)
+        x0, x1, x2, x3 = philox4x32(jj & _U32, jj >> _S32, lo, hi, k0, k1)
+        g = 4 * j - w0
+        if 0 <= g < nw:
+            out[g] = x0
+        if 0 <= g + 1 < nw:
+            out[g + 1] = x1
+        if 0 <= g + 2 < nw:
+            out[g + 2] = x2
+        if 0 <= g + 3 < nw:
+            out[g + 3] = x3
+
+
+@numba.njit(fastmath=False, cache=True, error_model="numpy")
+def fill_signs(k0, k1, t, first, out):
+    r"""``out[n] = ζ(t, first + n)`` (Rademacher, module docstring) for n < out.size, ``first`` and ``out.size``
+    multiples of 32 (whole words).  The kernels do not store the draws: they take :func:`fill_sign_words` and
+    make each sign with :func:`sign_bit` in the element loop; this buffer form is for tests and benchmarks."""
+    prefer_wide_vectors()
+    words = np.empty(out.size // 32, dtype=np.uint64)
+    fill_sign_words(k0, k1, t, first, words)
+    for g in range(words.size):
+        word = words[g]
+        for b in range(32):
+            out[32 * g + b] = sign_bit(word, np.uint64(b))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # NumPy: the same operations on arrays (uint64 words holding 32-bit values), in the same order
 def philox4x32_numpy(c0, c1, c2, c3, k0, k1):
@@ -357,3 +428,35 @@ def standard_normals(seed, t, n: int) -> np.ndarray:
     # tile-major: for each tile, 16 lanes of normal 0, then normal 1, 2, 3
     z = np.stack([z.reshape(ntiles, LANES) for z in (z0, z1, z2, z3)], axis=1)
     return z.reshape(-1)[:n]
+
+
+def signs_of_words(words) -> np.ndarray:
+    r"""The Rademacher draws of Philox words (uint64 holding 32-bit values, any shape): one more axis of 32, bit
+    b = 0..31 of each word as +1.0 (bit 0) or -1.0 (bit 1) — the NumPy copy of :func:`sign_bit`."""
+    w = np.asarray(words, dtype=np.uint64)
+    bits = (w[..., None] >> np.arange(32, dtype=np.uint64)) & np.uint64(1)
+    return (_ONE_BITS | (bits << np.uint64(63))).view(np.float64)
+
+
+def rademacher_signs(seed, t, n: int) -> np.ndarray:
+    r"""ζ(seed, t, i) = ±1 for directions i = 0..n−1 at step t ≥ 0 (vectorised NumPy; the reference path).
+
+    Bit i % 32 of word (i // 32) % 4 of Philox call i // 128 (module docstring); bit-identical to
+    :func:`fill_signs`."""
+    k0, k1 = seed_key(seed)
+    t = v.integer("t", t, 0)
+    if t >= 1 << 64:
+        raise v.ParameterError("t", "an integer in [0, 2**64)", t)
+    n = v.integer("n", n, 0)
+    ncalls = -(-n // SIGN_CALL)
+    j = np.arange(ncalls, dtype=np.uint64)
+    tt = np.uint64(t)
+    x = philox4x32_numpy(j & _U32, j >> _S32, np.full_like(j, tt & _U32), np.full_like(j, tt >> _S32), k0, k1)
+    return signs_of_words(np.stack(x, axis=1)).reshape(-1)[:n]  # call-major, then word, then bit
+
+
+#: the NumPy reference stream of each distribution (numerics.noise.DISTRIBUTIONS), by name
+STREAMS = {"gaussian": standard_normals, "rademacher": rademacher_signs}
+#: the numba buffer-filling function of each distribution (tests and benchmarks; the Rademacher kernel fuses
+#: :func:`fill_sign_words` and :func:`sign_bit` instead)
+FILLS = {"gaussian": fill_normals, "rademacher": fill_signs}

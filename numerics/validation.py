@@ -62,7 +62,7 @@ def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = Fal
 
 
 def integer(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, int | np.integer):  # exactly: through float, seed 2**53 + 1 drew seed 2**53's stream
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):  # exact: no float round trip above 2**53
         if int(value) < minimum:
             raise ParameterError(name, f"an integer >= {minimum}", value)
         return int(value)

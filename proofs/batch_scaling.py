@@ -159,4 +159,4 @@ def batch_scaling(eigenvalues, noise: NoiseModel, target: float, batches: Sequen
                        "steps": None if not math.isfinite(t) else int(math.ceil(t - 1e-9)), "time_to_target": t})
     fits = scaling_fits(points, det_t, det_eta)
     return {"points": [{k: p[k] for k in ("batch", "best_eta", "steps")} for p in points], "fits": fits,
-            "target_loss": target, "initial_loss": initial, "noise": str(noise)}
+            "target_loss": target, "initial_loss": initial, "noise": str(noise), "noise_distribution": noise.dist}

@@ -112,7 +112,9 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     (:func:`numerics.noisy.noisy_iterates`, the same directions of the same run).  The loss is that of one copy of the spectrum,
     :math:`\mathbb E f(x_t) - f^* = \sum_g m_g\lambda_g\,\mathbb E[e_g^2]/2` (:math:`m_g` = multiplicity in one copy).
     ``backend`` of :func:`numerics.noisy.noisy_moments` (``auto``: the fused kernel unless the run is small; the
-    same iterates either way); the one that ran is ``"backend"`` of the result.
+    same iterates either way); the one that ran is ``"backend"`` of the result.  The draws have the law
+    ``noise.dist`` (``"noise_distribution"`` of the result); the exact expectation depends on the noise's variance
+    only (:func:`theory.noise_moments.moment_recursion_derivation`).
     """
     from ratecheck.numerics.methods import rule_of
 
@@ -146,7 +148,8 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
     weights = mult * distinct / 2
     rec = np.asarray(record_steps)
     ran = resolve_noisy_backend(backend, lam.size, int(rec.max()) if rec.size and rec.dtype.kind in "iu" else 0)
-    mom = noisy_moments(method, params, lam, start, std, steps, seed + 1, record_steps, labels, backend=ran)
+    mom = noisy_moments(method, params, lam, start, std, steps, seed + 1, record_steps, labels, backend=ran,
+                        dist=noise.dist)
     if np.any(mom.count < 2):
         raise v.ParameterError("replicas", "at least 2 when an eigenvalue occurs once (a standard error needs two "
                                "samples per eigenvalue)", replicas)
@@ -165,7 +168,9 @@ def noisy_run(method, params: Mapping[str, float], eigenvalues, noise: NoiseMode
             "loss_bias": bias, "z": z, "max_z": float(np.max(z[finite])) if finite.any() else float("inf"),
             "diverged": bool(not finite.all()), "moments": mom, "eigenvalues": distinct, "weights": weights,
             "e0_sq": e0_sq, "directions": int(lam.size), "noise": str(noise), "backend": ran,
-            **({"iterates": noisy_iterates(method, params, lam1, start[:d], std[:d], seed + 1, mom.record_steps)}
+            "noise_distribution": noise.dist,
+            **({"iterates": noisy_iterates(method, params, lam1, start[:d], std[:d], seed + 1, mom.record_steps,
+                                              dist=noise.dist)}
                if record_iterates else {})}
 
 
@@ -230,7 +235,8 @@ def stationary_record(method, params: Mapping[str, float], eigenvalue: float, no
     k = int(getattr(method, "period", 1) or 1)
     var = float(noise.variance([lam])[0])
     theory = stationary_second_moment(method, params, lam, var)
-    out = {"noise": str(noise), "noise_std": math.sqrt(var), "replicas": replicas, "stationary_at": (
+    out = {"noise": str(noise), "noise_distribution": noise.dist, "noise_std": math.sqrt(var), "replicas": replicas,
+           "stationary_at": (
         f"sync points (every {k} steps)" if k > 1 else "every step"),
         "stationary_variance_theory": theory,
         "stationary_loss_theory": None if theory is None else lam * theory / 2}

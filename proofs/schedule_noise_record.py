@@ -34,7 +34,7 @@ def final_variance_record(inner, scheduled_method, params: Mapping[str, float], 
     mc, se = float(run["loss"][-1]) * 2 / lam, float(run["loss_stderr"][-1]) * 2 / lam
     floor = stationary_second_moment(inner, params, lam, var)
     z = abs(mc - theory) / se if se > 0 else None
-    return {"noise": str(noise), "replicas": replicas, "final_steps": steps,
+    return {"noise": str(noise), "noise_distribution": noise.dist, "replicas": replicas, "final_steps": steps,
             "final_variance_theory": theory, "final_variance_simulated": mc, "final_variance_stderr": se,
             "final_loss_theory": lam * theory / 2, "final_loss_simulated": lam * mc / 2, "final_z": z,
             "final_agrees": bool(z is not None and z <= Z_TOLERANCE) or (se == 0 and mc == theory),

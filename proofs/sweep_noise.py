@@ -146,7 +146,7 @@ def noisy_point(cfg: SweepConfig, method: str, kappa: float, noise: NoiseModel, 
         "stationary_loss_simulated": None, "stationary_loss_stderr": None, "stationary_loss_exact_at_steps": None,
         "stationary_z": None, "stationary_steps": None, "stationary_check": "no floor (unstable)"}
     return {"method": method, "form": form.name, "kappa": kappa, "mu": mu, "L": L, "init": cfg.init,
-            "params": p, "rate_theory": rate, "noise": str(noise),
+            "params": p, "rate_theory": rate, "noise": str(noise), "noise_distribution": noise.dist,
             "directions": int(lam.size), "initial_loss": initial,
             "stationary_loss_theory": floor, "stable": floor is not None, "target_loss": target,
             "steps_to_target_theory": steps,
@@ -186,7 +186,7 @@ def run_noisy_sweep(cfg: SweepConfig, noise: NoiseModel, target: float | None = 
             fits.append({"method": method, **fit_exponent([p["kappa"] for p in ps],
                                                           [p["steps_to_target_theory"] for p in ps])})
     config = {k: x for k, x in cfg.to_dict().items() if k not in ("tol", "backend", "initial_error", "iters_theory")}
-    return {"config": {**config, "noise": str(noise), "target_loss": target,
+    return {"config": {**config, "noise": str(noise), "noise_distribution": noise.dist, "target_loss": target,
                        "noisy_problem": ("the two-mode quadratic diag(mu, L), e0 = (1, 1)/sqrt(2)" if cfg.init == "extreme"
                                          else "all eigenvalues, E[e0_i^2] = 1/d (isotropic start)"),
                        "stationary_loss_theory": "sum_i lambda_i P_i / 2, P_i the stationary E[e_i^2] (Lyapunov)",

@@ -110,9 +110,10 @@ def test_noisy_run_with_a_start_per_direction():
     assert r["loss"][0] == pytest.approx(float((np.array(lam) * x0 ** 2).sum() / 2), rel=1e-15)
 
 
+@pytest.mark.parametrize("dist", ["gaussian", "rademacher"])
 @pytest.mark.parametrize("backend", ["numpy", "numba"])
 @pytest.mark.parametrize("spec", [None, "polyak", "ema:alpha=0.7,start=zero,debias=1"])
-def test_first_replica_iterates_are_the_seams_directions(backend, spec):
+def test_first_replica_iterates_are_the_seams_directions(backend, spec, dist):
     # singleton groups: the seam's sums of e^2 over each direction are the squares of noisy_iterates' rows, bit for bit
     m = numerics.form("heavy-ball") if spec is None else averaged_output(numerics.form("heavy-ball"), parse_average(spec))
     params = {"alpha": 0.3, "beta": 0.6}
@@ -120,8 +121,8 @@ def test_first_replica_iterates_are_the_seams_directions(backend, spec):
     e0 = np.linspace(-1, 1, lam.size)
     std = 0.1 * np.sqrt(lam)
     rec = [0, 1, 2, 9, 30]
-    mom = noisy_moments(m, params, lam, e0, std, 30, 17, rec, np.arange(lam.size), backend=backend)
-    xs = noisy_iterates(m, params, lam[:70], e0[:70], std[:70], 17, rec)  # a prefix: the first directions
+    mom = noisy_moments(m, params, lam, e0, std, 30, 17, rec, np.arange(lam.size), backend=backend, dist=dist)
+    xs = noisy_iterates(m, params, lam[:70], e0[:70], std[:70], 17, rec, dist=dist)  # a prefix: the first directions
     np.testing.assert_array_equal(mom.sum_e2[:, :70], xs * xs)
 
 
@@ -131,3 +132,15 @@ def test_first_iterate_by_hand():
     xs = noisy_iterates("gd", {"eta": eta}, lam, e0, sigma, seed, [0, 1])
     np.testing.assert_array_equal(xs[0], e0)
     np.testing.assert_allclose(xs[1], e0 - eta * (lam * e0 + sigma * standard_normals(seed, 1, 3)), rtol=1e-15)
+
+
+def test_rademacher_iterates_differ_from_gaussian_ones_and_take_exact_sign_steps():
+    # gd from e0 = 0 with dist=rademacher: x_1 - x* = -eta sigma zeta, zeta = +-1 exactly (the stream's signs)
+    from ratecheck.numerics.random import rademacher_signs
+
+    lam, eta, sigma, seed = np.array([0.5, 2.0, 3.0, 1.0]), 0.25, 0.5, 9
+    xs = noisy_iterates("gd", {"eta": eta}, lam, np.zeros(4), sigma, seed, [1], dist="rademacher")
+    np.testing.assert_array_equal(xs[0], -eta * sigma * rademacher_signs(seed, 1, 4))
+    assert set(np.abs(xs[0]).tolist()) == {eta * sigma}
+    gauss = noisy_iterates("gd", {"eta": eta}, lam, np.zeros(4), sigma, seed, [1])
+    assert not np.array_equal(gauss, xs)

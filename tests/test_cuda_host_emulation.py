@@ -26,7 +26,7 @@ from ratecheck.numerics.linear_family import lookahead
 from ratecheck.numerics.methods import rule_of
 from ratecheck.numerics.noisy import noisy_moments
 from ratecheck.numerics.problems import DiagonalQuadratic
-from ratecheck.numerics.random import standard_normals
+from ratecheck.numerics.random import STREAMS, standard_normals
 from test_kernels import _compare, _params  # the GPU test's own comparison and parameters
 
 pytestmark = pytest.mark.skipif(host_compiler() is None or os.name != "posix",
@@ -50,18 +50,19 @@ NOISY_CASES = [  # (method value, params): 1, 2 and 3 state arrays, with and wit
 ]
 
 
-def _reference_noisy(rule, lam, e0, sig, steps, seed):
-    """The state after ``steps`` steps: the method's NumPy step fed the NumPy normal stream."""
+def _reference_noisy(rule, lam, e0, sig, steps, seed, dist="gaussian"):
+    """The state after ``steps`` steps: the method's NumPy step fed the NumPy stream of ``dist``."""
     state = rule.init(e0.copy())
     for t in range(1, steps + 1):
-        xi = standard_normals(seed, t, lam.size)
+        xi = STREAMS[dist](seed, t, lam.size)
         state = rule.step(state, lambda y: lam * y + sig * xi, t)
     return state
 
 
+@pytest.mark.parametrize("dist", ["gaussian", "rademacher"])
 @pytest.mark.parametrize("form,params", NOISY_CASES, ids=lambda x: getattr(x, "key", ""))
 @pytest.mark.parametrize("d", [1, 63, 1024 + 37])
-def test_noisy_kernel_iterates_are_the_numpy_and_numba_bits(form, params, d):
+def test_noisy_kernel_iterates_are_the_numpy_and_numba_bits(form, params, d, dist):
     """Final state arrays bit for bit against the NumPy step; singleton-group e² and e⁴ at every recorded step
     bit for bit against the NumPy path and the numba kernel (d not a multiple of the tile of 64 or the block of
     1024 directions; seeds >= 2**32)."""
@@ -71,11 +72,13 @@ def test_noisy_kernel_iterates_are_the_numpy_and_numba_bits(form, params, d):
     rule = rule_of(form, params)
     steps, rec = 25, np.array([0, 1, 7, 25])
     for seed, sig in zip(BIG_SEEDS, (0.7, r.uniform(0.1, 1.0, d))):  # one sigma, then one per direction
-        got, state = noisy_moments_device(form, params, lam, e0, sig, steps, seed, rec, np.arange(d), device=HOST)
-        for a, b in zip(state, _reference_noisy(rule, lam, e0, sig, steps, seed)):
+        got, state = noisy_moments_device(form, params, lam, e0, sig, steps, seed, rec, np.arange(d), device=HOST,
+                                          dist=dist)
+        for a, b in zip(state, _reference_noisy(rule, lam, e0, sig, steps, seed, dist)):
             np.testing.assert_array_equal(a, b)
         for backend in ("numpy", "numba"):
-            ref = noisy_moments(form, params, lam, e0, sig, steps, seed, rec, np.arange(d), backend=backend)
+            ref = noisy_moments(form, params, lam, e0, sig, steps, seed, rec, np.arange(d), backend=backend,
+                                dist=dist)
             np.testing.assert_array_equal(got.sum_e2, ref.sum_e2)
             np.testing.assert_array_equal(got.sum_e4, ref.sum_e4)
             np.testing.assert_array_equal(got.count, ref.count)
@@ -98,14 +101,15 @@ def test_noisy_kernel_group_sums_agree_to_rounding(form, params):
         np.testing.assert_allclose(got.sum_e4, ref.sum_e4, rtol=1e-13, atol=0)
 
 
-def test_noisy_kernel_results_do_not_depend_on_the_block_size():
-    """32, 96 and 1024 threads per block (blocks of 128, 384 and 4096 directions): the same bits."""
+@pytest.mark.parametrize("dist", ["gaussian", "rademacher"])
+def test_noisy_kernel_results_do_not_depend_on_the_block_size(dist):
+    """32, 96 and 1024 threads per block: the same bits."""
     form, params = NOISY_CASES[1]
     r = np.random.default_rng(6)
     d = 700
     lam, e0 = r.uniform(0.5, 2.0, d), r.standard_normal(d)
-    runs = [noisy_moments_device(form, params, lam, e0, 0.3, 12, 9, [12], np.arange(d), device=HOST, threads=t)
-            for t in (32, 96, 1024)]
+    runs = [noisy_moments_device(form, params, lam, e0, 0.3, 12, 9, [12], np.arange(d), device=HOST, threads=t,
+                                 dist=dist) for t in (32, 96, 1024)]
     for m, s in runs[1:]:
         np.testing.assert_array_equal(m.sum_e2, runs[0][0].sum_e2)
         for a, b in zip(s, runs[0][1]):

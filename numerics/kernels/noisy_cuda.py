@@ -6,9 +6,11 @@ r"""The launcher of the CUDA noisy kernel (:func:`numerics.kernels.noisy.noisy_c
 inputs and the result of :func:`numerics.kernels.noisy.noisy_moments` (the numba kernel), plus the final state
 arrays.  It is not a backend of :func:`numerics.noisy.noisy_moments`: the kernel has not run on a GPU.
 
-Launch (from the kernel's own contract, its docstring): one thread per Philox call, ``ceil(d / 64) * 16`` calls
-(call j serves the four directions ``64*(j // 16) + j % 16 + 16k``), in blocks of :data:`THREADS` threads; the
-grid is rounded up and threads past the last tile return.  The arguments have the kernel's C types exactly
+Launch (from the kernel's own contract, its docstring): for ``dist="gaussian"`` one thread per Philox call,
+``ceil(d / 64) * 16`` calls (call j serves the four directions ``64*(j // 16) + j % 16 + 16k``); for
+``dist="rademacher"`` one warp per call, ``ceil(d / 128) * 32`` threads (thread ``lane`` of call j the directions
+``128 j + lane + 32k``); in blocks of :data:`THREADS` threads; the grid is rounded up and threads past the last
+tile return.  The arguments have the kernel's C types exactly
 (``k0``, ``k1`` as ``np.uint32``: the kernel's key words are ``unsigned int``; sizes as ``np.int64``; the
 per-direction flag as ``np.int32``), as CuPy passes a NumPy scalar by its own width (``cupy/cuda/function.pyx``,
 ``_pointer``).  The recorded sums come back as ``[R, G]`` arrays summed by ``atomicAdd`` (in an arbitrary order
@@ -22,7 +24,7 @@ from .. import random as rng
 from .. import validation as v
 from ..noisy import DIVERGENCE_LIMIT, NoisyMoments
 from .cuda import OPTIONS, KernelLaunch
-from .noisy import _groups, _record_steps, _rule, _scalar_table, noisy_cuda_source
+from .noisy import _CUDA_LAYOUT, _distribution, _groups, _record_steps, _rule, _scalar_table, noisy_cuda_source
 
 __all__ = ["noisy_launch", "noisy_moments_device", "THREADS"]
 
@@ -31,7 +33,7 @@ THREADS = 256
 
 
 def noisy_launch(rule, lam, state, sig, groups, rec, scalars, seed: int, ngroups: int, device,
-                 threads: int = THREADS):
+                 threads: int = THREADS, dist: str = "gaussian"):
     """The launch of the noisy kernel over ``rec[-1]`` steps and its two ``[len(rec) * ngroups]`` sum arrays.
 
     ``state``, ``lam``, ``sig`` (one or d values), ``groups`` (int64 labels), ``rec`` (the recorded steps > 0) and
@@ -39,7 +41,8 @@ def noisy_launch(rule, lam, state, sig, groups, rec, scalars, seed: int, ngroups
     xp = device.xp
     d = lam.size
     k0, k1 = rng.seed_key(seed)
-    calls = -(-d // rng.TILE) * rng.LANES
+    _, span, lanes, _ = _CUDA_LAYOUT[dist]  # the kernel's own layout: threads = ceil(d / span) * lanes
+    calls = -(-d // span) * lanes
     s2 = xp.zeros(rec.size * ngroups)
     s4 = xp.zeros(rec.size * ngroups)
     p = np.asarray(rule.p, dtype=np.float64) if rule.p else np.zeros(1)
@@ -49,21 +52,24 @@ def noisy_launch(rule, lam, state, sig, groups, rec, scalars, seed: int, ngroups
             xp.array(groups, dtype=np.int64), xp.asarray(p), xp.asarray(q if q.size else np.zeros(1)),
             np.uint32(k0), np.uint32(k1), np.int64(d), np.int64(rec[-1]), xp.array(rec, dtype=np.int64),
             np.int64(rec.size), np.int64(ngroups), np.int32(sig.size > 1), np.float64(DIVERGENCE_LIMIT), s2, s4)
-    launch = KernelLaunch(noisy_cuda_source(rule.form), "run_noisy", OPTIONS, (-(-calls // threads),), (threads,),
+    launch = KernelLaunch(noisy_cuda_source(rule.form, dist), "run_noisy", OPTIONS, (-(-calls // threads),), (threads,),
                           args)
     return launch, dev_state, s2, s4
 
 
 def noisy_moments_device(method, params, eigenvalues, e0, noise_std, steps, seed, record_steps, groups, *,
-                         device=None, threads: int = THREADS) -> tuple[NoisyMoments, tuple[np.ndarray, ...]]:
+                         device=None, threads: int = THREADS,
+                         dist: str = "gaussian") -> tuple[NoisyMoments, tuple[np.ndarray, ...]]:
     r"""Run the CUDA noisy kernel on ``device``: (:class:`~numerics.noisy.NoisyMoments`, final state arrays).
 
     The arguments are those of :func:`numerics.kernels.noisy.noisy_moments` (same checks); ``device``: a
     :class:`numerics.kernels.cuda.CupyDevice` (default) or :class:`numerics.kernels.cuda_host.HostDevice`;
-    ``threads`` per block, a multiple of 32 in [32, 1024].  The state is that after the last recorded step."""
+    ``threads`` per block, a multiple of 32 in [32, 1024]; ``dist``: the law of the draws (gaussian or rademacher,
+    the kernel's layout follows it).  The state is that after the last recorded step."""
     from .cuda import current_device
 
     rule = _rule(method, params)
+    dist = _distribution(dist)
     lam = v.eigenvalue_array(eigenvalues)
     d = lam.size
     e0 = v.real_array("e0", e0)
@@ -92,7 +98,7 @@ def noisy_moments_device(method, params, eigenvalues, e0, noise_std, steps, seed
         device = current_device() if device is None else device
         launch, dev_state, d2, d4 = noisy_launch(rule, lam, state, sig, grp, later,
                                                  _scalar_table(rule, int(later[-1])), int(seed), ngroups, device,
-                                                 threads)
+                                                 threads, dist)
         device.launch(launch)
         state = tuple(device.to_host(a) for a in dev_state)
         s2 = device.to_host(d2).reshape(later.size, ngroups)

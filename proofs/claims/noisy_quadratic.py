@@ -364,3 +364,8 @@ CLAIMS: tuple[Claim, ...] = (
 from ratecheck.proofs.claims.batch_scaling_momentum import CLAIMS as _MOMENTUM_BATCH  # noqa: E402
 
 CLAIMS += _MOMENTUM_BATCH
+
+# the same comparisons under Rademacher noise (dist=rademacher): proofs/claims/noisy_rademacher.py
+from ratecheck.proofs.claims.noisy_rademacher import CLAIMS as _RADEMACHER  # noqa: E402
+
+CLAIMS += _RADEMACHER

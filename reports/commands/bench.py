@@ -11,6 +11,7 @@ e0 with seed 0, recording ||e_t|| and f(x_t) - f* every step):
   cupy-fused    the fused GPU kernel (only where CuPy and a GPU are present)
   numba-noisy  with --noise: the noisy fused kernel (gradient + sigma*xi, xi ~ N(0,1) drawn in the kernel;
                 reports/commands/bench_noise.py); its "x fused" is the ratio to numba-fused of the same run
+  numba-rademacher  with --noise: the same kernel with Rademacher noise (xi = +-1, one Philox bit per draw)
 
 Throughput = d * T / seconds (steps scaled where an implementation runs fewer steps; each row
 says its own d and T).  Peak: a numba kernel of independent FMA chains on a 64-element local
@@ -56,7 +57,7 @@ def add_arguments(p) -> None:
                    help="time the PEP worst-case solves of gradient descent, ratecheck vs PEPit, N = 1..--max-n")
     p.add_argument("--max-n", type=a.count, default=50, help="largest N for --worst-case (default 50, at most 100)")
     p.add_argument("--noise", action="store_true",
-                   help="add the noisy fused kernel (gradient + N(0, 1) noise drawn in the kernel) and its ratio")
+                   help="add the noisy fused kernels (gradient + N(0, 1) or +-1 noise drawn in the kernel) and their ratios")
     p.add_argument("--adaptive", action="store_true",
                    help="time the adaptive methods instead: NumPy reference, fused kernel and torch.optim")
 
@@ -249,6 +250,7 @@ def measure(dim: int, steps: int, noise: bool = False) -> dict:
         from .bench_noise import bench_noisy
 
         add("numba-noisy", bench_noisy(rule, lam, e0, steps))
+        add("numba-rademacher", bench_noisy(rule, lam, e0, steps, dist="rademacher"))
     if gpu_available():  # pragma: no cover - GPU only
         add("cupy-fused", bench_fused(rule, lam, e0, steps, "cupy"))
     fused = next(r["elem_steps_per_s"] for r in results if r["impl"] == "numba-fused")
@@ -256,7 +258,7 @@ def measure(dim: int, steps: int, noise: bool = False) -> dict:
     for r in results:
         r["ratio_to_fused"] = r["elem_steps_per_s"] / fused
         r["fraction_of_peak"] = r["elem_steps_per_s"] / peak if not r["impl"].startswith("cupy") else None
-        if r["impl"] == "numba-noisy":  # the peak counts the noise-free recurrence's instructions only
+        if r["impl"] in ("numba-noisy", "numba-rademacher"):  # the peak counts the noise-free recurrence's only
             r["fraction_of_peak"] = None
     import numba
 
@@ -291,10 +293,10 @@ def _gpu_name():
 
 
 def format_table(record: dict) -> str:
-    lines = [f"{'implementation':<14} {'d':>11} {'T':>5} {'seconds':>9} {'elem-steps/s':>13} {'x fused':>9} {'of peak':>8}"]
+    lines = [f"{'implementation':<16} {'d':>11} {'T':>5} {'seconds':>9} {'elem-steps/s':>13} {'x fused':>9} {'of peak':>8}"]
     for r in record["results"]:
         frac = "" if r["fraction_of_peak"] is None else f"{100 * r['fraction_of_peak']:.1f} %"
-        lines.append(f"{r['impl']:<14} {r['dim']:>11,} {r['steps']:>5} {r['seconds']:>9.3f} {r['elem_steps_per_s']:>13.3e} "
+        lines.append(f"{r['impl']:<16} {r['dim']:>11,} {r['steps']:>5} {r['seconds']:>9.3f} {r['elem_steps_per_s']:>13.3e} "
                      f"{r['ratio_to_fused']:>9.4f} {frac:>8}")
     lines.append(f"peak (measured): {record['peak_elem_steps_per_s']:.3e} element-steps/s ({record['peak_method']})")
     m = record["machine"]

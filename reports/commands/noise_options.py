@@ -1,6 +1,8 @@
 """`--noise SPEC` and `--replicas R` for `simulate` and `rate`: stochastic gradients (the noisy quadratic model).
 
-SPEC: additive:sigma=S (Cov = sigma^2 I) | minibatch:batch=B[,scale=c] (Cov = c H / B, the noisy quadratic model).
+SPEC: additive:sigma=S (Cov = sigma^2 I) | minibatch:batch=B[,scale=c] (Cov = c H / B, the noisy quadratic model),
+either with ,dist=gaussian (the default: N(0, 1) draws) or ,dist=rademacher (fair signs +-1: the same exact
+expectation, drawn faster, a smaller Monte Carlo spread).
 
 `rate METHOD --eigenvalues LAMBDA --noise SPEC` adds the stationary variance and loss of that one eigen-direction:
 derived (the Lyapunov equation of the traced update, 40 digits) and simulated (R replicas from x0 = x*, default
@@ -18,7 +20,8 @@ SIMULATE_REPLICAS = 10
 
 def add_arguments(p, default_replicas: int) -> None:
     p.add_argument("--noise", metavar="SPEC",
-                   help="stochastic gradients: additive:sigma=S or minibatch:batch=B[,scale=c] (Cov = c H / B)")
+                   help="stochastic gradients: additive:sigma=S or minibatch:batch=B[,scale=c] (Cov = c H / B), "
+                        "each with [,dist=gaussian|rademacher] (the law of the draws; default gaussian)")
     p.add_argument("--replicas", type=a.count, metavar="R",
                    help=f"with --noise: independent replicas (default {default_replicas:,})")
 

@@ -50,6 +50,16 @@ $B$ and the steps shrink like $1/B$, until the critical batch size, beyond which
 larger batches no longer help (Figure~2).  That is the behaviour \citet{zhang2019nqm} found on the same model, and
 it is not the square-root rule of note 003 (Sec.~7.2).
 
+\emph{Which moments of the noise matter.}  The mean and Lyapunov recursions come from the expectations of
+$s_{t+1}$ and $s_{t+1}s_{t+1}^\top$, which are of degree at most two in $w_t$: with $w_t$ independent of $s_t$,
+only $\mathbb{E}w_t = 0$ and $\mathbb{E}w_t^2$ enter (the theorem on the first two moments below; its one
+hypothesis, the independence, is tagged as assumed).  Any zero-mean noise of the same variance has the same exact
+expected loss and stationary covariance, so the claims \texttt{noisy-quadratic.rademacher-*} repeat four of the
+comparisons with fair signs $w_t = \pm s$ (one bit of a Philox word per draw, far cheaper to draw than a normal) and
+pass within $5$ standard errors as well.  Only the Monte Carlo spread differs: $\mathbb{E}e_t^4$ involves
+$\mathbb{E}w^4$ ($3s^4$ for a normal, $s^4$ for a sign), and each run estimates its standard error from its own
+$\sum e^4$.
+
 \emph{What the lecture notes claim.}  Note 000 (Sec.~5) calls Lookahead a stabiliser: under noise its slow weights
 do have a smaller stationary variance than SGD's at the same inner step (claim
 \texttt{noisy-quadratic.lookahead-slow-variance}), which is the sense in which the statement holds --- not for the
@@ -78,7 +88,13 @@ def derivations() -> list:
 
     return [claims.sgd_derivation(), claims.heavy_ball_derivation(), claims.nesterov_derivation(),
             claims.polyak_ruppert_derivation(), claims.ema_derivation(), claims.lookahead_derivation(),
-            claims.small_batch_derivation(), momentum_derivation()]
+            claims.small_batch_derivation(), momentum_derivation(), _moments()]
+
+
+def _moments():
+    from ratecheck.proofs.claims.noisy_rademacher import moment_derivation
+
+    return moment_derivation()
 
 
 def figures(outdir, outcomes) -> list[Figure]:
