@@ -287,6 +287,30 @@ def _rule(method, params) -> Rule:
     return rule_of(value, {} if params is None else params)
 
 
+def checked_inputs(method, params, eigenvalues, e0, noise_std, steps, seed, record_steps, groups, dist):
+    """The checked arguments of a noisy kernel run (this module's and :mod:`numerics.kernels.noisy_cuda`'s):
+    (rule, dist, λ, e0, σ as a 1-D array of 1 or d values, steps, recorded steps, group labels); ParameterError
+    naming the argument otherwise."""
+    rule = _rule(method, params)
+    dist = _distribution(dist)
+    lam = v.eigenvalue_array(eigenvalues)
+    d = lam.size
+    e0 = v.real_array("e0", e0)
+    if e0.shape != lam.shape:
+        raise v.ParameterError("e0", f"an array of shape ({d},)", e0.shape)
+    if np.any(np.abs(e0) > DIVERGENCE_LIMIT):
+        raise v.ParameterError("e0", f"entries of magnitude <= {DIVERGENCE_LIMIT:g} (e^4 must be finite)",
+                               float(np.max(np.abs(e0))))
+    sig = np.atleast_1d(v.real_array("noise_std", noise_std)) if np.ndim(noise_std) else \
+        np.array([v.finite("noise_std", noise_std)])
+    if sig.ndim != 1 or sig.size not in (1, d) or np.any(sig < 0):
+        raise v.ParameterError("noise_std", f"a number >= 0 or {d} numbers >= 0 (one per direction)",
+                               noise_std if np.ndim(noise_std) == 0 else f"{sig.size} values, min {sig.min():g}")
+    steps = v.integer("steps", steps, 0)
+    rng.seed_key(seed)  # ParameterError 'seed' outside [0, 2**64)
+    return rule, dist, lam, e0, sig, steps, _record_steps(record_steps, steps), _groups(groups, d)
+
+
 def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, record_steps, groups, *,
                   block: int | None = None, dist: str = "gaussian") -> NoisyMoments:
     r"""Run ``method`` with noisy gradients on the diagonal quadratic and return per-group moments of e.
@@ -301,25 +325,10 @@ def noisy_moments(method, params, eigenvalues, e0, noise_std, steps, seed, recor
     ``rademacher`` (±1, :func:`numerics.random.rademacher_signs`).
     The run stops at the last recorded step (nothing later is observed).
     """
-    rule = _rule(method, params)
-    dist = _distribution(dist)
-    lam = v.eigenvalue_array(eigenvalues)
+    rule, dist, lam, e0, sig, steps, rec, grp = checked_inputs(method, params, eigenvalues, e0, noise_std, steps, seed,
+                                                               record_steps, groups, dist)
     d = lam.size
-    e0 = v.real_array("e0", e0)
-    if e0.shape != lam.shape:
-        raise v.ParameterError("e0", f"an array of shape ({d},)", e0.shape)
-    if np.any(np.abs(e0) > DIVERGENCE_LIMIT):
-        raise v.ParameterError("e0", f"entries of magnitude <= {DIVERGENCE_LIMIT:g} (e^4 must be finite)",
-                               float(np.max(np.abs(e0))))
-    sig = np.atleast_1d(v.real_array("noise_std", noise_std)) if np.ndim(noise_std) else \
-        np.array([v.finite("noise_std", noise_std)])
-    if sig.size not in (1, d) or np.any(sig < 0):
-        raise v.ParameterError("noise_std", f"a number >= 0 or {d} numbers >= 0 (one per direction)",
-                               noise_std if np.ndim(noise_std) == 0 else f"{sig.size} values, min {sig.min():g}")
-    steps = v.integer("steps", steps, 0)
     k0, k1 = rng.seed_key(seed)
-    rec = _record_steps(record_steps, steps)
-    grp = _groups(groups, d)
     ngroups = int(grp.max()) + 1
     v.check_memory("groups", ngroups, 4, got=f"labels up to {ngroups - 1}")  # counts and the step-0 sums
     blk = DEFAULT_BLOCK if block is None else v.integer("block", block, 1)

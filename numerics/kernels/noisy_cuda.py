@@ -24,7 +24,7 @@ from .. import random as rng
 from .. import validation as v
 from ..noisy import DIVERGENCE_LIMIT, NoisyMoments
 from .cuda import OPTIONS, KernelLaunch
-from .noisy import _CUDA_LAYOUT, _distribution, _groups, _record_steps, _rule, _scalar_table, noisy_cuda_source
+from .noisy import _CUDA_LAYOUT, _scalar_table, checked_inputs, noisy_cuda_source
 
 __all__ = ["noisy_launch", "noisy_moments_device", "THREADS"]
 
@@ -68,23 +68,8 @@ def noisy_moments_device(method, params, eigenvalues, e0, noise_std, steps, seed
     the kernel's layout follows it).  The state is that after the last recorded step."""
     from .cuda import current_device
 
-    rule = _rule(method, params)
-    dist = _distribution(dist)
-    lam = v.eigenvalue_array(eigenvalues)
-    d = lam.size
-    e0 = v.real_array("e0", e0)
-    if e0.shape != lam.shape:
-        raise v.ParameterError("e0", f"an array of shape ({d},)", e0.shape)
-    if np.any(np.abs(e0) > DIVERGENCE_LIMIT):
-        raise v.ParameterError("e0", f"entries of magnitude <= {DIVERGENCE_LIMIT:g} (e^4 must be finite)",
-                               float(np.max(np.abs(e0))))
-    sig = np.atleast_1d(np.asarray(noise_std, dtype=np.float64))
-    if sig.ndim != 1 or sig.size not in (1, d) or not np.all(np.isfinite(sig)) or np.any(sig < 0):
-        raise v.ParameterError("noise_std", f"a number >= 0 or {d} numbers >= 0 (one per direction)", noise_std)
-    steps = v.integer("steps", steps, 0)
-    rng.seed_key(seed)
-    rec = _record_steps(record_steps, steps)
-    grp = _groups(groups, d)
+    rule, dist, lam, e0, sig, steps, rec, grp = checked_inputs(method, params, eigenvalues, e0, noise_std, steps, seed,
+                                                               record_steps, groups, dist)
     threads = v.integer("threads", threads, 32)
     if threads % 32 or threads > 1024:
         raise v.ParameterError("threads", "a multiple of 32 in [32, 1024]", threads)
