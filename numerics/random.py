@@ -408,21 +408,26 @@ def seed_key(seed) -> tuple[int, int]:
     return s & 0xFFFFFFFF, s >> 32
 
 
+def _philox_calls(seed, t, ncalls: int):
+    """The four words of Philox calls J = 0..ncalls−1 at step ``t`` under ``seed``'s key (counter (J, t), module
+    docstring), as uint64 arrays; ParameterError for a seed or step outside [0, 2**64)."""
+    k0, k1 = seed_key(seed)
+    t = v.integer("t", t, 0)
+    if t >= 1 << 64:
+        raise v.ParameterError("t", "an integer in [0, 2**64)", t)
+    j = np.arange(ncalls, dtype=np.uint64)
+    tt = np.uint64(t)
+    return philox4x32_numpy(j & _U32, j >> _S32, np.full_like(j, tt & _U32), np.full_like(j, tt >> _S32), k0, k1)
+
+
 def standard_normals(seed, t, n: int) -> np.ndarray:
     r"""ξ(seed, t, i) for directions i = 0..n−1 at step t ≥ 0 (vectorised NumPy; the reference path).
 
     Bit-identical to what the fused kernels draw (:func:`fill_normals`); see the module docstring for the
     counter, key and transform."""
-    k0, k1 = seed_key(seed)
-    t = v.integer("t", t, 0)
-    if t >= 1 << 64:
-        raise v.ParameterError("t", "an integer in [0, 2**64)", t)
     n = v.integer("n", n, 0)
     ntiles = -(-n // TILE)
-    j = np.arange(ntiles * LANES, dtype=np.uint64)
-    tt = np.uint64(t)
-    x0, x1, x2, x3 = philox4x32_numpy(j & _U32, j >> _S32, np.full_like(j, tt & _U32),
-                                      np.full_like(j, tt >> _S32), k0, k1)
+    x0, x1, x2, x3 = _philox_calls(seed, t, ntiles * LANES)
     z0, z1 = _box_muller_numpy(x0, x1)
     z2, z3 = _box_muller_numpy(x2, x3)
     # tile-major: for each tile, 16 lanes of normal 0, then normal 1, 2, 3
@@ -443,15 +448,8 @@ def rademacher_signs(seed, t, n: int) -> np.ndarray:
 
     Bit i % 32 of word (i // 32) % 4 of Philox call i // 128 (module docstring); bit-identical to
     :func:`fill_signs`."""
-    k0, k1 = seed_key(seed)
-    t = v.integer("t", t, 0)
-    if t >= 1 << 64:
-        raise v.ParameterError("t", "an integer in [0, 2**64)", t)
     n = v.integer("n", n, 0)
-    ncalls = -(-n // SIGN_CALL)
-    j = np.arange(ncalls, dtype=np.uint64)
-    tt = np.uint64(t)
-    x = philox4x32_numpy(j & _U32, j >> _S32, np.full_like(j, tt & _U32), np.full_like(j, tt >> _S32), k0, k1)
+    x = _philox_calls(seed, t, -(-n // SIGN_CALL))
     return signs_of_words(np.stack(x, axis=1)).reshape(-1)[:n]  # call-major, then word, then bit
 
 
