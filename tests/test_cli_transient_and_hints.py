@@ -1,4 +1,5 @@
-"""Two messages of `ratecheck rate`: a short run still in its transient, and eta given to an alpha form."""
+"""Messages: `rate` on a short run still in its transient, eta given to an alpha form, and `simulate --noise`
+asked to record more per-step sums than memory holds."""
 from __future__ import annotations
 
 import json
@@ -31,3 +32,12 @@ def test_eta_for_an_alpha_form_names_alpha_not_beta(cli):
     assert r.code == 2 and r.stdout == ""
     assert "this form calls its step size 'alpha'" in r.stderr and "did you mean 'beta'" not in r.stderr
     assert r.stderr.count("\n") == 1
+
+
+def test_noisy_simulate_memory_error_names_the_commands_flags(cli):
+    # 100,001 recorded steps x 10^6 distinct eigenvalues x 2 sums x 8 bytes = 1.6 TB: refused before any work
+    r = cli(["simulate", "gd", "--eta", "0.5", "--spectrum", "uniform:mu=0.01,L=1", "--dim", "1000000", "--steps",
+             "100000", "--record-every", "1", "--noise", "additive:sigma=1"])
+    assert r.code == 2 and r.stdout == "" and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("ratecheck: error: --record-every 1: 100,001 recorded steps of 1,000,000 distinct")
+    assert "--record-steps" not in r.stderr

@@ -70,9 +70,19 @@ def run(args) -> int:
 
     e0 = options.initial_error(args, lam)
     t0 = time.perf_counter()
-    r = noisy_run(run_form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
-                  seed=args.seed, e0=e0, radius=args.radius if args.radius is not None else 1.0, backend=args.backend,
-                  record_iterates=args.record_iterates)
+    try:
+        r = noisy_run(run_form, rule.params, lam, noise, steps=args.steps, record_steps=record, replicas=replicas,
+                      seed=args.seed, e0=e0, radius=args.radius if args.radius is not None else 1.0,
+                      backend=args.backend, record_iterates=args.record_iterates)
+    except v.ParameterError as exc:
+        if exc.name != "record_steps":
+            raise
+        # the memory check of the per-step sums names the seam's argument; say it with the command's flags
+        need = exc.valid.partition("(")[2].rstrip(")") or exc.valid
+        raise UsageError(f"--record-every {args.record_every}: {len(record):,} recorded steps of "
+                         f"{np.unique(lam).size:,} distinct eigenvalues do not fit in memory ({need}); record "
+                         "fewer steps (a larger --record-every, or fewer --steps) or use fewer distinct "
+                         "eigenvalues") from None
     seconds = time.perf_counter() - t0
     averaged = options.averaged_run(args, run_form, rule.params, lam, noise, record, replicas, e0)
     distinct = r["eigenvalues"]
