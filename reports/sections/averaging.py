@@ -91,6 +91,7 @@ def _noise_figure(outdir) -> Figure:
 
     az.yaxis.set_minor_formatter(NullFormatter())
     az.set_xlabel(r"step $t$")
+    az.set_ylabel(r"$\mathbb{E}f - f^\star$")
     az.legend(fontsize=6.5, loc="upper right")
     path = save(fig, Path(outdir) / "averaging-noise.pdf")
     p, e = an.POLYAK, an.EMA
