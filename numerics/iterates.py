@@ -24,7 +24,7 @@ def initial_error(values, dim: int) -> np.ndarray:
     e0 = np.asarray(values, dtype=np.float64)
     if e0.ndim != 1 or e0.size != dim:
         raise v.ParameterError("x0", f"one value per eigen-direction ({dim} here, d = the spectrum's size)",
-                               f"{e0.size} values")
+                               f"{e0.size} value" + ("" if e0.size == 1 else "s"))
     if not np.all(np.isfinite(e0)):
         raise v.ParameterError("x0", "finite numbers", "a non-finite value")
     return e0

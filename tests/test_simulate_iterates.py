@@ -66,9 +66,9 @@ def test_without_the_flags_rows_have_no_iterates_and_the_start_is_random(cli):
 
 
 @pytest.mark.parametrize("argv,json_output,message", [
-    (["--x0", "1,2"], True, "x0 must be one value per eigen-direction (3 here"),
+    (["--x0", "1,2"], True, "--x0 must be one value per eigen-direction (3 here"),
     (["--x0", "1,nan,2"], True, "argument --x0: a comma-separated list of finite numbers"),
-    (["--x0", "0,0,0"], True, "x0 must be different from the minimizer"),
+    (["--x0", "0,0,0"], True, "--x0 must be different from the minimizer"),
     (["--x0", "1,1,1", "--radius", "2"], True, "give either --x0 or --radius, not both"),
     (["--x0", "1,1,1", "--record-iterates"], False, "--record-iterates writes the iterates into the JSON"),
     (["--record-iterates", "--precision", "float32"], True, "--record-iterates records the float64 reference path"),

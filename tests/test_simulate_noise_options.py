@@ -118,8 +118,8 @@ def test_record_iterates_isotropic_start_is_the_first_replicas(capsys):
 
 @pytest.mark.parametrize("extra, needle", [
     (["--x0", "1,2", "--radius", "2"], "either --x0 or --radius"),
-    (["--x0", "1,2,3"], "x0 must be one value per eigen-direction"),
-    (["--x0", "1e80,1"], "x0 must be values of magnitude <= 1e+75"),
+    (["--x0", "1,2,3"], "--x0 must be one value per eigen-direction"),
+    (["--x0", "1e80,1"], "--x0 must be values of magnitude <= 1e+75"),
     (["--record-iterates"], "give --json FILE"),
     (["--average", "ema:alpha=1.5"], "--average must be ema:alpha=A with A a number in [0, 1) (got 1.5)"),
     (["--average", "bogus"], "--average must be"),

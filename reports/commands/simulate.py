@@ -126,6 +126,8 @@ def run(args) -> int:
                    if args.precision == "float32" else "a squared norm and loss that are finite, normal float64 numbers")
             raise v.ParameterError("radius", f"a radius that gives x0 - x* {rng} (here {exc.got}; or use another "
                                    "--radius or --precision)", args.radius) from None
+        if exc.name == "x0":  # the user's --x0 (reports/cli.py does not prefix the name "x0" with --)
+            raise UsageError(f"--x0 {str(exc)[len('x0 '):]}") from None
         raise
     seconds = time.perf_counter() - t0
     from ratecheck.proofs.methods import theory_rate

@@ -43,7 +43,14 @@ def initial_error(args, lam, random_start):
 
     if args.record_iterates and lam.size > MAX_DIM:
         raise UsageError(f"--record-iterates needs d <= {MAX_DIM} (here d = {lam.size})")
-    return random_start() if args.x0 is None else user_error(args.x0, lam.size)
+    if args.x0 is None:
+        return random_start()
+    from ratecheck.numerics.validation import ParameterError
+
+    try:
+        return user_error(args.x0, lam.size)
+    except ParameterError as exc:  # "x0" is also a name the CLI does not prefix with -- (reports/cli.py): say the flag
+        raise UsageError(f"--x0 {str(exc)[len('x0 '):]}") from None
 
 
 def iterates(args, rule, lam, e0, times):

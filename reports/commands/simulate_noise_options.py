@@ -40,10 +40,13 @@ def initial_error(args, lam):
         v.check_memory("steps", args.steps // args.record_every + 2, lam.size, itemsize=64, got=args.steps)
     if args.x0 is None:
         return None
-    e0 = user_error(args.x0, lam.size)
+    try:
+        e0 = user_error(args.x0, lam.size)
+    except v.ParameterError as exc:  # "x0" is a name reports/cli.py does not prefix with --: say the flag here
+        raise UsageError(f"--x0 {str(exc)[len('x0 '):]}") from None
     if float(abs(e0).max()) > DIVERGENCE_LIMIT:
-        raise v.ParameterError("x0", f"values of magnitude <= {DIVERGENCE_LIMIT:g} with --noise (e^4 must be finite)",
-                               float(abs(e0).max()))
+        raise UsageError(f"--x0 must be values of magnitude <= {DIVERGENCE_LIMIT:g} with --noise (e^4 must be "
+                         f"finite) (got {float(abs(e0).max()):g})")
     return e0
 
 
