@@ -23,6 +23,17 @@ NumPy's ``numpy.random.Philox`` (``numpy/random/src/philox/philox.h``: it increm
 each block, so its first four raw outputs from counter c are Philox(c + 1)); ``tests/test_random.py``
 checks all three, and the 32-bit stream against ``randomgen.Philox(number=4, width=32)`` where installed.
 
+**Why not a library's generator inside the kernels.**  The algorithm is a library's (Random123's Philox4x32-10,
+the generator cuRAND's ``curandStatePhilox4_32_10_t`` and NumPy's ``numpy.random.Philox`` implement), and it is
+checked against both references below; the code is ratecheck's because no library generator runs inside all three
+paths with the same bits: numba's ``np.random`` in a kernel is its own MT19937 with one state per thread
+(thread-local, independent of NumPy's: numba/numba#3249), so a draw would depend on which thread took the block;
+NumPy's Philox is a host bit generator that a numba kernel cannot call; cuRAND's device API (``curand_init``,
+``curand4``, ``curand_normal2_double``, whose Box–Muller ``_curand_box_muller_double`` uses the device's ``log`` and
+``sincospi``) exists only in CUDA code and its normals are not the bits of any CPU transform.  Writing the
+counter-to-normal function once as IEEE arithmetic keeps a run's draws a pure function of (seed, t, i) on the CPU,
+in NumPy and in the CUDA source alike.
+
 **Counter and key.** key = (seed mod :math:`2^{32}`, seed div :math:`2^{32}`) for a seed in
 :math:`[0, 2^{64})`; counter = (J mod :math:`2^{32}`, J div :math:`2^{32}`, t mod :math:`2^{32}`,
 t div :math:`2^{32}`) for call number J at step t.  Directions are taken in tiles of :data:`TILE` = 64:
