@@ -29,8 +29,8 @@ checked against both references below; the code is ratecheck's because no librar
 paths with the same bits: numba's ``np.random`` in a kernel is its own MT19937 with one state per thread
 (thread-local, independent of NumPy's: numba/numba#3249), so a draw would depend on which thread took the block;
 NumPy's Philox is a host bit generator that a numba kernel cannot call; cuRAND's device API (``curand_init``,
-``curand4``, ``curand_normal2_double``, whose Box–Muller ``_curand_box_muller_double`` uses the device's ``log`` and
-``sincospi``) exists only in CUDA code and its normals are not the bits of any CPU transform.  Writing the
+``curand4``, ``curand_normal2_double``, whose Box–Muller ``_curand_box_muller_double`` in ``curand_normal.h`` takes
+``sqrt(-2.0 * log(u))`` and ``sin(v)``, ``cos(v)`` of the device's math library) exists only in CUDA code and its normals are not the bits of any CPU transform.  Writing the
 counter-to-normal function once as IEEE arithmetic keeps a run's draws a pure function of (seed, t, i) on the CPU,
 in NumPy and in the CUDA source alike.
 
