@@ -19,8 +19,10 @@ tex:
 report: $(STAMP) tex
 	$(BIN)/ratecheck report
 
+# the default suite on every core (pytest-xdist; --dist loadfile keeps a file's module fixtures, e.g. the two
+# report builds of tests/test_report.py, in one worker)
 test: $(STAMP) tex
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-slow: $(STAMP) tex
 	$(BIN)/python -m pytest -m slow
