@@ -19,17 +19,9 @@ __all__ = ["uniform", "geometric", "random_uniform", "explicit", "two_clusters",
 DEFAULT_SEED = 20261121
 
 
-def _mu_L(mu: float, L: float) -> tuple[float, float]:
-    mu = v.positive("mu", mu)
-    L = v.positive("L", L)
-    if L < mu:
-        raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
-    return mu, L
-
-
 def uniform(mu: float, L: float, dim: int) -> np.ndarray:
     """``dim`` equally spaced eigenvalues on [mu, L], both endpoints included (dim >= 2)."""
-    mu, L = _mu_L(mu, L)
+    mu, L = v.interval(mu, L)
     dim = v.integer("dim", dim, 2)
     v.check_memory("dim", dim, 1)
     return np.linspace(mu, L, dim)
@@ -37,7 +29,7 @@ def uniform(mu: float, L: float, dim: int) -> np.ndarray:
 
 def geometric(mu: float, L: float, dim: int) -> np.ndarray:
     """``dim`` log-spaced eigenvalues from mu to L, both endpoints included (dim >= 2)."""
-    mu, L = _mu_L(mu, L)
+    mu, L = v.interval(mu, L)
     dim = v.integer("dim", dim, 2)
     v.check_memory("dim", dim, 1)
     return np.geomspace(mu, L, dim)
@@ -45,7 +37,7 @@ def geometric(mu: float, L: float, dim: int) -> np.ndarray:
 
 def random_uniform(mu: float, L: float, dim: int, seed: int = DEFAULT_SEED) -> np.ndarray:
     """mu, L and ``dim - 2`` eigenvalues drawn uniformly from (mu, L) with ``seed``; sorted."""
-    mu, L = _mu_L(mu, L)
+    mu, L = v.interval(mu, L)
     dim = v.integer("dim", dim, 2)
     v.check_memory("dim", dim, 1)
     rng = np.random.default_rng(v.seed("seed", seed))
@@ -62,7 +54,7 @@ def explicit(values) -> np.ndarray:
 def two_clusters(mu: float, L: float, dim: int, fraction: float = 0.5, width: float = 0.1) -> np.ndarray:
     r"""Two clusters: ``round(fraction·dim)`` eigenvalues equally spaced on [mu, mu(1+width)], the rest on
     [L(1−width), L] (dim >= 4, 0 < fraction < 1, 0 < width < 1, mu(1+width) < L(1−width))."""
-    mu, L = _mu_L(mu, L)
+    mu, L = v.interval(mu, L)
     dim = v.integer("dim", dim, 4)
     fraction = v.in_range("fraction", fraction, 0.0, 1.0, lo_open=True, hi_open=True)
     width = v.in_range("width", width, 0.0, 1.0, lo_open=True, hi_open=True)
@@ -203,7 +195,7 @@ class SpectrumSpec:
 
     def eigenvalues(self, dim: int | None, seed: int = DEFAULT_SEED) -> np.ndarray:
         """The spectrum with ``dim`` eigenvalues (``seed`` for random kinds); sorted ascending."""
-        k, p = self.kind, self.params
+        k = self.kind
         if k == "eigenvalues":
             lam = explicit(self.values)
             if dim is not None and int(dim) != lam.size:
@@ -327,7 +319,7 @@ def parse(text: str) -> SpectrumSpec:
         if kind == "marchenko-pastur":
             _mp_ratio(params["ratio"])
         elif kind in ("uniform", "geometric", "random-uniform", "two-clusters"):
-            _mu_L(params["mu"], params["L"])
+            v.interval(params["mu"], params["L"])
         if kind == "two-clusters":
             v.in_range("fraction", params.get("fraction", 0.5), 0.0, 1.0, lo_open=True, hi_open=True)
             v.in_range("width", params.get("width", 0.1), 0.0, 1.0, lo_open=True, hi_open=True)

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ParameterError", "shown", "finite", "positive", "in_range", "eigenvalue_array", "check_memory", "tolerance", "seed", "real_array",
+__all__ = ["ParameterError", "shown", "finite", "positive", "interval", "given", "in_range", "eigenvalue_array", "check_memory", "tolerance", "seed", "real_array",
            "TOLERANCE_MIN"]
 
 
@@ -49,6 +49,24 @@ def positive(name: str, value: Any) -> float:
     if v <= 0:
         raise ParameterError(name, "a finite number > 0", value)
     return v
+
+
+def interval(mu: Any, L: Any) -> tuple[float, float]:
+    """(mu, L) of an eigenvalue interval: finite numbers with 0 < mu <= L; ParameterError naming mu or L."""
+    mu, L = positive("mu", mu), positive("L", L)
+    if L < mu:
+        raise ParameterError("L", f"a number >= mu = {mu:g}", L)
+    return mu, L
+
+
+def given(params: Any, names: Sequence[str]) -> dict[str, float]:
+    """``{name: params[name]}`` for each of ``names``, as finite floats; ParameterError naming the first one missing."""
+    out = {}
+    for n in names:
+        if n not in params:
+            raise ParameterError(n, f"given (params need {', '.join(names)})", None)
+        out[n] = finite(n, params[n])
+    return out
 
 
 def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:

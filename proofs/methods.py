@@ -25,7 +25,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Mapping
 
-from ratecheck.numerics.validation import ParameterError, finite, positive
+from ratecheck.numerics.validation import ParameterError, given, interval
 
 __all__ = ["theory_rate", "tuned", "tuning_names", "parameter_map", "canonical_params", "canonical_form",
            "equivalent_to", "AS_WRITTEN", "engine_model", "engine_worst_case", "engine_tuning", "ranges_of"]
@@ -110,24 +110,8 @@ def canonical_params(m, params: Mapping[str, float]) -> dict[str, float]:
     fwd = _maps(m)[1]
     if fwd is None:
         raise ParameterError("form", f"a form equivalent to its canonical form ({m.key} is not)", m.name)
-    values = _given(params, m.param_names)
+    values = given(params, m.param_names)
     return {n: to_float(e, values) for n, e in fwd.items()}
-
-
-def _given(params: Mapping[str, float], names: tuple[str, ...]) -> dict[str, float]:
-    out = {}
-    for n in names:
-        if n not in params:
-            raise ParameterError(n, f"given (params need {', '.join(names)})", None)
-        out[n] = finite(n, params[n])
-    return out
-
-
-def _mu_L(mu: float, L: float) -> tuple[float, float]:
-    mu, L = positive("mu", mu), positive("L", L)
-    if L < mu:
-        raise ParameterError("L", f"a number >= mu = {mu:g}", L)
-    return mu, L
 
 
 def tuning_names(m) -> tuple[str, ...]:
@@ -166,8 +150,8 @@ def theory_rate(m, params: Mapping[str, float], mu: float, L: float) -> float:
     """
     from .textbook import tuned_rate
 
-    p = _given(params, m.param_names)
-    mu, L = _mu_L(mu, L)
+    p = given(params, m.param_names)
+    mu, L = interval(mu, L)
     if canonical_form(m) is not None and parameter_map(m) is not None:
         for name in tuning_names(m):
             exact = tuned(m, name, mu, L)

@@ -96,9 +96,7 @@ def _spectrum(mu, L, eigenvalues, problem, dim: int | None) -> tuple[float, floa
         return float(lam[0]), float(lam[-1]), lam
     if mu is None or L is None:
         raise v.ParameterError("mu", "given together with L (or use eigenvalues)", mu)
-    mu, L = v.positive("mu", mu), v.positive("L", L)
-    if L < mu:
-        raise v.ParameterError("L", f"a number >= mu = {mu:g}", L)
+    mu, L = v.interval(mu, L)
     return mu, L, None
 
 

@@ -28,7 +28,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from ratecheck.numerics.validation import ParameterError, finite, positive
+from ratecheck.numerics.validation import ParameterError, given, interval
 from ratecheck.theory import gd as theory_gd
 from ratecheck.theory import heavy_ball as hb
 from ratecheck.theory import nesterov as nag
@@ -50,22 +50,6 @@ PUBLISHED: dict[str, dict[str, tuple[Callable, dict[str, str]]]] = {
 CANONICAL_PARAMS = {"gd": ("eta",), "heavy-ball": ("alpha", "beta"), "nesterov": ("alpha", "beta")}
 
 
-def _mu_L(mu: float, L: float) -> tuple[float, float]:
-    mu, L = positive("mu", mu), positive("L", L)
-    if L < mu:
-        raise ParameterError("L", f"a number >= mu = {mu:g}", L)
-    return mu, L
-
-
-def _given(params: Mapping[str, float], names: tuple[str, ...]) -> dict[str, float]:
-    out = {}
-    for n in names:
-        if n not in params:
-            raise ParameterError(n, f"given (params need {', '.join(names)})", None)
-        out[n] = finite(n, params[n])
-    return out
-
-
 def tuning_names(method: str) -> tuple[str, ...]:
     """The published tunings of a classic method (``()`` for any other)."""
     return tuple(PUBLISHED.get(method, {}))
@@ -80,7 +64,7 @@ def _tuning(method: str, name: str):
 def textbook_tuning(method: str, name: str, mu: float, L: float) -> dict[str, float]:
     r"""The canonical form's parameters of the published tuning ``name``, from its derivation (50 digits, then float)."""
     derivation, results = _tuning(method, name)
-    mu, L = _mu_L(mu, L)
+    mu, L = interval(mu, L)
     res = derivation().results
     return {p: to_float(res[key], {"mu": mu, "L": L, "kappa": L / mu}) for p, key in results.items()}
 
@@ -92,7 +76,7 @@ def tuned_rate(method: str, name: str, mu: float, L: float) -> float | None:
     res = derivation().results
     if "rate" not in res:
         return None
-    mu, L = _mu_L(mu, L)
+    mu, L = interval(mu, L)
     return to_float(res["rate"], {"mu": mu, "L": L, "kappa": L / mu})
 
 
@@ -116,8 +100,8 @@ def _two_step_rate(module, method: str, params: Mapping[str, float], mu: float, 
 
     from ratecheck.theory.evaluate import PRECISION_DIGITS
 
-    p = _given(params, ("alpha", "beta"))
-    mu, L = _mu_L(mu, L)
+    p = given(params, ("alpha", "beta"))
+    mu, L = interval(mu, L)
     for name in tuning_names(method):
         exact = textbook_tuning(method, name, mu, L)
         if all(abs(p[k] - x) <= 4e-16 * abs(x) for k, x in exact.items()):
@@ -132,7 +116,7 @@ def _two_step_rate(module, method: str, params: Mapping[str, float], mu: float, 
 
 def gd_rate(params: Mapping[str, float], mu: float, L: float) -> float:
     r""":math:`\max(|1 - \eta\mu|, |1 - \eta L|)` from the derived closed form (50 digits, then float)."""
-    eta = _given(params, ("eta",))["eta"]
+    eta = given(params, ("eta",))["eta"]
     rho = theory_gd.spectral_radius_derivation().results["rho"]
     return to_float(rho, {"eta": eta, "mu": mu, "L": L})
 

@@ -116,6 +116,20 @@ class Outputs:
         self.targets.append(t)
         return t
 
+    def add_figure(self, flag: str, name: str | None) -> tuple[Target | None, str]:
+        """Declare a figure ``--flag name``: (its target or None, its format, pdf unless the file's suffix names
+        png or svg); UsageError for a file whose suffix is not a figure format (standard output is PDF)."""
+        from .figure_formats import FORMATS, format_of
+
+        t = self.add(flag, name)
+        fmt = "pdf"
+        if t is not None and t.kind != "stdout":
+            fmt = format_of(str(name))
+            if fmt is None:
+                raise UsageError(f"--{flag} must be a file name ending in {', '.join('.' + f for f in FORMATS)} "
+                                 f"(got {str(name)!r})")
+        return t, fmt
+
     def add_beside(self, flag: str, target: Target, new_suffix: str) -> Target | None:
         """A side file ``STEM{new_suffix}`` next to ``target``, only when ``target`` is a regular file."""
         if target is None or target.kind != "regular":

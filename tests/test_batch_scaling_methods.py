@@ -15,9 +15,8 @@ from ratecheck.numerics import methods as registry
 from ratecheck.numerics import noise as noise_models
 from ratecheck.numerics.moment_recursion import first_passage
 from ratecheck.numerics.schedules import lr_parameter
-from ratecheck.numerics.validation import ParameterError
-from ratecheck.proofs.batch_scaling import batch_scaling, best_learning_rate, time_to_target
-from ratecheck.proofs.batch_scaling_methods import LinearSearch, learning_rate_of, method_batch_scaling
+from ratecheck.proofs.batch_scaling import best_learning_rate, time_to_target
+from ratecheck.proofs.batch_scaling_methods import LinearSearch
 from ratecheck.proofs.noisy_quadratic import model
 from ratecheck.reports.cli import main
 from ratecheck.theory import batch_scaling as tb

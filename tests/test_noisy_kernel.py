@@ -7,7 +7,6 @@ errors of that mean (SE from the run's own fourth moments).
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import numba

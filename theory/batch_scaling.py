@@ -24,7 +24,6 @@ change the fastest schedule; it helps only above the critical batch size.
 """
 from __future__ import annotations
 
-from typing import Mapping
 
 import sympy as sp
 

@@ -48,7 +48,7 @@ import mpmath
 import sympy as sp
 
 from .derivation import Derivation, Step, generic_branch, is_zero
-from .linear_engine import LAMBDA, NotLinear, linear_model, matrix_latex, tidy
+from .linear_engine import LAMBDA, NotLinear, _Named, linear_model, matrix_latex, tidy
 from .printing import latex
 
 __all__ = ["NoisyModel", "noisy_model", "second_moment_curve", "stationary_covariance", "stationary_numeric",
@@ -63,16 +63,6 @@ NOISE_VAR = sp.Symbol("s^2", positive=True)  # its variance (sigma^2 for additiv
 SIGMA2 = sp.Symbol("sigma^2", positive=True)  # the variance in the closed forms
 STEPS_T = sp.Symbol("T", positive=True, integer=True)
 DIGITS = 40
-
-
-class _Named(dict):
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def _code(text: str) -> str:

@@ -68,13 +68,9 @@ def canonical_params(method: str, form: str, params) -> dict[str, float]:
     r"""The canonical ``{"alpha", "beta"}`` of ``form``'s parameters, from the map derived in
     :func:`theory.conventions.form_derivation` (50 digits)."""
     m = numerics.form(method, form)
-    values = {n: v.finite(n, params[n]) if n in params else _missing(n, m.param_names) for n in m.param_names}
+    values = v.given(params, m.param_names)
     pm = parameter_map(method, form)
     return {"alpha": to_float(pm["alpha"], values), "beta": to_float(pm["beta"], values)}
-
-
-def _missing(name: str, names) -> float:
-    raise v.ParameterError(name, f"given (params need {', '.join(names)})", None)
 
 
 @cache

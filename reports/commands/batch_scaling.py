@@ -82,17 +82,10 @@ def run(args) -> int:
         raise UsageError("batch-scaling needs --noise minibatch:scale=c (the batch size is what it varies)")
     if model.batch is not None:
         raise UsageError("--noise: leave out batch= (batch-scaling varies the batch size over --batches)")
-    from ..figure_formats import FORMATS, format_of
     from ..outputs import Outputs
 
     outputs = Outputs()
-    plot_t = outputs.add("plot", args.plot)  # checked before any work
-    fmt = "pdf"
-    if plot_t is not None and plot_t.kind != "stdout":
-        fmt = format_of(str(args.plot))
-        if fmt is None:
-            raise UsageError(f"--plot must be a file name ending in {', '.join('.' + f for f in FORMATS)} "
-                             f"(got {str(args.plot)!r})")
+    plot_t, fmt = outputs.add_figure("plot", args.plot)  # checked before any work
     spec_ = spectra.parse(args.spectrum)
     if spec_.kind != "eigenvalues" and args.dim is None:
         raise UsageError("give --dim for this spectrum")

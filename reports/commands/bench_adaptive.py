@@ -14,22 +14,13 @@ run fewer steps at large d (their per-step cost is constant); each row states it
 """
 from __future__ import annotations
 
-import math
 import os
-import time
+
+from .bench import _timed
 
 __all__ = ["METHODS", "measure_adaptive", "format_adaptive"]
 
 METHODS = ("adam", "adamw", "amsgrad", "rmsprop", "adagrad", "adadelta")
-
-
-def _timed(fn, repeats: int) -> float:
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def _torch_optimizer(torch, method: str, param):

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from . import args as a
 from . import method_options, noise_options, rate_batch, rate_line_search, spectrum_input
+from .method_options import PARAMS
 
 HELP = "derived vs simulated rate of gd / heavy-ball / nesterov on a quadratic"
-PARAMS = ("eta", "alpha", "beta", "gamma")
 
 
 def add_arguments(p) -> None:
@@ -107,13 +107,7 @@ def run(args) -> int:
         raise UsageError("give either --mu/--L or --eigenvalues, not both")
     if (args.method is None) == (args.method_file is None):
         raise UsageError("give a METHOD (gd, heavy-ball, nesterov) or --method-file FILE:NAME, exactly one")
-    params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
-    for k, x in (args.params or {}).items():
-        if k in params:
-            raise UsageError(f"parameter {k} given both as --{k} and in --params")
-        params[k] = x
-    if params and args.tuning:
-        raise UsageError("give either --tuning or the method's parameters, not both")
+    params = method_options.given_params(args)
     method = args.method
     if args.method_file:
         from ratecheck.proofs.method_file import load_method

@@ -23,10 +23,10 @@ from __future__ import annotations
 import time
 
 from . import args as a
-from . import simulate_iterates
+from . import method_options, simulate_iterates
+from .method_options import PARAMS
 
 HELP = "simulate a method on a large spectrum (fused kernels); loss curve, rates, throughput"
-PARAMS = ("eta", "alpha", "beta", "gamma")
 #: R range: R^2, R^2/d and (1e60 R)^2 (the divergence threshold, squared) stay normal float64 numbers
 RADIUS_MIN, RADIUS_MAX = 1e-90, 1e90
 #: bytes per recorded step, measured (tracemalloc peak / recorded steps, 2 eigenvalues, --json -, see
@@ -81,14 +81,8 @@ def run(args) -> int:
 
     from .args import UsageError
 
-    params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
-    for k, x in (args.params or {}).items():
-        if k in params:
-            raise UsageError(f"parameter {k} given both as --{k} and in --params")
-        params[k] = x
+    params = method_options.given_params(args)
     simulate_iterates.check(args)
-    if params and args.tuning:
-        raise UsageError("give either --tuning or the method's parameters, not both")
     from ..outputs import Outputs
 
     outputs = Outputs()
@@ -102,13 +96,8 @@ def run(args) -> int:
     v.check_memory("steps", args.steps // args.record_every + 2, ROW_BYTES // 8, got=args.steps)
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     mu, L = float(lam[0]), float(lam[-1])
-    fspec = _form_spec(args.method, form.name)
-    if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
-        if fspec is None:
-            raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
-        from ratecheck.proofs.methods import tuned
-
-        params = tuned(fspec, args.tuning or "optimal", mu, L)
+    fspec = method_options.classic_form(args.method, form.name)
+    params = method_options.tuned_params(args, form, fspec, params, mu, L)
     rule = numerics.rule(args.method, params, form.name)
     from . import simulate_filters
 
@@ -193,15 +182,6 @@ def _num(x) -> str:
     if x is None or x != x or x in (float("inf"), float("-inf")):
         return "null"
     return repr(x)
-
-
-def _form_spec(method: str, form: str):
-    """The classic built-in form (published tunings, derived rate: proofs.methods), else None."""
-    from ratecheck import numerics
-    from ratecheck.proofs.methods import canonical_form
-
-    m = numerics.form(method, form)
-    return m if canonical_form(m) is not None else None
 
 
 def _prediction(spec_, method: str, form: str, params: dict, steps: int, radius: float):

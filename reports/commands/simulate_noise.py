@@ -26,7 +26,8 @@ def run(args) -> int:
 
     from ..outputs import Outputs
     from .args import UsageError
-    from .simulate import PARAMS, ROW_BYTES, _form_spec
+    from . import method_options
+    from .simulate import ROW_BYTES
 
     noise = noise_options.model(args)
     if args.backend == "cupy":
@@ -34,13 +35,7 @@ def run(args) -> int:
                          "run on a GPU)")
     if args.precision != "float64":
         raise UsageError("--noise runs in float64 only")
-    params = {k: getattr(args, k) for k in PARAMS if getattr(args, k) is not None}
-    for k, x in (args.params or {}).items():
-        if k in params:
-            raise UsageError(f"parameter {k} given both as --{k} and in --params")
-        params[k] = x
-    if params and args.tuning:
-        raise UsageError("give either --tuning or the method's parameters, not both")
+    params = method_options.given_params(args)
     outputs = Outputs()
     json_t = outputs.add("json", args.json)
     spec_ = spectra.parse(args.spectrum)
@@ -54,13 +49,8 @@ def run(args) -> int:
     v.check_memory("steps", args.steps // args.record_every + 2, ROW_BYTES // 8, got=args.steps)
     lam = spec_.eigenvalues(args.dim, seed=args.seed + 1)
     mu, L = float(lam[0]), float(lam[-1])
-    fspec = _form_spec(args.method, form.name)
-    if not params and not (fspec is None and not args.tuning and all(q.default is not None for q in form.params)):
-        if fspec is None:
-            raise UsageError(f"no tunings known for {args.method} form {form.name!r}: give its parameters")
-        from ratecheck.proofs.methods import tuned
-
-        params = tuned(fspec, args.tuning or "optimal", mu, L)
+    fspec = method_options.classic_form(args.method, form.name)
+    params = method_options.tuned_params(args, form, fspec, params, mu, L)
     rule = numerics.rule(args.method, params, form.name)
     from .simulate_noise_schedule import schedule_fields, scheduled_form
 

@@ -454,8 +454,6 @@ def run(args) -> int:
 
     from ..outputs import Outputs
 
-    from ..figure_formats import FORMATS, format_of
-
     options = resolve(args)
     eigenvalues, label = user_spectrum(args, options)
     check_init_uses(args, options, bool(eigenvalues))
@@ -468,13 +466,7 @@ def run(args) -> int:
     outputs = Outputs()  # every output path is checked here, before the sweep runs
     json_t = outputs.add("json", options["json"])
     csv_t = outputs.add("csv", options["csv"])
-    plot_t = outputs.add("plot", options["plot"])
-    plot_format = "pdf"
-    if plot_t is not None and plot_t.kind != "stdout":
-        plot_format = format_of(str(options["plot"]))
-        if plot_format is None:
-            raise UsageError(f"--plot must be a file name ending in {', '.join('.' + f for f in FORMATS)} "
-                             f"(got {str(options['plot'])!r})")
+    plot_t, plot_format = outputs.add_figure("plot", options["plot"])
     config_ts = [outputs.add_beside("config", t, ".config.toml") for t in (json_t, csv_t, plot_t)]
     show_progress = (not no_progress) and sys.stderr.isatty()
 

@@ -60,7 +60,7 @@ def run(args, options, config, params_list, given: set[str]) -> int:
     noise = noise_models.parse(args.noise)
     outputs = Outputs()
     json_t = outputs.add("json", options["json"])
-    plot_t, plot_format = sweep_noise_plot.target(outputs, options)
+    plot_t, plot_format = outputs.add_figure("plot", options["plot"])  # checked before any work
     if args.schedule is not None:
         from ratecheck.proofs.sweep_noise_schedule import run_scheduled_noisy_sweep
 

@@ -91,7 +91,7 @@ def print_table(result, console) -> None:
             se = "" if f["exponent_stderr"] is None else f" +- {f['exponent_stderr']:.3f}"
             console.print(f"{f['method']} ({cfg['schedule']}): steps to target ~ {f['constant']:.4g} "
                           f"kappa^{f['exponent']:.3f}{se} ({f['points']} points that reach it)", markup=False)
-    console.print(f"sched. (MC): the mean loss at T of 1000 copies run from the point's start, +- 1 standard error, "
-                  f"z: its deviation from the exact loss at T; — where that would cost more than 2e7 element-steps. "
-                  f"/ floor: the schedule's final loss over the constant step's noise floor; to target: the first "
-                  f"t <= T at which the exact scheduled loss reaches the target.", markup=False)
+    console.print("sched. (MC): the mean loss at T of 1000 copies run from the point's start, +- 1 standard error, "
+                  "z: its deviation from the exact loss at T; — where that would cost more than 2e7 element-steps. "
+                  "/ floor: the schedule's final loss over the constant step's noise floor; to target: the first "
+                  "t <= T at which the exact scheduled loss reaches the target.", markup=False)
