@@ -12,8 +12,9 @@ exact theory (:mod:`theory.noisy_quadratic`'s traced linear model of the method 
   \eta\lambda_i))`, so the floor is :math:`\tfrac12\sum_i \eta s_i^2/(2 - \eta\lambda_i)`;
 * with a target X, ``steps_to_target_theory``: the first t with the exact :math:`\mathbb E f(x_t) - f^* \le X`,
   from :math:`S_t = M^t (S_0 - S_\infty) (M^t)^\top + S_\infty` (exact for constant parameters: subtract the
-  stationary equation from the recursion), scanned at every t in blocks of :data:`BLOCK` steps up to
-  ``max_steps``; ``None`` when the floor is at or above X ("never") or X is not reached within ``max_steps``.
+  stationary equation from the recursion), :math:`(S_t)_{00} = u_t^\top (S_0 - S_\infty) u_t + (S_\infty)_{00}`
+  with :math:`u_t^\top` the first row of :math:`M^t`, run step by step up to ``max_steps``
+  (:func:`numerics.moment_recursion.first_passage`, the recursion the batch-size search uses too); ``None`` when the floor is at or above X ("never") or X is not reached within ``max_steps``.
 
 The problem: with ``init="extreme"`` the two-mode quadratic :math:`\mathrm{diag}(\mu, L)` with
 :math:`e_0 = (1, 1)/\sqrt2` (noise in those two directions only); with ``init="random"`` the whole spectrum of
@@ -30,19 +31,18 @@ import numpy as np
 
 from ratecheck import numerics
 from ratecheck.numerics import validation as v
+from ratecheck.numerics.moment_recursion import first_passage
 from ratecheck.numerics.noise import NoiseModel
 
 from .methods import theory_rate, tuned
 from .noisy_quadratic import Z_TOLERANCE, lyapunov_solve, model, model_arrays, noisy_run, stationary_second_moments
 from .sweep import SPECTRA, SweepConfig, fit_exponent
 
-__all__ = ["noisy_point", "run_noisy_sweep", "steps_to_target", "floor_check", "MAX_RANDOM_DIM", "BLOCK",
-           "MC_REPLICAS", "MC_BUDGET"]
+__all__ = ["noisy_point", "run_noisy_sweep", "steps_to_target", "floor_check", "MAX_RANDOM_DIM", "MC_REPLICAS",
+           "MC_BUDGET"]
 
 #: the largest spectrum the noisy sweep takes with init="random" (one 4x4 solve and a scan per eigenvalue)
 MAX_RANDOM_DIM = 10_000
-#: steps evaluated at once in the scan for the target
-BLOCK = 4096
 #: the Monte Carlo check of the floor: replicas of the problem, and the most element-steps it may cost per point
 MC_REPLICAS = 1000
 MC_BUDGET = 20_000_000
@@ -90,26 +90,7 @@ def steps_to_target(method, params: dict[str, float], eigenvalues, e0_sq, noise_
     floor = float(S_inf[:, 0, 0] @ w)
     if floor >= target:
         return None
-    d, n, _ = M.shape
-    K = min(BLOCK, max_steps + 1)
-    powers = np.empty((K, d, n, n))  # M^j, j = 0..K-1
-    powers[0] = np.eye(n)
-    for j in range(1, K):
-        powers[j] = M @ powers[j - 1]
-    step = M @ powers[K - 1]  # M^K
-    base = np.broadcast_to(np.eye(n), (d, n, n)).copy()  # M^t0
-    t0 = 0
-    while t0 <= max_steps:
-        P = powers @ base  # M^(t0 + j) = M^j M^t0 (powers of one matrix commute)
-        row = P[:, :, 0, :]  # first row of M^t, (K, d, n)
-        excess = np.einsum("kda,dac,kdc->kd", row, D, row) @ w
-        hit = np.nonzero(excess + floor <= target)[0]
-        hit = hit[t0 + hit <= max_steps]
-        if hit.size:
-            return int(t0 + hit[0])
-        base = step @ base
-        t0 += K
-    return None
+    return first_passage(M, D, floor, w, target, max_steps)[0]
 
 
 def _problem(cfg: SweepConfig, mu: float, L: float) -> tuple[np.ndarray, np.ndarray]:

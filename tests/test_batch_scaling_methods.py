@@ -55,20 +55,39 @@ def test_small_batch_derivation_checks(method):
 
 
 # ----------------------------------------------------------------------------- the exact recursion
-def test_first_passage_against_the_matrix_power_scan():
-    # heavy ball on five eigenvalues under minibatch noise: the u-row recursion against proofs.sweep_noise's scan of
-    # S_t = M^t (S0 - S_inf) M^tT + S_inf by blocks of matrix powers (an independent implementation)
+def _lyapunov_first_step(M, b, var, S0, w, target, max_steps):
+    """The first t with sum_i w_i (S_t)_00 <= target, S_{t+1} = M S_t M^T + var b b^T run from S0 (the recursion
+    itself, with no stationary solution and no power rows), or None."""
+    S = S0.copy()
+    Q = var[:, None, None] * b[:, :, None] * b[:, None, :]
+    for t in range(max_steps + 1):
+        if S[:, 0, 0] @ w <= target:
+            return t
+        S = M @ S @ np.swapaxes(M, 1, 2) + Q
+    return None
+
+
+def test_first_passage_against_the_lyapunov_recursion():
+    # heavy ball on five eigenvalues under minibatch noise (B = 1024: floors 1e-4 .. 0.013, initial loss 0.176): the
+    # u-row recursion of the search (and of proofs.sweep_noise.steps_to_target) against the second-moment
+    # recursion run step by step, at targets every alpha reaches and one (alpha = 2.5, 0.01) below its floor
+    from ratecheck.proofs.noisy_quadratic import model_arrays
     from ratecheck.proofs.sweep_noise import steps_to_target
 
     hb = numerics.form("heavy-ball")
     lam = np.array([0.01, 0.05, 0.2, 0.5, 1.0])
-    var = noise_models.minibatch(4).variance(lam)
+    var = noise_models.minibatch(1024).variance(lam)
     s = LinearSearch(hb, {"beta": 0.8}, lam, 0.2)
+    start = np.asarray(model(hb).start, dtype=np.float64)
+    S0 = 0.2 * np.broadcast_to(start[:, None] * start[None, :], (lam.size, 2, 2))
     for alpha in (0.05, 0.3, 1.0, 2.5):
-        for target in (0.02, 0.005):
+        M, b = model_arrays(model(hb), {"alpha": alpha, "beta": 0.8}, lam)
+        for target in (0.05, 0.02) + ((0.01,) if alpha == 2.5 else ()):
+            ref = _lyapunov_first_step(M, b, var, S0, lam / 2, target, 5_000)
+            assert (ref is None) == (target == 0.01), (alpha, target, ref)
             got = s.time_to_target(alpha, var, target)[1]
-            ref = steps_to_target(hb, {"alpha": alpha, "beta": 0.8}, lam, 0.2, var, target, 50_000)
             assert got == ref, (alpha, target)
+            assert steps_to_target(hb, {"alpha": alpha, "beta": 0.8}, lam, 0.2, var, target, 5_000) == ref
 
 
 def test_first_passage_interpolates_between_steps():
